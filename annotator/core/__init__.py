@@ -1,0 +1,1 @@
+"""Qt-free, database-free domain: text, offsets, tokens, spans, claims, schema, commands."""

@@ -1,0 +1,27 @@
+"""Locate the files under ``resources/`` from a checkout and from an installed wheel."""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+
+
+def resource(*parts: str) -> Traversable:
+    """Return the resource at ``resources/<parts...>``.
+
+    In a wheel the folder is the package ``annotator.resources``; in a checkout that has not
+    been installed it is the ``resources`` folder beside the package.
+    """
+    checkout = Path(__file__).resolve().parents[2] / "resources"
+    if checkout.is_dir():
+        base: Traversable = checkout
+    else:
+        base = resources.files("annotator.resources")
+    for part in parts:
+        base = base / part
+    return base
+
+
+def read_text(*parts: str) -> str:
+    return resource(*parts).read_text(encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Exporters and splitting. Qt-free, streaming, atomic."""

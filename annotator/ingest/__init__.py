@@ -1,0 +1,1 @@
+"""Importers: files and records in, normalised documents with annotations out. Qt-free."""

@@ -1,0 +1,72 @@
+"""What every importer yields: documents ready to store, or problems that name their place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core.model import IgnoredRange, Status
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedEntity:
+    ref: str | None
+    start: int
+    end: int
+    label: str
+    annotator: str | None = None
+    origin: str = "manual"
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedClaim:
+    ref: str | None
+    start: int
+    end: int
+    #: ``ref`` of an entity of the same record, or ``None`` (unattributed).
+    claimant: str | None = None
+    cue: tuple[int, int] | None = None
+    claim_type: str = "other"
+    hedged: bool = False
+    annotator: str | None = None
+    origin: str = "manual"
+    label: str = "CLAIM"
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedDocument:
+    """One document, its text already normalised (DESIGN.md section 3)."""
+
+    text: str
+    title: str
+    external_id: str | None = None
+    source: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    entities: tuple[ImportedEntity, ...] = ()
+    claims: tuple[ImportedClaim, ...] = ()
+    #: ``(annotator or None, start, end, label, layer)`` decisions to keep as rejections.
+    rejected: tuple[dict[str, Any], ...] = ()
+    ignored: tuple[IgnoredRange, ...] = ()
+    #: Per-annotator status; the key ``None`` means "the importing annotator".
+    statuses: dict[str | None, Status] = field(default_factory=dict)
+    #: Where it came from, for messages: ``path`` or ``path:line``.
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProblem:
+    """A file or record that was not imported, and why. ``severity`` is error or warning."""
+
+    path: str
+    reason: str
+    line: int | None = None
+    field: str | None = None
+    severity: str = "error"
+
+    def describe(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        if self.field:
+            where += f" [{self.field}]"
+        return f"{where}: {self.reason}"

@@ -1,0 +1,1 @@
+"""Use cases that combine core, storage, ingest, suggest and export. Qt-free."""

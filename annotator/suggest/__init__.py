@@ -1,0 +1,1 @@
+"""Suggesters: document in, suggested spans out. Qt-free."""

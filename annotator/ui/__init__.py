@@ -1,0 +1,1 @@
+"""The only home of PySide6: windows, views, models, dialogs, the background runner."""
