@@ -1,0 +1,120 @@
+"""SQLite integrity checks and rotating backups made with the SQLite online backup API.
+
+A backup is only taken of a database that passes ``PRAGMA quick_check``: copying a corrupt file
+over the oldest good backup would rotate away the copy someone needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from annotator.core.errors import DatabaseCorruptError, StorageError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_KEEP = 10
+
+
+@dataclass(frozen=True, slots=True)
+class BackupResult:
+    path: Path | None
+    #: Why no backup was taken, when none was.
+    skipped: str | None = None
+    removed: tuple[Path, ...] = ()
+
+
+def backup_dir(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def quick_check(db_path: Path) -> list[str]:
+    """Problems ``PRAGMA quick_check`` reports; an empty list means the file is sound."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    problems = [str(row[0]) for row in rows]
+    return [] if problems == ["ok"] else problems
+
+
+def newest_backup(db_path: Path) -> Path | None:
+    backups = list_backups(db_path)
+    return backups[-1] if backups else None
+
+
+def list_backups(db_path: Path) -> list[Path]:
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{db_path.stem}-*.sqlite"))
+
+
+def recovery_message(db_path: Path, problems: list[str]) -> str:
+    newest = newest_backup(db_path)
+    how = (
+        f"The newest backup is {newest}: close Annotator, move the damaged file aside and copy "
+        f"that backup to {db_path}."
+        if newest is not None
+        else "No automatic backup exists yet; try `sqlite3 <file> .recover` on a copy of it."
+    )
+    detail = "; ".join(problems[:3])
+    return f"The database {db_path} failed its integrity check ({detail}). {how}"
+
+
+def check_or_raise(db_path: Path) -> None:
+    problems = quick_check(db_path)
+    if problems:
+        raise DatabaseCorruptError(recovery_message(db_path, problems))
+
+
+def backup(
+    db_path: Path,
+    *,
+    keep: int = DEFAULT_KEEP,
+    label: str = "",
+    destination: Path | None = None,
+) -> BackupResult:
+    """Copy ``db_path`` with the online backup API, then keep only the newest ``keep``."""
+    if not db_path.exists():
+        return BackupResult(None, skipped=f"{db_path} does not exist")
+    problems = quick_check(db_path)
+    if problems:
+        message = recovery_message(db_path, problems)
+        log.warning("backup skipped: %s", message)
+        return BackupResult(None, skipped=message)
+    folder = backup_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    suffix = f"-{label}" if label else ""
+    target = destination or folder / f"{db_path.stem}-{stamp}{suffix}.sqlite"
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with (
+            contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as src,
+            contextlib.closing(sqlite3.connect(partial)) as dst,
+        ):
+            src.backup(dst)
+        partial.replace(target)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"backup of {db_path} to {target} failed: {exc}") from exc
+    removed: list[Path] = []
+    if destination is None:
+        rotating = [p for p in list_backups(db_path) if "-before-" not in p.name]
+        for old in rotating[: max(0, len(rotating) - keep)]:
+            old.unlink(missing_ok=True)
+            removed.append(old)
+    return BackupResult(target, removed=tuple(removed))
+
+
+def last_backup_age_seconds(db_path: Path) -> float | None:
+    newest = newest_backup(db_path)
+    if newest is None:
+        return None
+    return datetime.now(UTC).timestamp() - newest.stat().st_mtime

@@ -1,0 +1,223 @@
+"""ORM models (SQLAlchemy 2.0 typed ``Mapped[]``). Never leave this package: repositories turn
+rows into :mod:`annotator.core.model` values.
+
+Every constraint is named by the convention below so migrations can refer to them on any
+database (SQLite needs names to alter tables in batch mode).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}  # noqa: RUF012
+
+
+class Setting(Base):
+    """Project settings: one JSON value per key (suggesters, K annotators per document...)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LabelSchemaRow(Base):
+    """Every version of the label schema; the project uses the highest."""
+
+    __tablename__ = "label_schemas"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    schema: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Annotator(Base):
+    __tablename__ = "annotators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    is_reviewer: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    source: Mapped[str | None] = mapped_column(String(500), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SpanRow(Base):
+    """A confirmed annotation of one annotator, in the ``entity`` or ``claim`` layer."""
+
+    __tablename__ = "spans"
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND "end" > start', name="offsets"),
+        CheckConstraint("layer IN ('entity', 'claim')", name="layer"),
+        Index("ix_spans_document_annotator", "document_id", "annotator_id", "layer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    layer: Mapped[str] = mapped_column(String(10))
+    start: Mapped[int]
+    end: Mapped[int]
+    label: Mapped[str] = mapped_column(String(100), index=True)
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
+    origin: Mapped[str] = mapped_column(String(200), default="manual")
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: The id the span had in the file it was imported from, kept for round trips.
+    ref: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ClaimRow(Base):
+    """The claim-only part of a claim span: claimant, cue, type, hedged."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint(
+            "(cue_start IS NULL AND cue_end IS NULL) OR (cue_start >= 0 AND cue_end > cue_start)",
+            name="cue",
+        ),
+    )
+
+    span_id: Mapped[int] = mapped_column(
+        ForeignKey("spans.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: An entity span in the same document; NULL means unattributed.
+    claimant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("spans.id", ondelete="SET NULL"), index=True
+    )
+    cue_start: Mapped[int | None]
+    cue_end: Mapped[int | None]
+    claim_type: Mapped[str] = mapped_column(String(40), default="other")
+    hedged: Mapped[bool] = mapped_column(default=False)
+
+
+class SuggestionRow(Base):
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "suggester", "layer", "start", "end", "label"),
+        CheckConstraint('start >= 0 AND "end" > start', name="offsets"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    layer: Mapped[str] = mapped_column(String(10))
+    start: Mapped[int]
+    end: Mapped[int]
+    label: Mapped[str] = mapped_column(String(100))
+    suggester: Mapped[str] = mapped_column(String(100))
+    suggester_version: Mapped[str] = mapped_column(String(100), default="")
+    score: Mapped[float] = mapped_column(Float, default=1.0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DecisionRow(Base):
+    """An annotator's accept/reject of a suggested span. Keyed by the span, not the suggestion
+    row, so a rejection survives the suggestions being recomputed."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator_id", "layer", "start", "end", "label"),
+        CheckConstraint("decision IN ('accepted', 'rejected')", name="decision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
+    layer: Mapped[str] = mapped_column(String(10))
+    start: Mapped[int]
+    end: Mapped[int]
+    label: Mapped[str] = mapped_column(String(100))
+    decision: Mapped[str] = mapped_column(String(10))
+    suggester: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DocumentStatusRow(Base):
+    __tablename__ = "document_status"
+    __table_args__ = (
+        CheckConstraint("status IN ('new', 'in_progress', 'done', 'skipped')", name="status"),
+        Index("ix_document_status_annotator_status", "annotator_id", "status"),
+    )
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    seconds_spent: Mapped[float] = mapped_column(Float, default=0.0)
+    skip_reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class IgnoredRangeRow(Base):
+    """Boilerplate: kept in the text, marked here, greyed in the view, droppable on export."""
+
+    __tablename__ = "ignored_ranges"
+    __table_args__ = (CheckConstraint('start >= 0 AND "end" > start', name="offsets"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int]
+    end: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(100), default="boilerplate")
+
+
+class EventRow(Base):
+    """Append-only log of what happened; no foreign keys so it outlives what it mentions."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    annotator: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(50))
+    document_id: Mapped[int | None]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

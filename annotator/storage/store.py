@@ -1,0 +1,574 @@
+"""Reads and writes inside one unit of work. Implements the core's ``AnnotationStore``.
+
+A :class:`Store` wraps one SQLAlchemy session bound to one connection; :class:`Database` hands
+one out per unit of work (one per command, one per import batch) and never shares it between
+threads. Everything returned is a core value, never an ORM row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from annotator.core.errors import NotFoundError, SchemaError
+from annotator.core.model import (
+    Document,
+    DocumentState,
+    DocumentSummary,
+    IgnoredRange,
+    Layer,
+    Span,
+    Status,
+    Suggestion,
+    SuggestionDecision,
+)
+from annotator.core.schema import LabelSchema, default_schema
+from annotator.storage import convert
+from annotator.storage.orm import (
+    Annotator,
+    ClaimRow,
+    DecisionRow,
+    DocumentRow,
+    DocumentStatusRow,
+    EventRow,
+    IgnoredRangeRow,
+    LabelSchemaRow,
+    Setting,
+    SpanRow,
+    SuggestionRow,
+    utcnow,
+)
+
+
+class Store:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._annotator_ids: dict[str, int] = {}
+        self._annotator_names: dict[int, str] = {}
+
+    # -- annotators -------------------------------------------------------------------------
+
+    def annotator_id(self, name: str, *, create: bool = True) -> int:
+        cached = self._annotator_ids.get(name)
+        if cached is not None:
+            return cached
+        found = self.session.scalar(select(Annotator.id).where(Annotator.name == name))
+        if found is None:
+            if not create:
+                raise NotFoundError(f"no annotator named {name!r}")
+            row = Annotator(name=name)
+            self.session.add(row)
+            self.session.flush()
+            found = row.id
+        self._annotator_ids[name] = found
+        self._annotator_names[found] = name
+        return found
+
+    def annotator_name(self, annotator_id: int) -> str:
+        cached = self._annotator_names.get(annotator_id)
+        if cached is None:
+            cached = self.session.scalar(select(Annotator.name).where(Annotator.id == annotator_id))
+            if cached is None:
+                raise NotFoundError(f"no annotator with id {annotator_id}")
+            self._annotator_names[annotator_id] = cached
+        return cached
+
+    def annotators(self) -> list[str]:
+        return list(self.session.scalars(select(Annotator.name).order_by(Annotator.name)))
+
+    # -- settings and schema ----------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.session.get(Setting, key)
+        return default if row is None else row.value.get("value", default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        row = self.session.get(Setting, key)
+        if row is None:
+            self.session.add(Setting(key=key, value={"value": value}))
+        else:
+            row.value = {"value": value}
+
+    def schema(self) -> LabelSchema:
+        row = self.session.scalar(
+            select(LabelSchemaRow).order_by(LabelSchemaRow.version.desc()).limit(1)
+        )
+        if row is None:
+            return default_schema()
+        try:
+            return LabelSchema.from_dict(row.schema)
+        except SchemaError as exc:
+            raise SchemaError(f"schema version {row.version} in the project: {exc}") from exc
+
+    def save_schema(self, schema: LabelSchema) -> LabelSchema:
+        latest = self.session.scalar(select(func.max(LabelSchemaRow.version))) or 0
+        data = schema.to_dict()
+        data["version"] = latest + 1
+        self.session.add(LabelSchemaRow(version=latest + 1, schema=data))
+        self.session.flush()
+        return LabelSchema.from_dict(data)
+
+    # -- documents --------------------------------------------------------------------------
+
+    def document(self, document_id: int) -> Document:
+        row = self.session.get(DocumentRow, document_id)
+        if row is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        return convert.document(row)
+
+    def document_count(self) -> int:
+        return self.session.scalar(select(func.count(DocumentRow.id))) or 0
+
+    def document_ids(self) -> list[int]:
+        return list(self.session.scalars(select(DocumentRow.id).order_by(DocumentRow.id)))
+
+    def iter_documents(self, *, batch: int = 500) -> Iterator[Document]:
+        """Every document in id order, ``batch`` at a time (keyset pagination, flat memory)."""
+        last = 0
+        while True:
+            rows = list(
+                self.session.scalars(
+                    select(DocumentRow)
+                    .where(DocumentRow.id > last)
+                    .order_by(DocumentRow.id)
+                    .limit(batch)
+                )
+            )
+            if not rows:
+                return
+            for row in rows:
+                yield convert.document(row)
+            last = rows[-1].id
+            self.session.expunge_all()
+
+    def existing_hashes(self, hashes: Iterable[str]) -> dict[str, int]:
+        wanted = list(set(hashes))
+        found: dict[str, int] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            rows = self.session.execute(
+                select(DocumentRow.sha256, DocumentRow.id).where(DocumentRow.sha256.in_(chunk))
+            )
+            found.update({sha: doc_id for sha, doc_id in rows})
+        return found
+
+    def existing_external_ids(self, ids: Iterable[str]) -> dict[str, str]:
+        """``external_id -> sha256`` for the ids already in the project."""
+        wanted = list(set(ids))
+        found: dict[str, str] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            rows = self.session.execute(
+                select(DocumentRow.external_id, DocumentRow.sha256).where(
+                    DocumentRow.external_id.in_(chunk)
+                )
+            )
+            found.update({ext: sha for ext, sha in rows if ext is not None})
+        return found
+
+    def insert_documents(self, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Insert documents (dicts of DocumentRow columns) in one statement; ``sha -> id``."""
+        if not rows:
+            return {}
+        now = utcnow()
+        values = [{"imported_at": now, "meta": {}, **row} for row in rows]
+        self.session.execute(DocumentRow.__table__.insert(), values)
+        return self.existing_hashes(row["sha256"] for row in rows)
+
+    def summaries(
+        self,
+        annotator: str,
+        *,
+        after_id: int = 0,
+        limit: int = 200,
+        text: str | None = None,
+        status: Status | None = None,
+    ) -> list[DocumentSummary]:
+        """A page of the document list for ``annotator``, in id order after ``after_id``."""
+        annotator_id = self._maybe_annotator_id(annotator)
+        state = aliased(DocumentStatusRow)
+        count = (
+            select(func.count(SpanRow.id))
+            .where(SpanRow.document_id == DocumentRow.id)
+            .where(SpanRow.annotator_id == annotator_id)
+            .correlate(DocumentRow)
+            .scalar_subquery()
+        )
+        query = (
+            select(
+                DocumentRow.id,
+                DocumentRow.external_id,
+                DocumentRow.title,
+                DocumentRow.source,
+                state.status,
+                count,
+            )
+            .outerjoin(
+                state,
+                and_(state.document_id == DocumentRow.id, state.annotator_id == annotator_id),
+            )
+            .where(DocumentRow.id > after_id)
+            .order_by(DocumentRow.id)
+            .limit(limit)
+        )
+        if text:
+            pattern = f"%{_escape_like(text)}%"
+            query = query.where(
+                or_(
+                    DocumentRow.title.ilike(pattern, escape="\\"),
+                    DocumentRow.text.ilike(pattern, escape="\\"),
+                )
+            )
+        if status is Status.NEW:
+            query = query.where(or_(state.status.is_(None), state.status == Status.NEW.value))
+        elif status is not None:
+            query = query.where(state.status == status.value)
+        return [
+            DocumentSummary(
+                id=row[0],
+                external_id=row[1],
+                title=row[2],
+                source=row[3],
+                status=Status(row[4]) if row[4] else Status.NEW,
+                span_count=row[5] or 0,
+            )
+            for row in self.session.execute(query)
+        ]
+
+    def _maybe_annotator_id(self, name: str) -> int:
+        try:
+            return self.annotator_id(name, create=False)
+        except NotFoundError:
+            return -1
+
+    # -- spans ------------------------------------------------------------------------------
+
+    def spans(
+        self, document_id: int, annotator: str | None = None, layer: Layer | None = None
+    ) -> list[Span]:
+        query = (
+            select(SpanRow, Annotator.name, ClaimRow)
+            .join(Annotator, Annotator.id == SpanRow.annotator_id)
+            .outerjoin(ClaimRow, ClaimRow.span_id == SpanRow.id)
+            .where(SpanRow.document_id == document_id)
+            .order_by(SpanRow.start, SpanRow.end, SpanRow.id)
+        )
+        if annotator is not None:
+            query = query.where(Annotator.name == annotator)
+        if layer is not None:
+            query = query.where(SpanRow.layer == layer.value)
+        return [convert.span(row, name, claim) for row, name, claim in self.session.execute(query)]
+
+    def get_span(self, span_id: int) -> Span:
+        row = self.session.execute(
+            select(SpanRow, Annotator.name, ClaimRow)
+            .join(Annotator, Annotator.id == SpanRow.annotator_id)
+            .outerjoin(ClaimRow, ClaimRow.span_id == SpanRow.id)
+            .where(SpanRow.id == span_id)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"no span with id {span_id}")
+        return convert.span(row[0], row[1], row[2])
+
+    def _check_span(self, span: Span) -> None:
+        length = self.session.scalar(
+            select(func.length(DocumentRow.text)).where(DocumentRow.id == span.document_id)
+        )
+        if length is None:
+            raise NotFoundError(f"no document with id {span.document_id}")
+        if span.end > length:
+            raise NotFoundError(
+                f"span {span.start}..{span.end} is past the end of document {span.document_id} "
+                f"({length} characters)"
+            )
+        if span.claim is not None and span.claim.cue is not None:
+            cue_start, cue_end = span.claim.cue
+            if not 0 <= cue_start < cue_end <= length:
+                raise NotFoundError(f"cue {cue_start}..{cue_end} is outside the document")
+
+    def add_span(self, span: Span) -> Span:
+        self._check_span(span)
+        row = SpanRow(
+            document_id=span.document_id,
+            layer=span.layer.value,
+            start=span.start,
+            end=span.end,
+            label=span.label,
+            annotator_id=self.annotator_id(span.annotator),
+            origin=span.origin,
+            attributes=dict(span.attributes),
+            ref=span.ref,
+        )
+        if span.id is not None:
+            row.id = span.id
+        if span.created_at is not None:
+            row.created_at = span.created_at
+        self.session.add(row)
+        self.session.flush()
+        if span.claim is not None and span.layer is Layer.CLAIM:
+            self.session.add(self._claim_row(row.id, span))
+            self.session.flush()
+        return self.get_span(row.id)
+
+    def _claim_row(self, span_id: int, span: Span) -> ClaimRow:
+        assert span.claim is not None
+        cue = span.claim.cue
+        return ClaimRow(
+            span_id=span_id,
+            claimant_id=span.claim.claimant_id,
+            cue_start=None if cue is None else cue[0],
+            cue_end=None if cue is None else cue[1],
+            claim_type=span.claim.claim_type,
+            hedged=span.claim.hedged,
+        )
+
+    def replace_span(self, span: Span) -> Span:
+        assert span.id is not None
+        row = self.session.get(SpanRow, span.id)
+        if row is None:
+            raise NotFoundError(f"no span with id {span.id}")
+        self._check_span(span)
+        row.layer = span.layer.value
+        row.start, row.end, row.label = span.start, span.end, span.label
+        row.origin = span.origin
+        row.attributes = dict(span.attributes)
+        row.annotator_id = self.annotator_id(span.annotator)
+        claim = self.session.get(ClaimRow, span.id)
+        if claim is not None:
+            self.session.delete(claim)
+            self.session.flush()
+        if span.claim is not None and span.layer is Layer.CLAIM:
+            self.session.add(self._claim_row(span.id, span))
+        self.session.flush()
+        return self.get_span(span.id)
+
+    def delete_span(self, span_id: int) -> None:
+        result = self.session.execute(delete(SpanRow).where(SpanRow.id == span_id))
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise NotFoundError(f"no span with id {span_id}")
+        # SQLite applies ON DELETE SET NULL itself; clear it explicitly too so that a backend
+        # without the foreign key action (or a stale session) never holds a dangling claimant.
+        self.session.execute(
+            update(ClaimRow).where(ClaimRow.claimant_id == span_id).values(claimant_id=None)
+        )
+        self.session.expire_all()
+
+    def claims_citing(self, span_id: int) -> list[Span]:
+        ids = list(
+            self.session.scalars(select(ClaimRow.span_id).where(ClaimRow.claimant_id == span_id))
+        )
+        return [self.get_span(i) for i in ids]
+
+    def span_count(self) -> int:
+        return self.session.scalar(select(func.count(SpanRow.id))) or 0
+
+    # -- ignored ranges ---------------------------------------------------------------------
+
+    def ignored(self, document_id: int) -> list[IgnoredRange]:
+        rows = self.session.scalars(
+            select(IgnoredRangeRow)
+            .where(IgnoredRangeRow.document_id == document_id)
+            .order_by(IgnoredRangeRow.start)
+        )
+        return [IgnoredRange(r.start, r.end, r.reason) for r in rows]
+
+    def set_ignored(self, document_id: int, ranges: Iterable[IgnoredRange]) -> None:
+        self.session.execute(
+            delete(IgnoredRangeRow).where(IgnoredRangeRow.document_id == document_id)
+        )
+        rows = [
+            {"document_id": document_id, "start": r.start, "end": r.end, "reason": r.reason}
+            for r in ranges
+        ]
+        if rows:
+            self.session.execute(IgnoredRangeRow.__table__.insert(), rows)
+
+    # -- suggestions and decisions ----------------------------------------------------------
+
+    def suggestions(self, document_id: int) -> list[Suggestion]:
+        rows = self.session.scalars(
+            select(SuggestionRow)
+            .where(SuggestionRow.document_id == document_id)
+            .order_by(SuggestionRow.start, SuggestionRow.end, SuggestionRow.id)
+        )
+        return [convert.suggestion(r) for r in rows]
+
+    def add_suggestions(self, suggestions: Iterable[Suggestion], version: str = "") -> int:
+        rows = [
+            {
+                "document_id": s.document_id,
+                "layer": s.layer.value,
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "suggester": s.suggester,
+                "suggester_version": version,
+                "score": s.score,
+                "reason": s.reason,
+                "attributes": dict(s.attributes),
+                "created_at": utcnow(),
+            }
+            for s in suggestions
+        ]
+        if rows:
+            self.session.execute(SuggestionRow.__table__.insert(), rows)
+        return len(rows)
+
+    def get_decision(
+        self, document_id: int, annotator: str, layer: Layer, start: int, end: int, label: str
+    ) -> SuggestionDecision | None:
+        row = self.session.scalar(
+            self._decision_query(document_id, annotator, layer, start, end, label)
+        )
+        return None if row is None else convert.decision(row, annotator)
+
+    def _decision_query(
+        self, document_id: int, annotator: str, layer: Layer, start: int, end: int, label: str
+    ) -> Any:
+        return select(DecisionRow).where(
+            DecisionRow.document_id == document_id,
+            DecisionRow.annotator_id == self.annotator_id(annotator),
+            DecisionRow.layer == layer.value,
+            DecisionRow.start == start,
+            DecisionRow.end == end,
+            DecisionRow.label == label,
+        )
+
+    def set_decision(self, decision: SuggestionDecision) -> None:
+        row = self.session.scalar(
+            self._decision_query(
+                decision.document_id,
+                decision.annotator,
+                decision.layer,
+                decision.start,
+                decision.end,
+                decision.label,
+            )
+        )
+        if row is None:
+            row = DecisionRow(
+                document_id=decision.document_id,
+                annotator_id=self.annotator_id(decision.annotator),
+                layer=decision.layer.value,
+                start=decision.start,
+                end=decision.end,
+                label=decision.label,
+                decision=decision.decision.value,
+            )
+            self.session.add(row)
+        row.decision = decision.decision.value
+        row.suggester = decision.suggester
+        row.decided_at = utcnow()
+        self.session.flush()
+
+    def clear_decision(
+        self, document_id: int, annotator: str, layer: Layer, start: int, end: int, label: str
+    ) -> None:
+        row = self.session.scalar(
+            self._decision_query(document_id, annotator, layer, start, end, label)
+        )
+        if row is not None:
+            self.session.delete(row)
+            self.session.flush()
+
+    def decisions(self, document_id: int, annotator: str | None = None) -> list[SuggestionDecision]:
+        query = (
+            select(DecisionRow, Annotator.name)
+            .join(Annotator, Annotator.id == DecisionRow.annotator_id)
+            .where(DecisionRow.document_id == document_id)
+            .order_by(DecisionRow.start, DecisionRow.end, DecisionRow.id)
+        )
+        if annotator is not None:
+            query = query.where(Annotator.name == annotator)
+        return [convert.decision(row, name) for row, name in self.session.execute(query)]
+
+    # -- document status --------------------------------------------------------------------
+
+    def get_state(self, document_id: int, annotator: str) -> DocumentState:
+        row = self.session.get(DocumentStatusRow, (document_id, self.annotator_id(annotator)))
+        return convert.state(document_id, annotator, row)
+
+    def states(self, document_id: int) -> list[DocumentState]:
+        rows = self.session.execute(
+            select(DocumentStatusRow, Annotator.name)
+            .join(Annotator, Annotator.id == DocumentStatusRow.annotator_id)
+            .where(DocumentStatusRow.document_id == document_id)
+            .order_by(Annotator.name)
+        )
+        return [convert.state(document_id, name, row) for row, name in rows]
+
+    def set_state(self, state: DocumentState) -> None:
+        key = (state.document_id, self.annotator_id(state.annotator))
+        row = self.session.get(DocumentStatusRow, key)
+        if row is None:
+            row = DocumentStatusRow(document_id=key[0], annotator_id=key[1])
+            self.session.add(row)
+        row.status = state.status.value
+        row.seconds_spent = state.seconds_spent
+        row.skip_reason = state.skip_reason
+        self.session.flush()
+
+    # -- statistics -------------------------------------------------------------------------
+
+    def status_counts(self, annotator: str | None = None) -> dict[str, int]:
+        """Documents per status. Without an annotator, a document counts once, by its most
+        advanced status across annotators (done > skipped > in progress > new)."""
+        total = self.document_count()
+        if annotator is not None:
+            annotator_id = self._maybe_annotator_id(annotator)
+            rows = self.session.execute(
+                select(DocumentStatusRow.status, func.count())
+                .where(DocumentStatusRow.annotator_id == annotator_id)
+                .group_by(DocumentStatusRow.status)
+            )
+            counts = {status: n for status, n in rows}
+        else:
+            rank = {"new": 0, "in_progress": 1, "skipped": 2, "done": 3}
+            best: dict[int, str] = {}
+            for doc_id, status in self.session.execute(
+                select(DocumentStatusRow.document_id, DocumentStatusRow.status)
+            ):
+                if rank[status] > rank.get(best.get(doc_id, "new"), 0):
+                    best[doc_id] = status
+            counts = {}
+            for status in best.values():
+                counts[status] = counts.get(status, 0) + 1
+        counts.pop("new", None)
+        result = {s.value: counts.get(s.value, 0) for s in Status}
+        result["new"] = total - sum(v for k, v in result.items() if k != "new")
+        return result
+
+    def label_counts(self, annotator: str | None = None) -> dict[str, dict[str, int]]:
+        query = select(SpanRow.layer, SpanRow.label, func.count()).group_by(
+            SpanRow.layer, SpanRow.label
+        )
+        if annotator is not None:
+            query = query.where(SpanRow.annotator_id == self._maybe_annotator_id(annotator))
+        result: dict[str, dict[str, int]] = {"entity": {}, "claim": {}}
+        for layer, label, n in self.session.execute(query):
+            result.setdefault(layer, {})[label] = n
+        return result
+
+    def claim_type_counts(self) -> dict[str, int]:
+        rows = self.session.execute(
+            select(ClaimRow.claim_type, func.count()).group_by(ClaimRow.claim_type)
+        )
+        return {claim_type: n for claim_type, n in rows}
+
+    # -- events -----------------------------------------------------------------------------
+
+    def log(self, kind: str, annotator: str | None, document_id: int | None, payload: dict) -> None:
+        self.session.add(
+            EventRow(kind=kind, annotator=annotator, document_id=document_id, payload=payload)
+        )
+
+    def events(self, limit: int = 100) -> list[tuple[str, str | None, int | None, dict]]:
+        rows = self.session.scalars(select(EventRow).order_by(EventRow.id.desc()).limit(limit))
+        return [(r.kind, r.annotator, r.document_id, dict(r.payload)) for r in rows]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
