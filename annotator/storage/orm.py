@@ -82,6 +82,8 @@ class DocumentRow(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Ignored ranges came with the file (native JSONL): boilerplate detection leaves them be.
+    ignored_from_file: Mapped[bool] = mapped_column(default=False)
 
 
 class SpanRow(Base):

@@ -144,6 +144,25 @@ class Store:
             last = rows[-1].id
             self.session.expunge_all()
 
+    def iter_texts(self, source: str | None, *, batch: int = 1000) -> Iterator[tuple[int, str]]:
+        """``(id, text)`` of every document of ``source`` whose ignored ranges are ours to
+        detect (not given by the file it came from), in id order, ``batch`` rows at a time."""
+        last = 0
+        same_source = (
+            DocumentRow.source.is_(None) if source is None else DocumentRow.source == source
+        )
+        while True:
+            rows = self.session.execute(
+                select(DocumentRow.id, DocumentRow.text)
+                .where(same_source, DocumentRow.id > last, DocumentRow.ignored_from_file.is_(False))
+                .order_by(DocumentRow.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            yield from ((row[0], row[1]) for row in rows)
+            last = rows[-1][0]
+
     def existing_hashes(self, hashes: Iterable[str]) -> dict[str, int]:
         wanted = list(set(hashes))
         found: dict[str, int] = {}
@@ -174,7 +193,9 @@ class Store:
         if not rows:
             return {}
         now = utcnow()
-        values = [{"imported_at": now, "meta": {}, **row} for row in rows]
+        values = [
+            {"imported_at": now, "meta": {}, "ignored_from_file": False, **row} for row in rows
+        ]
         self.session.execute(DocumentRow.__table__.insert(), values)
         return self.existing_hashes(row["sha256"] for row in rows)
 

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("meta", sa.JSON(), nullable=False),
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ignored_from_file", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_documents")),
         sa.UniqueConstraint("external_id", name=op.f("uq_documents_external_id")),
         sa.UniqueConstraint("sha256", name=op.f("uq_documents_sha256")),

@@ -1,0 +1,264 @@
+"""Import use case: read files, skip duplicates, store documents and their annotations in
+batched transactions, then detect boilerplate per source.
+
+Each batch is one transaction: a crash or a cancel keeps the batches already committed and
+never leaves half a batch. Bad files and records are reported and the rest goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError, OperationCancelled
+from annotator.core.model import (
+    MANUAL,
+    ClaimDetails,
+    Decision,
+    DocumentState,
+    IgnoredRange,
+    Layer,
+    Span,
+    SuggestionDecision,
+)
+from annotator.core.progress import CancelToken, ProgressCallback, no_progress
+from annotator.ingest import boilerplate
+from annotator.ingest.readers import FieldNames, detect_format, iter_paths, read
+from annotator.ingest.records import ImportedDocument, ImportProblem
+from annotator.storage.database import Database
+from annotator.storage.store import Store
+
+BATCH_SIZE = 500
+
+
+@dataclass
+class ImportSummary:
+    imported: int = 0
+    duplicates: int = 0
+    entities: int = 0
+    claims: int = 0
+    files: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    boilerplate_documents: int = 0
+    cancelled: bool = False
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def import_paths(
+    db: Database,
+    paths: Sequence[str | Path],
+    *,
+    fmt: str = "auto",
+    annotator: str | None = None,
+    fields: FieldNames | None = None,
+    detect_boilerplate: bool = True,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportSummary:
+    """Import every file under ``paths``. ``annotator`` owns imported annotations whose
+    record names nobody, and is the annotator whose status a bare ``status`` sets."""
+    summary = ImportSummary()
+    batch: list[ImportedDocument] = []
+    native_batch: list[bool] = []
+    sources: set[str | None] = set()
+    seen = 0
+    try:
+        for path in iter_paths([Path(p) for p in paths]):
+            summary.files += 1
+            try:
+                file_format = detect_format(path) if fmt == "auto" else fmt
+                for item in read(
+                    path, file_format, fields=fields or FieldNames(), default_annotator=annotator
+                ):
+                    if cancel is not None:
+                        cancel.check()
+                    if isinstance(item, ImportProblem):
+                        summary.problems.append(item)
+                        continue
+                    batch.append(item)
+                    native_batch.append(file_format == "annotator")
+                    seen += 1
+                    if len(batch) >= batch_size:
+                        _store_batch(db, batch, native_batch, annotator, summary, sources)
+                        batch, native_batch = [], []
+                        progress(seen, None, f"imported {summary.imported} documents")
+            except OperationCancelled:
+                raise
+            except AnnotatorError as exc:
+                # A reader that gives up on a whole file; the other files go on.
+                summary.problems.append(ImportProblem(str(path), str(exc)))
+        if batch:
+            _store_batch(db, batch, native_batch, annotator, summary, sources)
+        progress(seen, seen, f"imported {summary.imported} documents")
+        if detect_boilerplate and sources:
+            progress(0, None, "looking for boilerplate")
+            summary.boilerplate_documents = detect_sources(db, sources, cancel=cancel)
+    except OperationCancelled:
+        summary.cancelled = True
+    return summary
+
+
+def _store_batch(
+    db: Database,
+    batch: list[ImportedDocument],
+    native: list[bool],
+    annotator: str | None,
+    summary: ImportSummary,
+    sources: set[str | None],
+) -> None:
+    hashes = [sha256(doc.text) for doc in batch]
+    with db.write() as store:
+        existing = store.existing_hashes(hashes)
+        external = store.existing_external_ids(d.external_id for d in batch if d.external_id)
+        rows = []
+        keep: list[tuple[ImportedDocument, str, bool]] = []
+        batch_hashes: set[str] = set()
+        batch_ids: set[str] = set()
+        for doc, digest, is_native in zip(batch, hashes, native, strict=True):
+            if digest in existing or digest in batch_hashes:
+                summary.duplicates += 1
+                continue
+            if doc.external_id is not None and (
+                doc.external_id in external or doc.external_id in batch_ids
+            ):
+                summary.problems.append(
+                    ImportProblem(
+                        doc.origin,
+                        f"id {doc.external_id!r} is already used by another document with a "
+                        "different text; not imported",
+                        field="id",
+                    )
+                )
+                continue
+            batch_hashes.add(digest)
+            if doc.external_id is not None:
+                batch_ids.add(doc.external_id)
+            rows.append(
+                {
+                    "external_id": doc.external_id,
+                    "source": doc.source,
+                    "title": doc.title,
+                    "text": doc.text,
+                    "sha256": digest,
+                    "meta": doc.meta,
+                    "ignored_from_file": is_native,
+                }
+            )
+            keep.append((doc, digest, is_native))
+        ids = store.insert_documents(rows)
+        for doc, digest, is_native in keep:
+            doc_id = ids[digest]
+            sources.add(doc.source)
+            _store_annotations(store, doc_id, doc, annotator, summary)
+            if is_native and doc.ignored:
+                store.set_ignored(doc_id, doc.ignored)
+        summary.imported += len(keep)
+
+
+def _store_annotations(
+    store: Store,
+    doc_id: int,
+    doc: ImportedDocument,
+    default_annotator: str | None,
+    summary: ImportSummary,
+) -> None:
+    """Entities first (claims point at them), then claims, rejections and statuses."""
+
+    def owner(name: str | None) -> str:
+        chosen = default_annotator if default_annotator is not None else name
+        return chosen or "imported"
+
+    refs: dict[str, int] = {}
+    for ent in doc.entities:
+        span = store.add_span(
+            Span(
+                id=None,
+                document_id=doc_id,
+                layer=Layer.ENTITY,
+                start=ent.start,
+                end=ent.end,
+                label=ent.label,
+                annotator=owner(ent.annotator),
+                origin=ent.origin or MANUAL,
+                attributes=dict(ent.attributes),
+                ref=ent.ref,
+            )
+        )
+        assert span.id is not None
+        if ent.ref is not None:
+            refs[ent.ref] = span.id
+        summary.entities += 1
+    for claim in doc.claims:
+        store.add_span(
+            Span(
+                id=None,
+                document_id=doc_id,
+                layer=Layer.CLAIM,
+                start=claim.start,
+                end=claim.end,
+                label=claim.label,
+                annotator=owner(claim.annotator),
+                origin=claim.origin or MANUAL,
+                attributes=dict(claim.attributes),
+                ref=claim.ref,
+                claim=ClaimDetails(
+                    claimant_id=refs.get(claim.claimant) if claim.claimant else None,
+                    cue=claim.cue,
+                    claim_type=claim.claim_type,
+                    hedged=claim.hedged,
+                ),
+            )
+        )
+        summary.claims += 1
+    for item in doc.rejected:
+        store.set_decision(
+            SuggestionDecision(
+                document_id=doc_id,
+                annotator=owner(item.get("annotator")),
+                layer=Layer(item.get("layer", "entity")),
+                start=int(item["start"]),
+                end=int(item["end"]),
+                label=str(item["label"]),
+                decision=Decision.REJECTED,
+                suggester=item.get("suggester"),
+            )
+        )
+    for name, status in doc.statuses.items():
+        store.set_state(DocumentState(doc_id, owner(name), status))
+
+
+def detect_sources(
+    db: Database, sources: Iterable[str | None], *, cancel: CancelToken | None = None
+) -> int:
+    """Re-run boilerplate detection over every document of each source; returns how many
+    documents now have ignored ranges."""
+    marked = 0
+    for source in sources:
+        if cancel is not None:
+            cancel.check()
+        with db.read() as store:
+            found = boilerplate.detect(store.iter_texts(source))
+        with db.write() as store:
+            for doc_id, ranges in found.items():
+                store.set_ignored(doc_id, _as_ranges(ranges))
+                if ranges:
+                    marked += 1
+    return marked
+
+
+def _as_ranges(ranges: Iterable[IgnoredRange]) -> list[IgnoredRange]:
+    return sorted(ranges, key=lambda r: (r.start, r.end))

@@ -1,0 +1,35 @@
+"""Opening a project: the database, and the demo articles on a brand-new default project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.core.resources import resource
+from annotator.services.importing import ImportSummary, import_paths
+from annotator.storage.database import Database
+from annotator.storage.engine import default_path, resolve_url, sqlite_path
+
+
+def is_default_target(target: str | Path | None) -> bool:
+    return sqlite_path(resolve_url(target)) == default_path()
+
+
+def seed_demo(db: Database) -> ImportSummary | None:
+    """Import the bundled demo articles into an empty database (first run only)."""
+    with db.read() as store:
+        if store.document_count() > 0:
+            return None
+    demo = resource("demo")
+    # Importers read real files; in a zipped install the folder may not be a directory.
+    folder = Path(str(demo))
+    if not folder.is_dir():
+        return None
+    return import_paths(db, sorted(folder.rglob("*.txt")), fmt="txt")
+
+
+def open_project(target: str | Path | None = None, *, seed: bool = True) -> Database:
+    """Open (or create) the project; a new default project gets the demo articles."""
+    db = Database.open(target)
+    if seed and db.report.created and is_default_target(target):
+        seed_demo(db)
+    return db
