@@ -173,7 +173,8 @@ def test_an_older_schema_is_backed_up_before_upgrading(
         '"""probe"""\n'
         "import sqlalchemy as sa\nfrom alembic import op\n"
         "revision = '9999'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n"
-        "def upgrade():\n    op.create_table('probe', sa.Column('id', sa.Integer, primary_key=True))\n"
+        "def upgrade():\n"
+        "    op.create_table('probe', sa.Column('id', sa.Integer, primary_key=True))\n"
         "def downgrade():\n    op.drop_table('probe')\n",
         encoding="utf-8",
     )
