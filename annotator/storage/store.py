@@ -259,6 +259,56 @@ class Store:
             for row in self.session.execute(query)
         ]
 
+    def neighbour(self, document_id: int, step: int) -> int | None:
+        """The id of the next (``step`` > 0) or previous document in id order."""
+        if step > 0:
+            query = select(func.min(DocumentRow.id)).where(DocumentRow.id > document_id)
+        else:
+            query = select(func.max(DocumentRow.id)).where(DocumentRow.id < document_id)
+        return self.session.scalar(query)
+
+    def next_with_status(
+        self,
+        annotator: str,
+        after_id: int,
+        statuses: tuple[Status, ...] = (Status.NEW, Status.IN_PROGRESS),
+    ) -> int | None:
+        """The first document after ``after_id`` whose status for ``annotator`` is one of
+        ``statuses`` (a document never touched counts as new)."""
+        annotator_id = self._maybe_annotator_id(annotator)
+        state = aliased(DocumentStatusRow)
+        wanted = [s.value for s in statuses]
+        condition = state.status.in_(wanted)
+        if Status.NEW in statuses:
+            condition = or_(state.status.is_(None), condition)
+        query = (
+            select(DocumentRow.id)
+            .outerjoin(
+                state,
+                and_(state.document_id == DocumentRow.id, state.annotator_id == annotator_id),
+            )
+            .where(DocumentRow.id > after_id, condition)
+            .order_by(DocumentRow.id)
+            .limit(1)
+        )
+        return self.session.scalar(query)
+
+    def search(self, query: str, limit: int = 100) -> list[tuple[int, str, str]]:
+        """``(id, title, text)`` of documents whose title or text contains ``query``."""
+        pattern = f"%{_escape_like(query)}%"
+        rows = self.session.execute(
+            select(DocumentRow.id, DocumentRow.title, DocumentRow.text)
+            .where(
+                or_(
+                    DocumentRow.title.ilike(pattern, escape="\\"),
+                    DocumentRow.text.ilike(pattern, escape="\\"),
+                )
+            )
+            .order_by(DocumentRow.id)
+            .limit(limit)
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def _maybe_annotator_id(self, name: str) -> int:
         try:
             return self.annotator_id(name, create=False)

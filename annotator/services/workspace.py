@@ -1,0 +1,295 @@
+"""The annotator's workspace: what the window shows for one document, and the commands its
+keys make. Qt-free, so every rule here is tested without a window; the UI calls it from its
+database worker and only draws the values it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from annotator.core.commands import (
+    AddSpan,
+    Applied,
+    Batch,
+    Command,
+    DeleteSpan,
+    ReplaceSpan,
+    SetState,
+    accept_suggestion,
+    reject_suggestion,
+)
+from annotator.core.errors import NotFoundError
+from annotator.core.model import (
+    ClaimDetails,
+    Decision,
+    Document,
+    DocumentState,
+    DocumentSummary,
+    IgnoredRange,
+    Layer,
+    Span,
+    Status,
+    Suggestion,
+)
+from annotator.core.schema import LabelSchema
+from annotator.core.tokens import Tokenized, tokenize
+from annotator.storage.database import Database
+from annotator.storage.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    """Everything the window draws for one document and one annotator."""
+
+    document: Document
+    spans: tuple[Span, ...]
+    #: Pending suggestions: not yet accepted, rejected or confirmed by this annotator.
+    suggestions: tuple[Suggestion, ...]
+    ignored: tuple[IgnoredRange, ...]
+    state: DocumentState
+    tokens: Tokenized
+
+    def span(self, span_id: int) -> Span | None:
+        return next((s for s in self.spans if s.id == span_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    document_id: int
+    title: str
+    start: int
+    end: int
+    snippet: str
+
+
+def pending(
+    suggestions: list[Suggestion], spans: list[Span], decided: set[tuple[str, int, int, str]]
+) -> tuple[Suggestion, ...]:
+    """Suggestions left to decide: one per (layer, span, label), none the annotator already
+    decided on or confirmed. Agreeing suggesters are merged: the reasons are joined."""
+    confirmed = {(s.layer.value, s.start, s.end, s.label) for s in spans}
+    merged: dict[tuple[str, int, int, str], Suggestion] = {}
+    for s in suggestions:
+        key = (s.layer.value, s.start, s.end, s.label)
+        if key in confirmed or key in decided:
+            continue
+        if key in merged:
+            first = merged[key]
+            merged[key] = replace(
+                first,
+                score=max(first.score, s.score),
+                reason=f"{first.reason}; {s.suggester}: {s.reason}",
+            )
+        else:
+            merged[key] = replace(s, reason=f"{s.suggester}: {s.reason}")
+    return tuple(sorted(merged.values(), key=lambda s: (s.start, s.end, s.layer.value)))
+
+
+class Workspace:
+    def __init__(self, db: Database, annotator: str) -> None:
+        self.db = db
+        self.annotator = annotator
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def schema(self) -> LabelSchema:
+        with self.db.read() as store:
+            return store.schema()
+
+    def load(self, document_id: int) -> DocumentView:
+        with self.db.read() as store:
+            document = store.document(document_id)
+            return self._view(store, document)
+
+    def _view(self, store: Store, document: Document) -> DocumentView:
+        spans = store.spans(document.id, self.annotator)
+        decided = {
+            (d.layer.value, d.start, d.end, d.label)
+            for d in store.decisions(document.id, self.annotator)
+            if d.decision in (Decision.ACCEPTED, Decision.REJECTED)
+        }
+        return DocumentView(
+            document=document,
+            spans=tuple(spans),
+            suggestions=pending(store.suggestions(document.id), spans, decided),
+            ignored=tuple(store.ignored(document.id)),
+            state=store.get_state(document.id, self.annotator),
+            tokens=tokenize(document.text),
+        )
+
+    def reload_spans(self, view: DocumentView) -> DocumentView:
+        """The same document with fresh spans, suggestions and state (after a command)."""
+        with self.db.read() as store:
+            return self._view(store, view.document)
+
+    def summaries(
+        self,
+        *,
+        after_id: int = 0,
+        limit: int = 200,
+        text: str | None = None,
+        status: Status | None = None,
+    ) -> list[DocumentSummary]:
+        with self.db.read() as store:
+            return store.summaries(
+                self.annotator, after_id=after_id, limit=limit, text=text, status=status
+            )
+
+    def first_document(self) -> int | None:
+        """The first document not done or skipped, else the first document."""
+        return self.next_unfinished(0) or self.neighbour(0, +1)
+
+    def neighbour(self, document_id: int, step: int) -> int | None:
+        with self.db.read() as store:
+            return store.neighbour(document_id, step)
+
+    def next_unfinished(self, after_id: int) -> int | None:
+        """The next document (wrapping around) this annotator has not done or skipped."""
+        with self.db.read() as store:
+            found = store.next_with_status(self.annotator, after_id)
+            if found is None and after_id:
+                found = store.next_with_status(self.annotator, 0)
+            return found if found != after_id else None
+
+    def search(self, query: str, limit: int = 100) -> list[SearchHit]:
+        """Documents whose title or text contains ``query`` (case-insensitive)."""
+        query = query.strip()
+        if not query:
+            return []
+        hits: list[SearchHit] = []
+        with self.db.read() as store:
+            for doc_id, title, text in store.search(query, limit):
+                at = text.casefold().find(query.casefold())
+                if at < 0:
+                    at = 0
+                lo, hi = max(0, at - 40), min(len(text), at + len(query) + 40)
+                snippet = text[lo:hi].replace("\n", " ")
+                hits.append(SearchHit(doc_id, title, at, at + len(query), snippet))
+        return hits
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def add_entity(self, view: DocumentView, start: int, end: int, label: str) -> Command:
+        span = Span(None, view.document.id, Layer.ENTITY, start, end, label, self.annotator)
+        return AddSpan(span, name=f"Add {label}")
+
+    def add_claim(
+        self, view: DocumentView, start: int, end: int, claim_type: str = "other"
+    ) -> Command:
+        span = Span(
+            None,
+            view.document.id,
+            Layer.CLAIM,
+            start,
+            end,
+            "CLAIM",
+            self.annotator,
+            claim=ClaimDetails(claim_type=claim_type),
+        )
+        return AddSpan(span, name="Add claim")
+
+    def relabel(self, span: Span, label: str) -> Command:
+        return ReplaceSpan(replace(span, label=label), name=f"Relabel as {label}")
+
+    def resize(self, span: Span, start: int, end: int) -> Command:
+        return ReplaceSpan(replace(span, start=start, end=end), name="Resize span")
+
+    def delete(self, span: Span) -> Command:
+        assert span.id is not None
+        return DeleteSpan(span.id, name=f"Delete {span.label}")
+
+    def set_claim(self, claim: Span, **changes: object) -> Command:
+        """Change a claim's claimant (``claimant_id``), ``cue``, ``claim_type`` or ``hedged``."""
+        details = claim.claim or ClaimDetails()
+        new = replace(details, **changes)  # type: ignore[arg-type]
+        what = ", ".join(changes)
+        return ReplaceSpan(replace(claim, claim=new), name=f"Set claim {what}".replace("_", " "))
+
+    def accept(self, view: DocumentView, suggestion: Suggestion) -> Command:
+        """Accept a suggestion; a claim's proposed claimant is accepted as an entity too."""
+        claimant = (
+            suggestion.attributes.get("claimant") if suggestion.layer is Layer.CLAIM else None
+        )
+        if not claimant:
+            return accept_suggestion(suggestion, self.annotator)
+        return _AcceptWithClaimant(suggestion, self.annotator, view)
+
+    def reject(self, suggestion: Suggestion) -> Command:
+        return reject_suggestion(suggestion, self.annotator)
+
+    def accept_all(self, view: DocumentView) -> Command:
+        commands = tuple(self.accept(view, s) for s in view.suggestions)
+        return Batch(commands, name=f"Accept {len(commands)} suggestions")
+
+    def set_status(
+        self, view: DocumentView, status: Status, seconds: float, reason: str | None = None
+    ) -> Command:
+        state = DocumentState(view.document.id, self.annotator, status, seconds, reason)
+        label = {Status.DONE: "Mark done", Status.SKIPPED: "Skip document"}.get(
+            status, f"Mark {status.value.replace('_', ' ')}"
+        )
+        return SetState(state, name=label)
+
+    def add_time(self, document_id: int, seconds: float) -> None:
+        """Record time spent on a document (not an undoable action: it only ever grows)."""
+        if seconds <= 0:
+            return
+        with self.db.write() as store:
+            state = store.get_state(document_id, self.annotator)
+            status = Status.IN_PROGRESS if state.status is Status.NEW else state.status
+            store.set_state(
+                replace(state, status=status, seconds_spent=state.seconds_spent + seconds)
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _AcceptWithClaimant:
+    """Accept a claim suggestion together with its proposed claimant entity (reusing a
+    confirmed entity at the same place when there is one)."""
+
+    suggestion: Suggestion
+    annotator: str
+    view: DocumentView
+    name: str = "Accept claim"
+
+    def apply(self, store: Store) -> Applied:
+        attrs = self.suggestion.attributes
+        c_start, c_end = (int(x) for x in attrs["claimant"][:2])
+        c_label = str(attrs["claimant"][2]) if len(attrs["claimant"]) > 2 else "PERSON"
+        existing = next(
+            (
+                s
+                for s in store.spans(self.suggestion.document_id, self.annotator, Layer.ENTITY)
+                if (s.start, s.end) == (c_start, c_end)
+            ),
+            None,
+        )
+        steps: list[Applied] = []
+        if existing is None:
+            created = AddSpan(
+                Span(
+                    None,
+                    self.suggestion.document_id,
+                    Layer.ENTITY,
+                    c_start,
+                    c_end,
+                    c_label,
+                    self.annotator,
+                    origin=f"suggested:{self.suggestion.suggester}",
+                )
+            ).apply(store)
+            steps.append(created)
+            claimant_id = created.spans[0].id
+        else:
+            claimant_id = existing.id
+        if claimant_id is None:
+            raise NotFoundError("claimant could not be stored")
+        steps.append(
+            accept_suggestion(self.suggestion, self.annotator, claimant_id=claimant_id).apply(store)
+        )
+        changes = steps[0].changes
+        for step in steps[1:]:
+            changes = changes | step.changes
+        inverse = Batch(tuple(s.inverse for s in reversed(steps)), name=self.name)
+        spans = tuple(span for step in steps for span in step.spans)
+        return Applied(changes, inverse, spans)
