@@ -17,6 +17,7 @@ def _isolated_dirs(
 ) -> None:
     """Every test gets its own data directory and no inherited ``ANNOTATOR_DB``."""
     monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("ANNOTATOR_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
 
 

@@ -8,7 +8,7 @@ never leaves half a batch. Bad files and records are reported and the rest goes 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -250,14 +250,26 @@ def detect_sources(
     for source in sources:
         if cancel is not None:
             cancel.check()
-        with db.read() as store:
-            found = boilerplate.detect(store.iter_texts(source))
+        found = boilerplate.detect(_SourceTexts(db, source))
         with db.write() as store:
             for doc_id, ranges in found.items():
                 store.set_ignored(doc_id, _as_ranges(ranges))
                 if ranges:
                     marked += 1
     return marked
+
+
+class _SourceTexts:
+    """``(id, text)`` of one source, re-read from the database on each iteration: detection
+    reads the texts twice and a source can be larger than memory."""
+
+    def __init__(self, db: Database, source: str | None) -> None:
+        self.db = db
+        self.source = source
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        with self.db.read() as store:
+            yield from store.iter_texts(self.source)
 
 
 def _as_ranges(ranges: Iterable[IgnoredRange]) -> list[IgnoredRange]:

@@ -1,0 +1,197 @@
+"""Small dialogs: shortcuts (F1), corpus search (Ctrl+F), claimant picker (L)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Span
+from annotator.services.workspace import SearchHit
+from annotator.ui.inspector import excerpt
+from annotator.ui.plain import label
+
+
+class ShortcutsDialog(QDialog):
+    """Every action with its shortcut, read from the actions themselves so it never lies."""
+
+    def __init__(self, actions: Sequence[tuple[str, QAction]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(self)
+        rows = [(menu, a) for menu, a in actions if a.shortcuts()]
+        table = QTableWidget(len(rows), 3, self)
+        table.setHorizontalHeaderLabels(["Menu", "Action", "Shortcut"])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (menu, action) in enumerate(rows):
+            keys = ", ".join(
+                s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
+            )
+            for col, value in enumerate((menu, action.text().replace("&", ""), keys)):
+                table.setItem(row, col, QTableWidgetItem(value))
+        table.resizeColumnsToContents()
+        self.table = table
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 620)
+
+
+class SearchDialog(QDialog):
+    """Type to search titles and texts; Enter opens the chosen hit."""
+
+    hitChosen = Signal(object)  # SearchHit
+
+    def __init__(
+        self,
+        run_search: Callable[[str, Callable[[list[SearchHit]], None]], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Search the corpus")
+        self._run_search = run_search
+        self._generation = 0
+        self.hits: list[SearchHit] = []
+        layout = QVBoxLayout(self)
+        self.query = QLineEdit(self)
+        self.query.setPlaceholderText("words in a title or text")
+        self.results = QListWidget(self)
+        self.status = label("", self)
+        layout.addWidget(self.query)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.status)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self._search)
+        self.query.textChanged.connect(lambda _: self._timer.start())
+        self.query.returnPressed.connect(self._enter)
+        self.results.itemActivated.connect(self._choose)
+        self.resize(640, 420)
+
+    def _search(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        text = self.query.text()
+        self.status.setText("searching…")
+
+        def show(hits: list[SearchHit]) -> None:
+            if generation != self._generation:
+                return  # a newer query superseded this one
+            self.hits = hits
+            self.results.clear()
+            for hit in hits:
+                item = QListWidgetItem(f"{hit.title}\n    …{hit.snippet}…")
+                self.results.addItem(item)
+            self.status.setText(f"{len(hits)} documents" if text.strip() else "")
+            if hits:
+                self.results.setCurrentRow(0)
+
+        self._run_search(text, show)
+
+    def _enter(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self._search()
+            return
+        if self.results.currentRow() >= 0:
+            self._choose(self.results.currentItem())
+        elif self.results.count():
+            self.results.setFocus()
+
+    def _choose(self, item: QListWidgetItem | None) -> None:
+        row = self.results.row(item) if item is not None else -1
+        if 0 <= row < len(self.hits):
+            self.hitChosen.emit(self.hits[row])
+            self.accept()
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        # Up/Down in the query box move through the results.
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.count():
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
+            self.results.setCurrentRow(row)
+            return
+        super().keyPressEvent(event)
+
+
+class ClaimantDialog(QDialog):
+    """Pick the claimant of a claim from the document's entities, or "unattributed"."""
+
+    UNATTRIBUTED = -1
+
+    def __init__(
+        self, text: str, claim: Span, entities: Sequence[Span], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Link claimant")
+        self.chosen: int | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(f"Claim: {excerpt(text, claim.start, claim.end)}", self))
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("filter")
+        layout.addWidget(self.filter)
+        self.list = QListWidget(self)
+        layout.addWidget(self.list, 1)
+        # People and organisations first, then the nearest to the claim: the usual claimant.
+        preferred = {"PERSON": 0, "ORG": 1, "NORP": 2, "GPE": 3}
+        self._entities = sorted(
+            entities,
+            key=lambda e: (preferred.get(e.label, 9), abs(e.start - claim.start)),
+        )
+        current = claim.claim.claimant_id if claim.claim else None
+        self._rows: list[int] = []
+        self.filter.textChanged.connect(self._fill)
+        self.filter.returnPressed.connect(self._accept_current)
+        self.list.itemActivated.connect(lambda _item: self._accept_current())
+        self._text = text
+        self._fill("")
+        if current is not None and current in self._rows:
+            self.list.setCurrentRow(self._rows.index(current))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._accept_current)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(460, 380)
+
+    def _fill(self, query: str) -> None:
+        self.list.clear()
+        self._rows = [self.UNATTRIBUTED]
+        self.list.addItem("(unattributed)")
+        for entity in self._entities:
+            shown = f"{entity.label}: {excerpt(self._text, entity.start, entity.end)}"
+            if query.casefold() in shown.casefold():
+                assert entity.id is not None
+                self._rows.append(entity.id)
+                self.list.addItem(shown)
+        self.list.setCurrentRow(1 if len(self._rows) > 1 else 0)
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            row = max(0, min(self.list.count() - 1, self.list.currentRow() + step))
+            self.list.setCurrentRow(row)
+            return
+        super().keyPressEvent(event)
+
+    def _accept_current(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self._rows):
+            self.chosen = self._rows[row]
+            self.accept()

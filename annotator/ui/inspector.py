@@ -1,0 +1,162 @@
+"""The inspector: the document's annotations, and the focused one's details.
+
+It shows values from the last loaded :class:`DocumentView` and emits requests; it never holds
+state of its own (the database does).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Layer, Span, Suggestion
+from annotator.core.schema import LabelSchema
+from annotator.services.workspace import DocumentView
+from annotator.ui.plain import label
+
+_EXCERPT = 80
+
+
+def excerpt(text: str, start: int, end: int) -> str:
+    piece = text[start:end].replace("\n", " ")
+    return piece if len(piece) <= _EXCERPT else piece[: _EXCERPT - 1] + "…"
+
+
+def describe(item: Span | Suggestion, text: str) -> str:
+    kind = "suggested " if isinstance(item, Suggestion) else ""
+    return f"{kind}{item.label}: {excerpt(text, item.start, item.end)}"
+
+
+class Inspector(QWidget):
+    itemActivated = Signal(object)  # a Span or Suggestion chosen in the list
+    claimTypeChosen = Signal(str)
+    hedgedToggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._view: DocumentView | None = None
+        self._items: list[Span | Suggestion] = []
+        self._updating = False
+
+        layout = QVBoxLayout(self)
+        details = QGroupBox("Focused", self)
+        form = QFormLayout(details)
+        self.kind = label()
+        self.text = label()
+        self.text.setWordWrap(True)
+        self.origin = label()
+        self.origin.setWordWrap(True)
+        self.claimant = label()
+        self.claimant.setWordWrap(True)
+        self.cue = label()
+        self.claim_type = QComboBox(self)
+        self.hedged = QCheckBox("hedged", self)
+        form.addRow("Label", self.kind)
+        form.addRow("Text", self.text)
+        form.addRow("Origin", self.origin)
+        form.addRow("Claimant", self.claimant)
+        form.addRow("Cue", self.cue)
+        form.addRow("Claim type", self.claim_type)
+        form.addRow("", self.hedged)
+        layout.addWidget(details)
+
+        self.list = QListWidget(self)
+        self.list.setUniformItemSizes(True)
+        self.list.itemActivated.connect(self._activated)
+        self.list.itemClicked.connect(self._activated)
+        layout.addWidget(label("Annotations and suggestions", self))
+        layout.addWidget(self.list, 1)
+
+        self.claim_type.currentTextChanged.connect(self._type_changed)
+        self.hedged.toggled.connect(self._hedged_changed)
+        self.show_item(None)
+
+    def set_schema(self, schema: LabelSchema) -> None:
+        self._updating = True
+        self.claim_type.clear()
+        self.claim_type.addItems(list(schema.claim_types))
+        self._updating = False
+
+    def set_view(self, view: DocumentView | None) -> None:
+        self._view = view
+        self.list.clear()
+        self._items = []
+        if view is None:
+            return
+        items: list[Span | Suggestion] = [*view.spans, *view.suggestions]
+        items.sort(key=lambda i: (i.start, i.end))
+        self._items = items
+        text = view.document.text
+        for item in items:
+            entry = QListWidgetItem(describe(item, text))
+            if isinstance(item, Suggestion):
+                font = entry.font()
+                font.setItalic(True)
+                entry.setFont(font)
+            self.list.addItem(entry)
+
+    def _activated(self, entry: QListWidgetItem) -> None:
+        row = self.list.row(entry)
+        if 0 <= row < len(self._items):
+            self.itemActivated.emit(self._items[row])
+
+    def show_item(self, item: Span | Suggestion | None) -> None:
+        self._updating = True
+        try:
+            view = self._view
+            is_claim = item is not None and item.layer is Layer.CLAIM
+            for widget in (self.claim_type, self.hedged):
+                widget.setEnabled(is_claim and isinstance(item, Span))
+            if item is None or view is None:
+                for widget in (self.kind, self.text, self.origin, self.claimant, self.cue):
+                    widget.setText("—")
+                return
+            text = view.document.text
+            self.kind.setText(item.label + (" (suggested)" if isinstance(item, Suggestion) else ""))
+            self.text.setText(excerpt(text, item.start, item.end))
+            if isinstance(item, Suggestion):
+                self.origin.setText(f"score {item.score:.2f} — {item.reason}")
+            else:
+                self.origin.setText(f"{item.origin} by {item.annotator}")
+            self.claimant.setText("—")
+            self.cue.setText("—")
+            if isinstance(item, Span) and item.claim is not None:
+                claimant = view.span(item.claim.claimant_id) if item.claim.claimant_id else None
+                self.claimant.setText(
+                    "unattributed"
+                    if claimant is None
+                    else f"{claimant.label}: {excerpt(text, claimant.start, claimant.end)}"
+                )
+                if item.claim.cue is not None:
+                    self.cue.setText(excerpt(text, *item.claim.cue))
+                self.claim_type.setCurrentText(item.claim.claim_type)
+                self.hedged.setChecked(item.claim.hedged)
+            elif isinstance(item, Suggestion) and item.layer is Layer.CLAIM:
+                attrs = item.attributes
+                if attrs.get("claimant"):
+                    start, end = attrs["claimant"][:2]
+                    self.claimant.setText(f"proposed: {excerpt(text, start, end)}")
+                if attrs.get("cue"):
+                    self.cue.setText(excerpt(text, *attrs["cue"][:2]))
+            if item in self._items:
+                self.list.setCurrentRow(self._items.index(item))
+        finally:
+            self._updating = False
+
+    def _type_changed(self, value: str) -> None:
+        if not self._updating and value:
+            self.claimTypeChosen.emit(value)
+
+    def _hedged_changed(self, value: bool) -> None:
+        if not self._updating:
+            self.hedgedToggled.emit(value)
+
