@@ -43,13 +43,17 @@ def normalise(text: str, *, path: str | None = None, line: int | None = None) ->
     """Normalise text that is already a ``str`` (from JSON or CSV): line breaks, then NFC."""
     if "\x00" in text:
         raise TextDecodeError("contains a NUL character", path=path, line=line)
-    match = _LONE_SURROGATE.search(text)
-    if match is not None:
+    try:
+        # Encoding is the fast check (C speed); only a failure pays for finding the position.
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        match = _LONE_SURROGATE.search(text)
+        assert match is not None
         raise TextDecodeError(
             f"contains a lone surrogate U+{ord(match.group()):04X} at character {match.start()}",
             path=path,
             line=line,
-        )
+        ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 

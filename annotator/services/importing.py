@@ -252,10 +252,8 @@ def detect_sources(
             cancel.check()
         found = boilerplate.detect(_SourceTexts(db, source))
         with db.write() as store:
-            for doc_id, ranges in found.items():
-                store.set_ignored(doc_id, _as_ranges(ranges))
-                if ranges:
-                    marked += 1
+            store.replace_ignored({doc_id: _as_ranges(r) for doc_id, r in found.items()})
+        marked += sum(1 for ranges in found.values() if ranges)
     return marked
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
@@ -193,10 +194,33 @@ class Store:
         if not rows:
             return {}
         now = utcnow()
-        values = [
-            {"imported_at": now, "meta": {}, "ignored_from_file": False, **row} for row in rows
-        ]
-        self.session.execute(DocumentRow.__table__.insert(), values)
+        conn = self.session.connection()
+        if conn.dialect.name == "sqlite":
+            # The import hot path: a plain executemany on the driver is several times cheaper
+            # than SQLAlchemy's per-row processing, and the values are simple to bind here.
+            stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+            conn.exec_driver_sql(
+                "INSERT INTO documents (external_id, source, title, text, sha256, meta, "
+                "imported_at, ignored_from_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        row.get("external_id"),
+                        row.get("source"),
+                        row["title"],
+                        row["text"],
+                        row["sha256"],
+                        orjson.dumps(row.get("meta") or {}).decode(),
+                        stamp,
+                        1 if row.get("ignored_from_file") else 0,
+                    )
+                    for row in rows
+                ],
+            )
+        else:
+            values = [
+                {"imported_at": now, "meta": {}, "ignored_from_file": False, **row} for row in rows
+            ]
+            conn.execute(DocumentRow.__table__.insert(), values)
         return self.existing_hashes(row["sha256"] for row in rows)
 
     def summaries(
@@ -447,15 +471,23 @@ class Store:
         return [IgnoredRange(r.start, r.end, r.reason) for r in rows]
 
     def set_ignored(self, document_id: int, ranges: Iterable[IgnoredRange]) -> None:
-        self.session.execute(
-            delete(IgnoredRangeRow).where(IgnoredRangeRow.document_id == document_id)
-        )
-        rows = [
-            {"document_id": document_id, "start": r.start, "end": r.end, "reason": r.reason}
-            for r in ranges
-        ]
-        if rows:
-            self.session.execute(IgnoredRangeRow.__table__.insert(), rows)
+        self.replace_ignored({document_id: ranges})
+
+    def replace_ignored(self, ranges_by_document: dict[int, Iterable[IgnoredRange]]) -> None:
+        """Replace the ignored ranges of many documents with two statements per 500."""
+        table = IgnoredRangeRow.__table__
+        conn = self.session.connection()
+        ids = list(ranges_by_document)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            conn.execute(table.delete().where(table.c.document_id.in_(chunk)))
+            rows = [
+                {"document_id": doc_id, "start": r.start, "end": r.end, "reason": r.reason}
+                for doc_id in chunk
+                for r in ranges_by_document[doc_id]
+            ]
+            if rows:
+                conn.execute(table.insert(), rows)
 
     # -- suggestions and decisions ----------------------------------------------------------
 
@@ -485,7 +517,7 @@ class Store:
             for s in suggestions
         ]
         if rows:
-            self.session.execute(SuggestionRow.__table__.insert(), rows)
+            self.session.connection().execute(SuggestionRow.__table__.insert(), rows)
         return len(rows)
 
     def get_decision(
