@@ -1,0 +1,84 @@
+"""Finding the files to import and telling their formats apart."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from annotator.core.errors import InputError
+from annotator.ingest.json_lines import first_object
+
+FORMATS: tuple[str, ...] = ("txt", "jsonl", "csv", "annotator")
+
+#: By extension; JSONL is told apart from native JSONL by its first record.
+SUFFIX_FORMATS: dict[str, str] = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
+
+#: A first record with one of these keys is native: ``offsets`` whatever its value, so that a
+#: file with other offsets is refused by the native reader rather than read without its spans.
+_NATIVE_MARKERS = ("offsets", "entities", "claims")
+
+
+def iter_paths(
+    paths: Iterable[str | os.PathLike[str]], *, suffixes: Iterable[str] | None = None
+) -> Iterator[Path]:
+    """Yield each file named, and the files under each folder named, recursively.
+
+    Inside folders, hidden entries (a leading dot) are skipped, names are visited in sorted
+    order, and only files with a known suffix are kept (``suffixes``, default the importable
+    ones; an empty tuple keeps every file), so that images or notes beside the articles do not
+    each become an "unsupported" problem. A file named explicitly is always yielded, as is a
+    path that does not exist: the reader reports it.
+    """
+    wanted = None if suffixes == () else frozenset(s.lower() for s in suffixes or SUFFIX_FORMATS)
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk(path, wanted)
+        else:
+            yield path
+
+
+def detect_format(path: str | os.PathLike[str]) -> str:
+    """One of :data:`FORMATS` for ``path``, by extension and, for JSONL, its first record.
+
+    Raises :class:`InputError` for an extension no reader handles.
+    """
+    path = Path(path)
+    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(SUFFIX_FORMATS))
+        what = f"the file type {path.suffix!r}" if path.suffix else "a file without an extension"
+        raise InputError(f"{what} cannot be imported (known: {known})", path=str(path))
+    if fmt == "jsonl":
+        record = first_object(path)
+        if record is not None and any(key in record for key in _NATIVE_MARKERS):
+            return "annotator"
+    return fmt
+
+
+def _walk(folder: Path, wanted: frozenset[str] | None) -> Iterator[Path]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        # An unreadable folder: yield it, so the reader reports why instead of it vanishing.
+        yield folder
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        # Symlinked folders are not followed: a link back up the tree would never end.
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path, wanted)
+        elif entry.is_file() and (wanted is None or path.suffix.lower() in wanted):
+            yield path

@@ -1,0 +1,76 @@
+"""JSON Lines parsing shared by the plain and native readers: one object per line, streamed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from annotator.ingest.lines import iter_lines
+from annotator.ingest.records import ImportProblem
+from annotator.ingest.values import type_name
+
+NumberedObject = tuple[int, dict[str, Any]]
+
+
+def iter_json_objects(path: Path) -> Iterator[NumberedObject | ImportProblem]:
+    """Yield ``(line number, object)`` for each record, or a problem for a line that is not one.
+
+    Blank lines are skipped. A broken line is reported and the next line is read, except when
+    the first line shows the file is one pretty-printed JSON document rather than JSON Lines:
+    then every line would be "broken", so one problem says what the file is instead.
+    """
+    name = str(path)
+    first = True
+    for item in iter_lines(path):
+        if isinstance(item, ImportProblem):
+            first = False
+            yield item
+            continue
+        number, line = item
+        if not line.strip():
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            if first and _opens_json_document(line):
+                yield ImportProblem(
+                    name,
+                    "is one JSON document, not JSON Lines (one object per line); convert it, "
+                    "e.g. with jq -c '.[]'",
+                    line=number,
+                )
+                return
+            yield ImportProblem(
+                name, f"is not valid JSON: {exc.msg} at column {exc.colno}", line=number
+            )
+            first = False
+            continue
+        first = False
+        if not isinstance(value, dict):
+            yield ImportProblem(
+                name, f"a record must be a JSON object, got {type_name(value)}", line=number
+            )
+            continue
+        yield number, value
+    if first:
+        yield ImportProblem(name, "file is empty")
+
+
+def first_object(path: Path, *, max_lines: int = 1000) -> dict[str, Any] | None:
+    """The first valid record of a JSONL file (looking no further than ``max_lines``)."""
+    for item in iter_json_objects(path):
+        if isinstance(item, ImportProblem):
+            if item.line is None or item.line > max_lines:
+                return None
+            continue
+        number, value = item
+        return value if number <= max_lines else None
+    return None
+
+
+def _opens_json_document(line: str) -> bool:
+    stripped = line.strip()
+    return stripped in ("[", "{") or (stripped.startswith("[") and not stripped.endswith("]"))
