@@ -54,7 +54,8 @@ def normalise(text: str, *, path: str | None = None, line: int | None = None) ->
             path=path,
             line=line,
         ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 
 
