@@ -51,7 +51,7 @@ class LabelBar(QWidget):
         button.setToolTip(tooltip(description))
         button.setStyleSheet(
             f"QPushButton {{ background: {color}; color: {_readable_on(color)};"
-            " border-radius: 3px; padding: 2px 8px; }}"
+            " border-radius: 3px; padding: 2px 8px; }"
         )
         self._layout.addWidget(button)
         return button

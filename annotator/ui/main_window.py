@@ -1,0 +1,692 @@
+"""The annotation window: document list, article view, inspector, label bar, status bar.
+
+The window holds no data of its own: it shows the last :class:`DocumentView` loaded from the
+database and turns keys into commands. Every database call goes through the one database
+worker (:class:`DbExecutor`); results come back as new views, and only what a command changed
+is redrawn.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from annotator import __version__
+from annotator.core.commands import Applied, Command
+from annotator.core.errors import AnnotatorError, OperationCancelled
+from annotator.core.model import Layer, Span, Status, Suggestion
+from annotator.core.schema import LabelSchema
+from annotator.core.tokens import Sentence
+from annotator.services import exporting, importing
+from annotator.services.annotate import AnnotationService
+from annotator.services.workspace import DocumentView, SearchHit, Workspace
+from annotator.storage.database import Database
+from annotator.ui.article_view import ArticleView
+from annotator.ui.dialogs import ClaimantDialog, SearchDialog, ShortcutsDialog
+from annotator.ui.document_list import DocumentList
+from annotator.ui.executor import DbExecutor
+from annotator.ui.inspector import Inspector
+from annotator.ui.label_bar import LabelBar
+from annotator.ui.plain import label, message_box
+from annotator.ui.settings import open_settings
+from annotator.ui.tasks import BackgroundTask, TaskProgress
+
+log = logging.getLogger(__name__)
+
+#: A visit longer than this counts as this long: the annotator went for lunch.
+MAX_VISIT_SECONDS = 30 * 60
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, annotator: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.annotator = annotator
+        self.workspace = Workspace(db, annotator)
+        self.service = AnnotationService(db)
+        self.executor = DbExecutor(self.show_error, self)
+        self.settings = open_settings()
+        self.schema: LabelSchema | None = None
+        self.view: DocumentView | None = None
+        self._opened_at = time.monotonic()
+        self._tasks: list[BackgroundTask] = []
+        self._menu_actions: list[tuple[str, QAction]] = []
+        self._label_actions: list[QAction] = []
+
+        self.setWindowTitle("Annotator")
+        self.article = ArticleView(self)
+        self.setCentralWidget(self.article)
+
+        self.documents = DocumentList(self.workspace, self.executor, self)
+        left = QDockWidget("Documents", self)
+        left.setObjectName("documents-dock")
+        left.setWidget(self.documents)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, left)
+
+        self.inspector = Inspector(self)
+        right = QDockWidget("Inspector", self)
+        right.setObjectName("inspector-dock")
+        right.setWidget(self.inspector)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right)
+
+        self.label_bar = LabelBar(self)
+        bar = QToolBar("Labels", self)
+        bar.setObjectName("label-bar")
+        bar.setMovable(False)
+        bar.addWidget(self.label_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+        self.status_annotator = label(f"Annotator: {annotator}")
+        self.status_db = label(f"Database: {db.display_url}")
+        self.status_progress = label("")
+        self.statusBar().addWidget(self.status_annotator)
+        self.statusBar().addWidget(self.status_db, 1)
+        self.statusBar().addPermanentWidget(self.status_progress)
+
+        self._build_actions()
+        self._connect()
+        self._restore_layout()
+        self.executor.submit(self.workspace.schema, self._schema_loaded)
+
+    # -- set-up -----------------------------------------------------------------------------
+
+    def _action(
+        self,
+        menu: str,
+        text: str,
+        slot: Callable[[], Any],
+        *shortcuts: QKeySequence | str | QKeySequence.StandardKey,
+    ) -> QAction:
+        action = QAction(text, self)
+        keys = [QKeySequence(s) for s in shortcuts]
+        if keys:
+            action.setShortcuts(keys)
+        # The article view has focus most of the time: shortcuts belong to the whole window.
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        self._menus[menu].addAction(action)
+        self._menu_actions.append((menu, action))
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        self._menus = {
+            name: bar.addMenu(f"&{name}")
+            for name in ("File", "Edit", "Annotate", "Document", "View", "Help")
+        }
+        a = self._action
+        a("File", "&Import…", self.import_files, "Ctrl+I")
+        a("File", "&Export…", self.export_file, "Ctrl+E")
+        self._menus["File"].addSeparator()
+        a("File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        self.undo_action = a("Edit", "&Undo", self.undo, "Ctrl+Z")
+        self.redo_action = a("Edit", "&Redo", self.redo, "Ctrl+Shift+Z", "Ctrl+Y")
+        a("Edit", "&Search the corpus…", self.search, "Ctrl+F")
+
+        a("Annotate", "Make &claim (selection or sentence)", self.make_claim, "C")
+        a("Annotate", "&Link claimant…", self.link_claimant, "L")
+        a("Annotate", "Set c&ue from selection", self.set_cue, "U")
+        a("Annotate", "Next claim &type", self.cycle_claim_type, "T")
+        a("Annotate", "Toggle &hedged", self.toggle_hedged, "H")
+        a("Annotate", "&Accept suggestion", self.accept, "Return", "Enter")
+        a("Annotate", "Accept &all suggestions", self.accept_all, "Shift+Return", "Shift+Enter")
+        a("Annotate", "&Reject or delete", self.reject_or_delete, "X", "Delete")
+        a("Annotate", "&Next item", self.article.focus_next, "Tab")
+        a("Annotate", "&Previous item", self.article.focus_previous, "Shift+Tab", "Backtab")
+        self._menus["Annotate"].addSeparator()
+
+        a("Document", "&Done, next unfinished", self.done_and_next, "Ctrl+Return", "Ctrl+Enter")
+        a("Document", "&Skip…", self.skip, "S")
+        a("Document", "&Previous document", lambda: self.step(-1), "Ctrl+Left")
+        a("Document", "N&ext document", lambda: self.step(+1), "Ctrl+Right")
+
+        a("View", "Zoom &in", self.article.zoom_in, "Ctrl+=", "Ctrl++")
+        a("View", "Zoom &out", self.article.zoom_out, "Ctrl+-")
+        a("View", "&Reset zoom", self.article.reset_zoom, "Ctrl+0")
+
+        a("Help", "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        a("Help", "&About Annotator", self.about)
+
+    def _connect(self) -> None:
+        self.label_bar.labelChosen.connect(self.apply_label)
+        self.label_bar.claimChosen.connect(self.make_claim)
+        self.documents.documentActivated.connect(self.open_document)
+        self.article.focusChanged.connect(self.inspector.show_item)
+        self.article.resizeRequested.connect(self.resize_focused)
+        self.inspector.itemActivated.connect(self._focus_from_inspector)
+        self.inspector.claimTypeChosen.connect(lambda t: self._edit_claim(claim_type=t))
+        self.inspector.hedgedToggled.connect(lambda h: self._edit_claim(hedged=h))
+
+    def _schema_loaded(self, schema: LabelSchema) -> None:
+        self.schema = schema
+        self.label_bar.set_schema(schema)
+        self.inspector.set_schema(schema)
+        for action in self._label_actions:
+            self.removeAction(action)
+            self._menus["Annotate"].removeAction(action)
+        self._menu_actions = [(m, a) for m, a in self._menu_actions if a not in self._label_actions]
+        self._label_actions = []
+        for entity in schema.entities:
+            if entity.hotkey:
+                action = self._action(
+                    "Annotate",
+                    f"Label {entity.name}",
+                    lambda name=entity.name: self.apply_label(name),
+                    entity.hotkey,
+                )
+                self._label_actions.append(action)
+        self.refresh_progress()
+        if self.view is None:
+            self.executor.submit(self.workspace.first_document, self._open_if_any)
+
+    def _open_if_any(self, document_id: int | None) -> None:
+        if document_id is not None:
+            self.open_document(document_id)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        zoom = self.settings.value("view/font_size")
+        if zoom is not None:
+            self.article.set_font_size(float(zoom))
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def show_error(self, error: BaseException) -> None:
+        """Every error ends here: one dialog that says what happened, never silence."""
+        if isinstance(error, OperationCancelled):
+            self.statusBar().showMessage("Cancelled.", 5000)
+            return
+        if isinstance(error, AnnotatorError):
+            text, details = str(error), None
+        else:
+            log.error("unexpected error", exc_info=error)
+            text = f"Something went wrong: {error.__class__.__name__}: {error}"
+            details = "".join(traceback.format_exception(error))
+        box = message_box(self, "Annotator", text, QMessageBox.Icon.Warning, details)
+        box.setObjectName("error-dialog")
+        box.open()
+
+    # -- documents --------------------------------------------------------------------------
+
+    def open_document(self, document_id: int, then: Callable[[], None] | None = None) -> None:
+        self._record_time()
+        self.executor.submit(
+            lambda: self.workspace.load(document_id), lambda view: self._show(view, then)
+        )
+
+    def _show(self, view: DocumentView, then: Callable[[], None] | None = None) -> None:
+        assert self.schema is not None
+        self.view = view
+        self._opened_at = time.monotonic()
+        self.article.set_view(view, self.schema)
+        self.inspector.set_view(view)
+        self.inspector.show_item(None)
+        self.documents.select_document(view.document.id)
+        self.setWindowTitle(f"{view.document.title} — Annotator")
+        self.article.setFocus()
+        if view.suggestions or view.spans:
+            self.article.focus_next()
+        if then is not None:
+            then()
+
+    def _record_time(self) -> None:
+        if self.view is None:
+            return
+        seconds = min(time.monotonic() - self._opened_at, MAX_VISIT_SECONDS)
+        self._opened_at = time.monotonic()
+        document_id = self.view.document.id
+        self.executor.submit(lambda: self.workspace.add_time(document_id, seconds))
+
+    def step(self, direction: int) -> None:
+        if self.view is None:
+            return
+        current = self.view.document.id
+        self.executor.submit(
+            lambda: self.workspace.neighbour(current, direction), self._open_if_any
+        )
+
+    def done_and_next(self) -> None:
+        self._finish(Status.DONE, None)
+
+    def skip(self) -> None:
+        if self.view is None:
+            return
+        reason, ok = QInputDialog.getText(self, "Skip document", "Why skip this document?")
+        if ok:
+            self._finish(Status.SKIPPED, reason.strip() or None)
+
+    def _finish(self, status: Status, reason: str | None) -> None:
+        view = self.view
+        if view is None:
+            return
+        seconds = view.state.seconds_spent + min(
+            time.monotonic() - self._opened_at, MAX_VISIT_SECONDS
+        )
+        self._opened_at = time.monotonic()
+        command = self.workspace.set_status(view, status, seconds, reason)
+        current = view.document.id
+
+        def work() -> tuple[Applied, int | None]:
+            applied = self.service.execute(command)
+            return applied, self.workspace.next_unfinished(current)
+
+        def done(result: tuple[Applied, int | None]) -> None:
+            applied, next_id = result
+            self._after_command(applied)
+            if next_id is None:
+                self.statusBar().showMessage("Every document is done or skipped.", 8000)
+                self.executor.submit(lambda: self.workspace.load(current), self._show)
+            else:
+                self.view = None  # time was recorded with the status
+                self.open_document(next_id)
+
+        self.executor.submit(work, done)
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def run(self, command: Command, focus: Callable[[Applied], Any] | None = None) -> None:
+        """Execute a user action on the database worker and redraw what it changed."""
+        view = self.view
+        if view is None:
+            return
+
+        def work() -> tuple[Applied, DocumentView]:
+            applied = self.service.execute(command)
+            return applied, self.workspace.reload_spans(view)
+
+        def done(result: tuple[Applied, DocumentView]) -> None:
+            applied, fresh = result
+            self._apply_fresh(fresh, applied)
+            if focus is not None:
+                focus(applied)
+
+        self.executor.submit(work, done)
+
+    def _apply_fresh(self, fresh: DocumentView, applied: Applied) -> None:
+        if self.view is None or fresh.document.id != self.view.document.id:
+            return
+        self.view = fresh
+        self.article.update_view(fresh, set(applied.changes.span_ids))
+        self.inspector.set_view(fresh)
+        self.inspector.show_item(self.article.focused)
+        self._after_command(applied)
+
+    def _after_command(self, applied: Applied) -> None:
+        self.documents.refresh_documents(set(applied.changes.document_ids))
+        self._update_undo_texts()
+        if applied.changes.status:
+            self.refresh_progress()
+
+    def _focus_created(self, applied: Applied) -> None:
+        if applied.spans and self.view is not None:
+            created = self.view.span(applied.spans[-1].id or -1)
+            if created is not None:
+                self.article.focus_item(created)
+
+    def _focus_next_suggestion(self, after: int) -> Callable[[Applied], None]:
+        def focus(_applied: Applied) -> None:
+            if self.view is None:
+                return
+            following = [s for s in self.view.suggestions if s.start >= after]
+            target = following[0] if following else (self.view.suggestions or (None,))[0]
+            self.article.focus_item(target)
+
+        return focus
+
+    def _update_undo_texts(self) -> None:
+        undo, redo = self.service.history.undo_name, self.service.history.redo_name
+        self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.undo_action.setEnabled(undo is not None)
+        self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
+        self.redo_action.setEnabled(redo is not None)
+
+    def undo(self) -> None:
+        self._replay(self.service.undo)
+
+    def redo(self) -> None:
+        self._replay(self.service.redo)
+
+    def _replay(self, step: Callable[[], Applied | None]) -> None:
+        view = self.view
+
+        def work() -> tuple[Applied | None, DocumentView | None]:
+            applied = step()
+            if applied is None:
+                return None, None
+            touched = applied.changes.document_ids
+            if view is not None and view.document.id in touched:
+                return applied, self.workspace.reload_spans(view)
+            # Undo of work in another document: open that document to show what changed.
+            if touched:
+                return applied, self.workspace.load(min(touched))
+            return applied, None
+
+        def done(result: tuple[Applied | None, DocumentView | None]) -> None:
+            applied, fresh = result
+            if applied is None:
+                self.statusBar().showMessage("Nothing to undo or redo.", 3000)
+                return
+            if fresh is not None and (
+                self.view is None or fresh.document.id != self.view.document.id
+            ):
+                self._record_time()
+                self._show(fresh)
+                self._after_command(applied)
+            elif fresh is not None:
+                self._apply_fresh(fresh, applied)
+            else:
+                self._after_command(applied)
+
+        self.executor.submit(work, done)
+
+    # -- annotation actions -----------------------------------------------------------------
+
+    def apply_label(self, name: str) -> None:
+        view = self.view
+        if view is None:
+            return
+        selection = self.article.selection()
+        focused = self.article.focused
+        if selection is not None:
+            start, end = selection
+            self.article.clear_selection()
+            self.run(self.workspace.add_entity(view, start, end, name), self._focus_created)
+        elif isinstance(focused, Span) and focused.layer is Layer.ENTITY:
+            if focused.label != name:
+                self.run(self.workspace.relabel(focused, name), self._refocus(focused))
+        elif isinstance(focused, Suggestion) and focused.layer is Layer.ENTITY:
+            relabelled = replace(focused, label=name)
+            self.run(
+                self.workspace.accept(view, relabelled), self._focus_next_suggestion(focused.end)
+            )
+        else:
+            self.statusBar().showMessage("Select some text first, then press a label key.", 4000)
+
+    def _refocus(self, span: Span) -> Callable[[Applied], None]:
+        def focus(_applied: Applied) -> None:
+            if self.view is not None and span.id is not None:
+                self.article.focus_item(self.view.span(span.id))
+
+        return focus
+
+    def make_claim(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        selection = self.article.selection()
+        if selection is None:
+            sentence: Sentence | None = view.tokens.sentence_at(self.article.cursor_offset())
+            if sentence is None:
+                self.statusBar().showMessage("Put the cursor in a sentence or select text.", 4000)
+                return
+            selection = (sentence.start, sentence.end)
+        self.article.clear_selection()
+        self.run(self.workspace.add_claim(view, *selection), self._focus_created)
+
+    def _focused_claim(self) -> Span | None:
+        focused = self.article.focused
+        if isinstance(focused, Span) and focused.layer is Layer.CLAIM:
+            return focused
+        self.statusBar().showMessage("Focus a claim first (Tab moves between items).", 4000)
+        return None
+
+    def link_claimant(self) -> None:
+        claim = self._focused_claim()
+        if claim is None or self.view is None:
+            return
+        entities = [s for s in self.view.spans if s.layer is Layer.ENTITY]
+        dialog = ClaimantDialog(self.view.document.text, claim, entities, self)
+        dialog.setObjectName("claimant-dialog")
+
+        def chosen() -> None:
+            if dialog.chosen is None:
+                return
+            claimant = None if dialog.chosen == ClaimantDialog.UNATTRIBUTED else dialog.chosen
+            self.run(self.workspace.set_claim(claim, claimant_id=claimant), self._refocus(claim))
+
+        dialog.accepted.connect(chosen)
+        dialog.finished.connect(self._back_to_article)
+        dialog.open()
+
+    def set_cue(self) -> None:
+        claim = self._focused_claim()
+        selection = self.article.selection()
+        if claim is None:
+            return
+        if selection is None:
+            self.statusBar().showMessage("Select the cue words (e.g. 'said'), then press U.", 4000)
+            return
+        self.article.clear_selection()
+        self.run(self.workspace.set_claim(claim, cue=selection), self._refocus(claim))
+
+    def cycle_claim_type(self) -> None:
+        claim = self._focused_claim()
+        if claim is None or self.schema is None or claim.claim is None:
+            return
+        types = list(self.schema.claim_types)
+        current = claim.claim.claim_type
+        following = types[(types.index(current) + 1) % len(types)] if current in types else types[0]
+        self.run(self.workspace.set_claim(claim, claim_type=following), self._refocus(claim))
+
+    def toggle_hedged(self) -> None:
+        claim = self._focused_claim()
+        if claim is None or claim.claim is None:
+            return
+        self.run(
+            self.workspace.set_claim(claim, hedged=not claim.claim.hedged), self._refocus(claim)
+        )
+
+    def _edit_claim(self, **changes: object) -> None:
+        focused = self.article.focused
+        if isinstance(focused, Span) and focused.layer is Layer.CLAIM and focused.claim:
+            if all(getattr(focused.claim, k) == v for k, v in changes.items()):
+                return
+            self.run(self.workspace.set_claim(focused, **changes), self._refocus(focused))
+
+    def accept(self) -> None:
+        focused = self.article.focused
+        if isinstance(focused, Suggestion) and self.view is not None:
+            self.run(
+                self.workspace.accept(self.view, focused), self._focus_next_suggestion(focused.end)
+            )
+        else:
+            self.statusBar().showMessage("Focus a suggestion (Tab) to accept it.", 4000)
+
+    def accept_all(self) -> None:
+        if self.view is not None and self.view.suggestions:
+            self.run(self.workspace.accept_all(self.view))
+
+    def reject_or_delete(self) -> None:
+        focused = self.article.focused
+        if isinstance(focused, Suggestion):
+            self.run(self.workspace.reject(focused), self._focus_next_suggestion(focused.end))
+        elif isinstance(focused, Span):
+            self.run(self.workspace.delete(focused), self._focus_next_suggestion(focused.start))
+
+    def resize_focused(self, edge: str, step: int) -> None:
+        focused = self.article.focused
+        if not isinstance(focused, Span) or self.view is None:
+            return
+        tokens = self.view.tokens.tokens
+        start, end = focused.start, focused.end
+        if edge == "end":
+            ends = [t.end for t in tokens]
+            later = (
+                [e for e in ends if e > end] if step > 0 else [e for e in ends if start < e < end]
+            )
+            if not later:
+                return
+            end = later[0] if step > 0 else later[-1]
+        else:
+            starts = [t.start for t in tokens]
+            moved = (
+                [s for s in starts if s < start]
+                if step < 0
+                else [s for s in starts if start < s < end]
+            )
+            if not moved:
+                return
+            start = moved[-1] if step < 0 else moved[0]
+        self.run(self.workspace.resize(focused, start, end), self._refocus(focused))
+
+    def _focus_from_inspector(self, item: Span | Suggestion) -> None:
+        self.article.focus_item(item)
+        self.article.setFocus()
+
+    # -- search, import, export -------------------------------------------------------------
+
+    def search(self) -> None:
+        def run_search(text: str, show: Callable[[list[SearchHit]], None]) -> None:
+            self.executor.submit(lambda: self.workspace.search(text), show)
+
+        dialog = SearchDialog(run_search, self)
+        dialog.setObjectName("search-dialog")
+        dialog.hitChosen.connect(self.open_hit)
+        dialog.finished.connect(self._back_to_article)
+        dialog.open()
+
+    def open_hit(self, hit: SearchHit) -> None:
+        self.open_document(hit.document_id, lambda: self.article.show_match(hit.start, hit.end))
+
+    def import_files(self, paths: list[str] | None = None) -> BackgroundTask | None:
+        if paths is None:
+            paths, _ = QFileDialog.getOpenFileNames(
+                self,
+                "Import articles",
+                str(Path.home()),
+                "Articles (*.txt *.jsonl *.ndjson *.json *.csv *.tsv);;All files (*)",
+            )
+        if not paths:
+            return None
+        chosen = list(paths)
+        return self._start_task(
+            "Importing",
+            lambda progress, cancel: importing.import_paths(
+                self.db, chosen, annotator=self.annotator, progress=progress, cancel=cancel
+            ),
+            self._imported,
+        )
+
+    def _imported(self, summary: importing.ImportSummary) -> None:
+        self.documents.reload()
+        self.refresh_progress()
+        text = (
+            f"Imported {summary.imported} documents ({summary.entities} entities, "
+            f"{summary.claims} claims); {summary.duplicates} duplicates skipped; "
+            f"{len(summary.errors)} rejected; {len(summary.warnings)} warnings."
+        )
+        if summary.cancelled:
+            text = "Import cancelled; the batches already stored are kept. " + text
+        details = "\n".join(f"{p.severity}: {p.describe()}" for p in summary.problems) or None
+        icon = QMessageBox.Icon.Warning if summary.errors else QMessageBox.Icon.Information
+        box = message_box(self, "Import", text, icon, details)
+        box.setObjectName("import-summary")
+        box.open()
+        if self.view is None:
+            self.executor.submit(self.workspace.first_document, self._open_if_any)
+
+    def export_file(self, path: str | None = None) -> BackgroundTask | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                "Export native JSONL",
+                str(Path.home() / "annotations.jsonl"),
+                "JSON lines (*.jsonl)",
+            )
+        if not path:
+            return None
+        target = Path(path)
+        return self._start_task(
+            "Exporting",
+            lambda progress, cancel: exporting.export(
+                self.db, target, progress=progress, cancel=cancel
+            ),
+            lambda summary: self.statusBar().showMessage(
+                f"Exported {summary.documents} documents to {summary.path}.", 10000
+            ),
+        )
+
+    def _start_task(
+        self, title: str, work: Callable[..., Any], on_success: Callable[[Any], None]
+    ) -> BackgroundTask:
+        task = BackgroundTask(title, work, self)
+        progress = TaskProgress(task, self)
+        progress.setObjectName("task-progress")
+        task.succeeded.connect(on_success)
+        task.failed.connect(self.show_error)
+        task.finished.connect(lambda: self._tasks.remove(task) if task in self._tasks else None)
+        self._tasks.append(task)
+        task.start()
+        return task
+
+    # -- status, help, closing --------------------------------------------------------------
+
+    def refresh_progress(self) -> None:
+        def counts() -> dict[str, int]:
+            with self.db.read() as store:
+                return store.status_counts(self.annotator)
+
+        def show(result: dict[str, int]) -> None:
+            total = sum(result.values())
+            self.status_progress.setText(f"{result.get('done', 0)} / {total} done")
+
+        self.executor.submit(counts, show)
+
+    def show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self._menu_actions, self)
+        dialog.setObjectName("shortcuts-dialog")
+        dialog.finished.connect(self._back_to_article)
+        dialog.open()
+
+    def _back_to_article(self) -> None:
+        """After a dialog, the keys belong to the article again (window managers differ in
+        which window they activate when a dialog closes)."""
+        self.activateWindow()
+        self.article.setFocus()
+
+    def about(self) -> None:
+        message_box(
+            self,
+            "About Annotator",
+            f"Annotator {__version__}\nLabel entities and claims in news articles.\nMIT licence.",
+        ).open()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._record_time()
+        for task in list(self._tasks):
+            task.cancel()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("view/font_size", self.article.font_size())
+        self.settings.sync()
+        self.executor.wait_idle(5000)
+        for task in list(self._tasks):
+            task.join(5)
+        self.executor.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,336 @@
+"""The window driven the way an annotator drives it: key presses and mouse drags, with the
+database checked after each action."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
+
+from annotator.core.model import Decision, Layer, Status, Suggestion
+from annotator.storage.database import Database
+from annotator.ui.main_window import MainWindow
+
+FIRST = (
+    "Storm closes port 🇺🇦 😀\n"
+    "Mayor Petra Novak said 300 homes had lost power within 24 hours.\n"
+    "The Port Authority reported that 41 ships were waiting offshore.\n"
+)
+SECOND = "Ferry resumes\nThe ferry company said services would resume on Monday.\n"
+THIRD = "<img src=x> headline\nA body line about <b>markup</b> in articles.\n"
+
+
+def at(text: str, piece: str) -> tuple[int, int]:
+    start = text.index(piece)
+    return start, start + len(piece)
+
+
+@pytest.fixture
+def project(db: Database) -> Database:
+    with db.write() as store:
+        ids = store.insert_documents(
+            [
+                {
+                    "title": t.splitlines()[0],
+                    "text": t,
+                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
+                }
+                for t in (FIRST, SECOND, THIRD)
+            ]
+        )
+        first = ids[hashlib.sha256(FIRST.encode()).hexdigest()]
+        store.add_suggestions(
+            [
+                Suggestion(
+                    None,
+                    first,
+                    Layer.ENTITY,
+                    *at(FIRST, "Petra Novak"),
+                    "PERSON",
+                    "rules",
+                    0.9,
+                    "title + name",
+                ),
+                Suggestion(
+                    None,
+                    first,
+                    Layer.ENTITY,
+                    *at(FIRST, "300 homes"),
+                    "QUANTITY",
+                    "rules",
+                    0.8,
+                    "figure with counted noun",
+                ),
+                Suggestion(
+                    None,
+                    first,
+                    Layer.ENTITY,
+                    *at(FIRST, "The Port Authority"),
+                    "ORG",
+                    "gazetteer",
+                    0.7,
+                    "confirmed 3x as ORG",
+                ),
+            ]
+        )
+    return db
+
+
+@pytest.fixture
+def window(project: Database, qtbot) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    win = MainWindow(project, "ana")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(lambda: win.view is not None, timeout=10_000)
+    win.article.setFocus()
+    yield win
+    win.executor.wait_idle()
+
+
+def settle(window: MainWindow) -> None:
+    assert window.executor.wait_idle()
+
+
+def key(qtbot, window: MainWindow, k: Qt.Key, mod=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window.article, k, mod)
+    settle(window)
+
+
+def spans(db: Database, annotator: str = "ana") -> list[tuple[str, str, str]]:
+    with db.read() as store:
+        result = []
+        for doc_id in store.document_ids():
+            text = store.document(doc_id).text
+            result += [
+                (s.layer.value, s.label, text[s.start : s.end])
+                for s in store.spans(doc_id, annotator)
+            ]
+        return result
+
+
+def drag(qtbot, window: MainWindow, start: int, end: int) -> None:  # type: ignore[no-untyped-def]
+    """A real mouse drag from code point ``start`` to ``end`` of the open document."""
+    view = window.article
+    table = view._table  # noqa: SLF001 - the test needs Qt positions for the drag
+
+    def point(offset: int) -> QPoint:
+        cursor = view.textCursor()
+        cursor.setPosition(table.to_utf16(offset))
+        return view.cursorRect(cursor).center()
+
+    a, b = point(start), point(end)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(view.viewport(), pos=QPoint((a.x() + b.x()) // 2, b.y()))
+    qtbot.mouseMove(view.viewport(), pos=b)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=b)
+
+
+def test_drag_and_label_key_after_emoji_and_flag(
+    window: MainWindow, project: Database, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    start, end = at(FIRST, "Novak")
+    drag(qtbot, window, start + 1, end - 1)  # mid-word: snaps to the token
+    assert window.article.selection() == (start, end)
+    key(qtbot, window, Qt.Key.Key_1)
+    assert ("entity", "PERSON", "Novak") in spans(project)
+    assert window.undo_action.text() == "&Undo Add PERSON"
+
+
+def test_walk_accept_reject_and_accept_all_with_undo(
+    window: MainWindow, project: Database, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    window.article.focus_item(None)
+    key(qtbot, window, Qt.Key.Key_Tab)
+    focused = window.article.focused
+    assert isinstance(focused, Suggestion) and focused.label == "PERSON"
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert spans(project) == [("entity", "PERSON", "Petra Novak")]
+    with project.read() as store:
+        origin = store.spans(window.view.document.id)[0].origin  # type: ignore[union-attr]
+    assert origin == "suggested:rules"
+    # Focus moved on to the next suggestion; X rejects it and the rejection is stored.
+    assert window.article.focused.label == "QUANTITY"  # type: ignore[union-attr]
+    key(qtbot, window, Qt.Key.Key_X)
+    with project.read() as store:
+        decisions = store.decisions(window.view.document.id, "ana")  # type: ignore[union-attr]
+    assert {(d.label, d.decision) for d in decisions} == {
+        ("PERSON", Decision.ACCEPTED),
+        ("QUANTITY", Decision.REJECTED),
+    }
+    assert [s.label for s in window.view.suggestions] == ["ORG"]  # type: ignore[union-attr]
+    key(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert len(spans(project)) == 2
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo accept all
+    assert spans(project) == [("entity", "PERSON", "Petra Novak")]
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo reject
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo accept
+    assert spans(project) == []
+    assert len(window.view.suggestions) == 3  # type: ignore[union-attr]
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    key(qtbot, window, Qt.Key.Key_Z, redo)
+    assert spans(project) == [("entity", "PERSON", "Petra Novak")]
+
+
+def test_claim_from_sentence_with_claimant_cue_type_and_hedged(
+    window: MainWindow,
+    project: Database,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    view = window.article
+    view.select_range(*at(FIRST, "Mayor Petra Novak"))
+    key(qtbot, window, Qt.Key.Key_1)
+    sentence = at(FIRST, "Mayor Petra Novak said 300 homes had lost power within 24 hours.")
+    view.select_range(sentence[0] + 3, sentence[0] + 3)  # caret in the sentence, no selection
+    view.clear_selection()
+    key(qtbot, window, Qt.Key.Key_C)
+    claim = window.article.focused
+    assert claim is not None and claim.layer is Layer.CLAIM
+    assert FIRST[claim.start : claim.end] == FIRST[sentence[0] : sentence[1]]
+
+    def pick_first() -> None:
+        dialog = window.findChild(QDialog, "claimant-dialog")
+        assert dialog is not None and dialog.isVisible()
+        qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+
+    qtbot.keyClick(window.article, Qt.Key.Key_L)
+    qtbot.waitUntil(lambda: window.findChild(QDialog, "claimant-dialog") is not None)
+    pick_first()
+    settle(window)
+    view.select_range(*at(FIRST, "said"))
+    key(qtbot, window, Qt.Key.Key_U)
+    key(qtbot, window, Qt.Key.Key_T)  # other -> quantity? cycles from "other" to the first type
+    key(qtbot, window, Qt.Key.Key_H)
+    with project.read() as store:
+        (stored,) = store.spans(window.view.document.id, "ana", Layer.CLAIM)  # type: ignore[union-attr]
+        person = store.get_span(stored.claim.claimant_id)  # type: ignore[arg-type, union-attr]
+    assert FIRST[person.start : person.end] == "Mayor Petra Novak"
+    assert stored.claim is not None and stored.claim.cue == at(FIRST, "said")
+    assert stored.claim.hedged is True
+    assert stored.claim.claim_type == window.schema.claim_types[0]  # type: ignore[union-attr]
+    assert window.inspector.claimant.text().endswith("Mayor Petra Novak")
+
+
+def test_done_moves_to_the_next_unfinished_and_records_time(
+    window: MainWindow,
+    project: Database,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    first = window.view.document.id  # type: ignore[union-attr]
+    key(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.view is not None and window.view.document.id != first)
+    with project.read() as store:
+        state = store.get_state(first, "ana")
+    assert state.status is Status.DONE and state.seconds_spent > 0
+    assert window.status_progress.text().startswith("1 / 3")
+
+
+def test_previous_next_and_skip_with_reason(
+    window: MainWindow,
+    project: Database,
+    qtbot,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    first = window.view.document.id  # type: ignore[union-attr]
+    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.view.document.id == first + 1)  # type: ignore[union-attr]
+    key(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.view.document.id == first)  # type: ignore[union-attr]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("duplicate story", True))
+    key(qtbot, window, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.view.document.id != first)  # type: ignore[union-attr]
+    with project.read() as store:
+        state = store.get_state(first, "ana")
+    assert state.status is Status.SKIPPED and state.skip_reason == "duplicate story"
+
+
+def test_undo_across_a_document_switch(window: MainWindow, project: Database, qtbot) -> None:  # type: ignore[no-untyped-def]
+    first = window.view.document.id  # type: ignore[union-attr]
+    window.article.select_range(*at(FIRST, "Port Authority"))
+    key(qtbot, window, Qt.Key.Key_2)
+    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.view.document.id != first)  # type: ignore[union-attr]
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.view.document.id == first)  # type: ignore[union-attr]
+    assert spans(project) == []
+
+
+def test_search_opens_the_hit(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window.article, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.findChild(QDialog, "search-dialog") is not None)
+    dialog = window.findChild(QDialog, "search-dialog")
+    qtbot.keyClicks(dialog.query, "ferry company")
+    qtbot.waitUntil(lambda: len(dialog.hits) == 1, timeout=5000)
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.view is not None and window.view.document.text == SECOND)
+    settle(window)
+    assert window.article.selection(char_precision=True) == at(SECOND, "ferry company")
+
+
+def test_errors_reach_the_user(window: MainWindow, project: Database, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.article.select_range(*at(FIRST, "Novak"))
+    key(qtbot, window, Qt.Key.Key_1)
+    span = window.article.focused
+    with project.write() as store:  # another client deletes it under our feet
+        store.delete_span(span.id)  # type: ignore[union-attr]
+    key(qtbot, window, Qt.Key.Key_X)
+    box = window.findChild(QMessageBox, "error-dialog")
+    assert box is not None and "no span" in box.text()
+
+
+def test_f1_lists_every_shortcut(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window.article, Qt.Key.Key_F1)
+    dialog = window.findChild(QDialog, "shortcuts-dialog")
+    assert dialog is not None
+    cells = {dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())}
+    assert {"Ctrl+Z", "Tab", "Ctrl+Return", "1", "C", "L", "X"} <= {
+        part.strip() for cell in cells for part in cell.split(",")
+    }
+
+
+def test_html_in_articles_is_shown_as_text(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.open_document(3)
+    qtbot.waitUntil(lambda: window.view is not None and window.view.document.id == 3)
+    assert window.windowTitle().startswith("<img src=x> headline")
+    assert window.article.document().toPlainText().startswith("<img src=x>")
+
+
+def test_import_in_the_background(
+    window: MainWindow, project: Database, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "new.txt"
+    source.write_text("A new headline\nA new body line.\n", encoding="utf-8")
+    task = window.import_files([str(source)])
+    assert task is not None
+    with qtbot.waitSignal(task.finished, timeout=20_000):
+        pass
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "import-summary") is not None)
+    assert "Imported 1 documents" in window.findChild(QMessageBox, "import-summary").text()
+    with project.read() as store:
+        assert store.document_count() == 4
+
+
+def test_layout_and_work_survive_a_restart(project: Database, qtbot) -> None:  # type: ignore[no-untyped-def]
+    first = MainWindow(project, "ana")
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitUntil(lambda: first.view is not None, timeout=10_000)
+    first.resize(700, 520)  # within the offscreen screen, which clamps restored geometry
+    first.article.select_range(*at(FIRST, "Novak"))
+    first.apply_label("PERSON")
+    first.executor.wait_idle()
+    size = (first.width(), first.height())
+    first.close()
+    second = MainWindow(project, "ana")
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitUntil(lambda: second.view is not None, timeout=10_000)
+    assert (second.width(), second.height()) == size != (1280, 800)
+    assert [s.label for s in second.view.spans] == ["PERSON"]  # type: ignore[union-attr]
+    second.close()
+    QApplication.processEvents()
