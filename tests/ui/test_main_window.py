@@ -117,7 +117,7 @@ def spans(db: Database, annotator: str = "ana") -> list[tuple[str, str, str]]:
 def drag(qtbot, window: MainWindow, start: int, end: int) -> None:  # type: ignore[no-untyped-def]
     """A real mouse drag from code point ``start`` to ``end`` of the open document."""
     view = window.article
-    table = view._table  # noqa: SLF001 - the test needs Qt positions for the drag
+    table = view._table  # the test needs Qt positions for the drag
 
     def point(offset: int) -> QPoint:
         cursor = view.textCursor()
