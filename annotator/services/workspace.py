@@ -5,6 +5,7 @@ database worker and only draws the values it returns.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from annotator.core.commands import (
@@ -34,7 +35,7 @@ from annotator.core.model import (
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Tokenized, tokenize
 from annotator.storage.database import Database
-from annotator.storage.store import Store
+from annotator.storage.store import PageScan, Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,52 @@ class Workspace:
             return store.summaries(
                 self.annotator, after_id=after_id, limit=limit, text=text, status=status
             )
+
+    # The document list fetches these a page at a time from the database worker; see
+    # annotator.ui.document_list for how they are combined.
+
+    def document_id_extent(self) -> tuple[int, int | None, int | None]:
+        """``(count, first id, last id)`` of the documents, fast at any size."""
+        with self.db.read() as store:
+            return store.document_id_extent()
+
+    def scan_page_starts(
+        self,
+        scan: PageScan,
+        *,
+        page_size: int,
+        text: str | None = None,
+        status: Status | None = None,
+        max_seconds: float = 0.03,
+    ) -> PageScan:
+        """One bounded slice of the scan for the page starts of a filtered list."""
+        with self.db.read() as store:
+            return store.scan_page_starts(
+                self.annotator,
+                scan,
+                page_size=page_size,
+                text=text,
+                status=status,
+                max_seconds=max_seconds,
+            )
+
+    def summaries_between(
+        self,
+        start_id: int,
+        end_id: int | None,
+        *,
+        limit: int = 200,
+        text: str | None = None,
+        status: Status | None = None,
+    ) -> list[DocumentSummary]:
+        with self.db.read() as store:
+            return store.summaries_between(
+                self.annotator, start_id, end_id, limit=limit, text=text, status=status
+            )
+
+    def summaries_of(self, document_ids: Iterable[int]) -> list[DocumentSummary]:
+        with self.db.read() as store:
+            return store.summaries_of(self.annotator, document_ids)
 
     def first_document(self) -> int | None:
         """The first document not done or skipped, else the first document."""

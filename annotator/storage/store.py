@@ -16,6 +16,7 @@ import orjson
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Text,
     and_,
     bindparam,
     delete,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.orm import Session, aliased
@@ -371,37 +373,35 @@ class Store:
         next_id = select(func.min(DocumentRow.id)).where(DocumentRow.id > bindparam("upper"))
         conn = self.session.connection()
         starts: list[int] = []
-        while after < last_id and time.perf_counter() < deadline:
+        while after < last_id:  # at least one step per call, however short max_seconds
             upper = after + max_span
             boundary = -(-matched // page_size) * page_size  # the first row of the next page
             wanted = boundary - matched + 1
             found, last = conn.execute(
                 step, {"after": after, "upper": upper, "wanted": wanted}
             ).one()
-            if found < wanted:
+            if found == wanted:
+                starts.append(last)
+                density = wanted / (last - after)
+                matched, after = boundary + 1, last
+                # Hop over the pages this density promises before ``upper``, less a margin: a
+                # hop that runs dry has read the tail of the span, which the next step rereads.
+                pages = int((upper - after) * density / page_size * 0.75)
+                if pages >= 2:
+                    values = {"after": after, "upper": upper, "skip": page_size - 1}
+                    more = list(conn.scalars(hops, {**values, "pages": pages}))
+                    if more:
+                        starts += more
+                        matched += len(more) * page_size
+                        after = more[-1]
+            else:
                 # No page starts before ``upper``: count the rest, and skip a stretch of
                 # unused ids in one b-tree descent rather than span by span.
                 matched += found
                 following = conn.scalar(next_id, {"upper": upper})
                 after = last_id if following is None else max(upper, following - 1)
-                continue
-            starts.append(last)
-            density = wanted / (last - after)
-            matched, after = boundary + 1, last
-            # Hop over the pages this density promises before ``upper``, less a margin: a hop
-            # that runs dry has read the tail of the span, which the next step reads again.
-            pages = int((upper - after) * density / page_size * 0.75)
-            if pages >= 2:
-                more = list(
-                    conn.scalars(
-                        hops,
-                        {"after": after, "upper": upper, "skip": page_size - 1, "pages": pages},
-                    )
-                )
-                if more:
-                    starts += more
-                    matched += len(more) * page_size
-                    after = more[-1]
+            if time.perf_counter() >= deadline:
+                break
         return PageScan(after, matched, tuple(starts), after >= last_id)
 
     def _page_start_queries(
@@ -960,16 +960,17 @@ class Store:
     # -- bulk reads for exports: one query per table for a batch of documents --------------
     #
     # Exports stream a corpus in batches; one query per table and batch (rather than several
-    # per document) keeps them close to the cost of serialising. Values are built from plain
-    # column tuples, not ORM rows, for the same reason; timestamps are not read (no export
-    # carries them) and are ``None`` in what these return.
+    # per document) keeps them close to the cost of serialising. For the same reason these run
+    # as Core statements on the session's connection and build values from plain column
+    # tuples (no ORM rows), and JSON columns are read as text and parsed with orjson (most are
+    # "{}"); timestamps are not read (no export carries them) and are ``None`` here.
 
     def document_index(
         self, *, after_id: int = 0, limit: int = 1000
     ) -> list[tuple[int, str | None, str | None]]:
         """``(id, external_id, source)`` of up to ``limit`` documents with ``id > after_id``,
         in id order: no text, so a whole corpus can be planned cheaply (keyset pagination)."""
-        rows = self.session.execute(
+        rows = self.session.connection().execute(
             select(DocumentRow.id, DocumentRow.external_id, DocumentRow.source)
             .where(DocumentRow.id > after_id)
             .order_by(DocumentRow.id)
@@ -981,14 +982,14 @@ class Store:
         """The documents with these ids, in id order; ids that do not exist are left out."""
         found: list[Document] = []
         for chunk in _chunks(ids):
-            rows = self.session.execute(
+            rows = self.session.connection().execute(
                 select(
                     DocumentRow.id,
                     DocumentRow.external_id,
                     DocumentRow.title,
                     DocumentRow.text,
                     DocumentRow.source,
-                    DocumentRow.meta,
+                    type_coerce(DocumentRow.meta, Text),
                     DocumentRow.sha256,
                 ).where(DocumentRow.id.in_(chunk))
             )
@@ -999,7 +1000,7 @@ class Store:
                     title=row[2],
                     text=row[3],
                     source=row[4],
-                    meta=dict(row[5] or {}),
+                    meta=_json_object(row[5]),
                     sha256=row[6],
                 )
                 for row in rows
@@ -1024,7 +1025,7 @@ class Store:
                     SpanRow.label,
                     Annotator.name,
                     SpanRow.origin,
-                    SpanRow.attributes,
+                    type_coerce(SpanRow.attributes, Text),
                     SpanRow.ref,
                     ClaimRow.span_id,
                     ClaimRow.claimant_id,
@@ -1036,11 +1037,11 @@ class Store:
                 .join(Annotator, Annotator.id == SpanRow.annotator_id)
                 .outerjoin(ClaimRow, ClaimRow.span_id == SpanRow.id)
                 .where(SpanRow.document_id.in_(chunk))
-                .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
             )
             if annotator is not None:
                 query = query.where(Annotator.name == annotator)
-            for row in self.session.execute(query):
+            # Sorted below, per document: cheaper than SQL's sort of the whole batch.
+            for row in self.session.connection().execute(query).all():
                 details = None
                 if row[10] is not None:
                     cue = None if row[12] is None or row[13] is None else (row[12], row[13])
@@ -1049,24 +1050,26 @@ class Store:
                     Span(
                         id=row[1],
                         document_id=row[0],
-                        layer=Layer(row[2]),
+                        layer=_LAYERS[row[2]],
                         start=row[3],
                         end=row[4],
                         label=row[5],
                         annotator=row[6],
                         origin=row[7],
-                        attributes=dict(row[8] or {}),
+                        attributes=_json_object(row[8]),
                         claim=details,
                         ref=row[9],
                     )
                 )
+        for spans in result.values():
+            spans.sort(key=_span_order)
         return result
 
     def span_annotators_by_document(self, ids: Sequence[int]) -> dict[int, set[str]]:
         """The annotators who have spans in each of these documents (absent: nobody)."""
         result: dict[int, set[str]] = {}
         for chunk in _chunks(ids):
-            rows = self.session.execute(
+            rows = self.session.connection().execute(
                 select(SpanRow.document_id, Annotator.name)
                 .join(Annotator, Annotator.id == SpanRow.annotator_id)
                 .where(SpanRow.document_id.in_(chunk))
@@ -1080,7 +1083,7 @@ class Store:
         """Every annotator's status row for each of these documents, by annotator name."""
         result: dict[int, list[DocumentState]] = {}
         for chunk in _chunks(ids):
-            rows = self.session.execute(
+            rows = self.session.connection().execute(
                 select(
                     DocumentStatusRow.document_id,
                     Annotator.name,
@@ -1102,7 +1105,7 @@ class Store:
         """The ignored ranges of each of these documents, in start order."""
         result: dict[int, list[IgnoredRange]] = {}
         for chunk in _chunks(ids):
-            rows = self.session.execute(
+            rows = self.session.connection().execute(
                 select(
                     IgnoredRangeRow.document_id,
                     IgnoredRangeRow.start,
@@ -1141,9 +1144,8 @@ class Store:
             )
             if annotator is not None:
                 query = query.where(Annotator.name == annotator)
-            for doc_id, name, layer, start, end, label, decision, suggester in self.session.execute(
-                query
-            ):
+            rows = self.session.connection().execute(query)
+            for doc_id, name, layer, start, end, label, decision, suggester in rows:
                 result.setdefault(doc_id, []).append(
                     SuggestionDecision(
                         doc_id, name, Layer(layer), start, end, label, Decision(decision), suggester
@@ -1168,6 +1170,24 @@ class Store:
             for row in rows:
                 result.setdefault(row.document_id, []).append(convert.suggestion(row))
         return result
+
+
+_LAYERS = {layer.value: layer for layer in Layer}
+
+
+def _span_order(span: Span) -> tuple[int, int, int]:
+    return span.start, span.end, span.id or 0
+
+
+def _json_object(raw: Any) -> dict[str, Any]:
+    """A JSON object column read as text (see the bulk reads); a driver that parses JSON
+    itself (psycopg) hands over the object instead."""
+    if raw is None or raw == "{}":
+        return {}
+    if isinstance(raw, str | bytes):
+        value = orjson.loads(raw)
+        return value if isinstance(value, dict) else {}
+    return dict(raw)
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
