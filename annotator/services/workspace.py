@@ -5,6 +5,8 @@ database worker and only draws the values it returns.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -87,9 +89,40 @@ def pending(
 
 
 class Workspace:
+    #: Tokenized texts kept per document: a text never changes, and tokenizing is most of
+    #: the cost of opening a document.
+    TOKEN_CACHE = 64
+
     def __init__(self, db: Database, annotator: str) -> None:
         self.db = db
         self.annotator = annotator
+        self._tokens: OrderedDict[int, Tokenized] = OrderedDict()
+        self._tokens_lock = threading.Lock()
+
+    def tokens(self, document: Document) -> Tokenized:
+        with self._tokens_lock:
+            cached = self._tokens.get(document.id)
+            if cached is not None:
+                self._tokens.move_to_end(document.id)
+                return cached
+        tokens = tokenize(document.text)
+        with self._tokens_lock:
+            self._tokens[document.id] = tokens
+            while len(self._tokens) > self.TOKEN_CACHE:
+                self._tokens.popitem(last=False)
+        return tokens
+
+    def prefetch(self, document_ids: Iterable[int | None]) -> None:
+        """Tokenize documents the annotator is likely to open next (from the worker, idle)."""
+        for document_id in document_ids:
+            if document_id is None or document_id in self._tokens:
+                continue
+            with self.db.read() as store:
+                try:
+                    document = store.document(document_id)
+                except NotFoundError:
+                    continue
+            self.tokens(document)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -115,7 +148,7 @@ class Workspace:
             suggestions=pending(store.suggestions(document.id), spans, decided),
             ignored=tuple(store.ignored(document.id)),
             state=store.get_state(document.id, self.annotator),
-            tokens=tokenize(document.text),
+            tokens=self.tokens(document),
         )
 
     def reload_spans(self, view: DocumentView) -> DocumentView:

@@ -254,6 +254,17 @@ class MainWindow(QMainWindow):
             self.article.focus_next()
         if then is not None:
             then()
+        self._prefetch_neighbours(view.document.id)
+
+    def _prefetch_neighbours(self, document_id: int) -> None:
+        """Warm the next documents while the annotator reads this one."""
+
+        def work() -> None:
+            ws = self.workspace
+            ahead = ws.neighbour(document_id, +1)
+            ws.prefetch([ahead, ws.next_unfinished(document_id), ws.neighbour(document_id, -1)])
+
+        self.executor.submit(work)
 
     def _record_time(self) -> None:
         if self.view is None:
