@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -223,3 +224,32 @@ class EventRow(Base):
     kind: Mapped[str] = mapped_column(String(50))
     document_id: Mapped[int | None]
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TermRow(Base):
+    """A gazetteer term imported by the user (confirmed entities feed the gazetteer too)."""
+
+    __tablename__ = "terms"
+    __table_args__ = (UniqueConstraint("term", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term: Mapped[str] = mapped_column(String(500))
+    label: Mapped[str] = mapped_column(String(100))
+    #: False: matches regardless of case; True: only as written.
+    case_sensitive: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModelRow(Base):
+    """A trained suggestion model kept in the project (nothing is ever downloaded)."""
+
+    __tablename__ = "models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: How many confirmed documents it was trained on, and its held-out scores.
+    trained_documents: Mapped[int] = mapped_column(default=0)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
