@@ -21,7 +21,7 @@ from annotator.core.commands import (
     accept_suggestion,
     reject_suggestion,
 )
-from annotator.core.errors import NotFoundError
+from annotator.core.errors import AnnotatorError, NotFoundError
 from annotator.core.model import (
     ClaimDetails,
     Decision,
@@ -54,6 +54,10 @@ class DocumentView:
 
     def span(self, span_id: int) -> Span | None:
         return next((s for s in self.spans if s.id == span_id), None)
+
+
+class OverlapError(AnnotatorError):
+    """A new entity would overlap another where the schema forbids it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +253,25 @@ class Workspace:
 
     # -- commands ---------------------------------------------------------------------------
 
-    def add_entity(self, view: DocumentView, start: int, end: int, label: str) -> Command:
+    def add_entity(
+        self,
+        view: DocumentView,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        allow_overlap: bool = True,
+    ) -> Command:
+        """Add an entity; with ``allow_overlap=False`` (the schema's choice) an entity that
+        overlaps another one is refused with a message naming it."""
+        if not allow_overlap:
+            text = view.document.text
+            for other in view.spans:
+                if other.layer is Layer.ENTITY and other.start < end and start < other.end:
+                    raise OverlapError(
+                        f"overlaps {other.label} '{text[other.start : other.end]}'; this "
+                        "schema does not allow overlapping entities (relabel or delete it first)"
+                    )
         span = Span(None, view.document.id, Layer.ENTITY, start, end, label, self.annotator)
         return AddSpan(span, name=f"Add {label}")
 

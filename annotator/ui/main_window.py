@@ -36,7 +36,7 @@ from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Sentence
 from annotator.services import exporting, importing
 from annotator.services.annotate import AnnotationService
-from annotator.services.workspace import DocumentView, SearchHit, Workspace
+from annotator.services.workspace import DocumentView, OverlapError, SearchHit, Workspace
 from annotator.storage.database import Database
 from annotator.ui.article_view import ArticleView
 from annotator.ui.dialogs import ClaimantDialog, SearchDialog, ShortcutsDialog
@@ -426,8 +426,14 @@ class MainWindow(QMainWindow):
         focused = self.article.focused
         if selection is not None:
             start, end = selection
+            allow = self.schema is None or self.schema.overlapping_entities
+            try:
+                command = self.workspace.add_entity(view, start, end, name, allow_overlap=allow)
+            except OverlapError as exc:
+                self.statusBar().showMessage(str(exc), 6000)
+                return
             self.article.clear_selection()
-            self.run(self.workspace.add_entity(view, start, end, name), self._focus_created)
+            self.run(command, self._focus_created)
         elif isinstance(focused, Span) and focused.layer is Layer.ENTITY:
             if focused.label != name:
                 self.run(self.workspace.relabel(focused, name), self._refocus(focused))

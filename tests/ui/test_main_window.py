@@ -334,3 +334,16 @@ def test_layout_and_work_survive_a_restart(project: Database, qtbot) -> None:  #
     assert [s.label for s in second.view.spans] == ["PERSON"]  # type: ignore[union-attr]
     second.close()
     QApplication.processEvents()
+
+
+def test_overlapping_entity_is_refused_with_a_message(
+    window: MainWindow,
+    project: Database,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    window.article.select_range(*at(FIRST, "Petra Novak"))
+    key(qtbot, window, Qt.Key.Key_1)
+    window.article.select_range(*at(FIRST, "Mayor Petra"))
+    key(qtbot, window, Qt.Key.Key_2)
+    assert spans(project) == [("entity", "PERSON", "Petra Novak")]
+    assert "overlaps PERSON 'Petra Novak'" in window.statusBar().currentMessage()
