@@ -46,7 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     imp.add_argument(
         "--format",
-        choices=("auto", "txt", "jsonl", "csv", "annotator"),
+        choices=(
+            "auto",
+            "txt",
+            "jsonl",
+            "csv",
+            "annotator",
+            "prodigy",
+            "doccano",
+            "labelstudio",
+            "brat",
+        ),
         default="auto",
         help="input format (default: by extension and content)",
     )
@@ -59,13 +69,59 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-boilerplate", action="store_true", help="do not look for boilerplate after import"
     )
 
-    exp = sub.add_parser("export", help="export annotations")
+    exp = sub.add_parser(
+        "export",
+        help="export annotations for training (or --check an export)",
+        description="Export the project, or check an existing export with --check. By default "
+        "only documents marked done go out: with --annotator, done by that annotator; without, "
+        "done by exactly one annotator (documents several annotators have done are left out "
+        "and reported). The native format without --annotator keeps everyone's annotations.",
+    )
     _db_option(exp, top=False)
-    exp.add_argument("--format", required=True, choices=("annotator",), help="output format")
-    exp.add_argument("--out", required=True, type=Path, help="output file")
-    exp.add_argument("--annotator", help="only this annotator's work")
-    exp.add_argument("--done-only", action="store_true", help="only documents marked done")
-    exp.add_argument("--include-suggestions", action="store_true", help="add pending suggestions")
+    # The names of annotator.services.exporting.FORMATS (a test keeps them equal), listed
+    # here so that parsing arguments does not import every exporter.
+    formats = (
+        "annotator",
+        "prodigy",
+        "spacy",
+        "conll",
+        "hf",
+        "brat",
+        "doccano",
+        "labelstudio",
+        "claims-tsv",
+        "claims-json",
+    )
+    exp.add_argument(
+        "--format", required=True, choices=formats, help="output format: " + ", ".join(formats)
+    )
+    exp.add_argument("--out", type=Path, help="output file, or folder (folder formats, --split)")
+    exp.add_argument("--check", type=Path, metavar="PATH", help="check an existing export")
+    exp.add_argument("--annotator", help="this annotator's annotations (and done status)")
+    exp.add_argument(
+        "--all", action="store_true", help="every document, done or not (default: only done)"
+    )
+    # Only done is the default now; the flag stays accepted for existing scripts.
+    exp.add_argument("--done-only", action="store_true", help=argparse.SUPPRESS)
+    exp.add_argument(
+        "--drop-ignored",
+        action="store_true",
+        help="cut ignored boilerplate out of the text, shifting every offset",
+    )
+    exp.add_argument(
+        "--split",
+        metavar="NAME=RATIO,...",
+        help="split by document, e.g. train=0.8,dev=0.1,test=0.1 (writes a folder)",
+    )
+    exp.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    exp.add_argument(
+        "--group-by", choices=("source",), help="keep each source's documents in one split"
+    )
+    exp.add_argument(
+        "--include-suggestions",
+        action="store_true",
+        help="add pending suggestions (annotator format only)",
+    )
 
     stats = sub.add_parser("stats", help="documents, statuses and labels")
     _db_option(stats, top=False)
@@ -152,25 +208,78 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from annotator.services.exporting import export
+    from annotator.export.splitting import parse_split
+    from annotator.services.exporting import check, export
     from annotator.services.project import open_project
 
+    if args.check is not None:
+        problems = check(args.check, args.format)
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        if problems:
+            print(f"{args.check}: {len(problems)} problems found as {args.format}.")
+            return EXIT_REJECTED
+        print(f"{args.check}: reads back cleanly as {args.format}.")
+        return EXIT_OK
+    if args.out is None:
+        print("annotator export: error: --out is required (or --check PATH)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.include_suggestions and args.format != "annotator":
+        print(
+            "annotator export: error: --include-suggestions needs --format annotator",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if args.all and args.done_only:
+        print("annotator export: error: --all and --done-only contradict", file=sys.stderr)
+        return EXIT_USAGE
+    split = None
+    if args.split is not None:
+        try:
+            split = parse_split(args.split, seed=args.seed, group_by=args.group_by)
+        except ValueError as exc:
+            print(f"annotator export: error: --split: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    elif args.group_by is not None:
+        print("annotator export: error: --group-by needs --split", file=sys.stderr)
+        return EXIT_USAGE
     db = open_project(args.db, seed=False)
     summary = export(
         db,
         args.out,
         fmt=args.format,
         annotator=args.annotator,
-        only_done=args.done_only,
+        only_done=not args.all,
         include_suggestions=args.include_suggestions,
+        drop_ignored=args.drop_ignored,
+        split=split,
         progress=_progress_printer(sys.stderr.isatty()),
     )
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    left = f"; {summary.skipped_not_done} not done, left out" if args.done_only else ""
+    shown = summary.problems[:20]  # the rest are counted
+    for problem in shown:
+        print(f"warning: {problem.describe()}", file=sys.stderr)
+    total = sum(summary.problem_counts.values())
+    if total > len(shown):
+        print(f"warning: ... and {total - len(shown)} more", file=sys.stderr)
+    left = []
+    if summary.skipped_not_done:
+        left.append(f"{summary.skipped_not_done} not done (use --all to include them)")
+    if summary.skipped_conflicts:
+        left.append(
+            f"{summary.skipped_conflicts} done by several annotators (choose with --annotator)"
+        )
+    splits = ""
+    if split is not None:
+        splits = " (" + ", ".join(f"{n} {name}" for name, n in summary.splits.items()) + ")"
+    reported = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.problem_counts.items()))
     print(
-        f"Exported {summary.documents} documents ({summary.entities} entities, "
-        f"{summary.claims} claims) to {summary.path}{left}."
+        f"Exported {summary.documents} documents{splits} ({summary.entities} entities, "
+        f"{summary.claims} claims) as {summary.format} to {summary.path}"
+        + (f"; left out: {'; '.join(left)}" if left else "")
+        + (f"; reported: {reported}" if reported else "")
+        + ("; read back and checked." if summary.checked else ".")
     )
     return EXIT_OK
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -18,15 +19,21 @@ from annotator.core.model import (
     Suggestion,
     SuggestionDecision,
 )
+from annotator.core.tokens import Tokenized
+from annotator.export.document import ExportDocument, span_key
+from annotator.export.validation import (
+    Findings,
+    check_range,
+    iter_json_lines,
+    require_list,
+    require_str,
+)
+from annotator.export.writing import OFFSETS, ExportContext, close_output, open_output
 
 FORMAT = "annotator"
+__all__ = ["FORMAT", "NativeWriter", "check", "document_record", "dumps", "span_key"]
 
 _RANK = {Status.NEW: 0, Status.IN_PROGRESS: 1, Status.SKIPPED: 2, Status.DONE: 3}
-
-
-def span_key(span: Span) -> str:
-    """The id a span has in the export: its imported id when it had one, else ``T<db id>``."""
-    return span.ref if span.ref else f"T{span.id}"
 
 
 def document_record(
@@ -135,3 +142,91 @@ def overall_status(states: Iterable[DocumentState]) -> Status:
 
 def dumps(record: Mapping[str, Any]) -> bytes:
     return orjson.dumps(record) + b"\n"
+
+
+class NativeWriter:
+    """One native record per document, every field the database has (lossless)."""
+
+    def __init__(self, path: Path, context: ExportContext) -> None:
+        self.handle = open_output(path)
+        self.context = context
+
+    def write(self, doc: ExportDocument, tokens: Tokenized | None) -> None:
+        self.handle.write(
+            dumps(
+                document_record(
+                    doc.document,
+                    doc.spans,
+                    ignored=doc.ignored,
+                    decisions=doc.decisions,
+                    states=doc.states,
+                    suggestions=doc.suggestions if self.context.include_suggestions else None,
+                )
+            )
+        )
+
+    def close(self) -> None:
+        close_output(self.handle)
+
+
+_STATUSES = frozenset(status.value for status in Status)
+
+
+def check(path: Path) -> list[str]:
+    """Read a native JSONL file back: offsets, span texts, claimant ids, cues, statuses."""
+    findings = Findings()
+    seen: set[str] = set()
+    for where, record in iter_json_lines(path, findings):
+        doc_id = require_str(record, "id", where, findings)
+        if doc_id is not None:
+            if doc_id in seen:
+                findings.add(where, f"document id {doc_id!r} appears twice")
+            seen.add(doc_id)
+        if record.get("offsets") != OFFSETS:
+            findings.add(where, f"'offsets' must be {OFFSETS!r}")
+        text = require_str(record, "text", where, findings)
+        if text is None:
+            continue
+        entity_ids: set[str] = set()
+        for i, entity in enumerate(require_list(record, "entities", where, findings)):
+            here = f"{where} [entities[{i}]]"
+            if not isinstance(entity, dict):
+                findings.add(here, "not an object")
+                continue
+            check_range(
+                text,
+                entity.get("start"),
+                entity.get("end"),
+                here,
+                findings,
+                given=entity.get("text"),
+            )
+            if not isinstance(entity.get("label"), str) or not entity["label"]:
+                findings.add(here, "'label' must be a non-empty string")
+            if isinstance(entity.get("id"), str):
+                entity_ids.add(entity["id"])
+        for i, claim in enumerate(require_list(record, "claims", where, findings)):
+            here = f"{where} [claims[{i}]]"
+            if not isinstance(claim, dict):
+                findings.add(here, "not an object")
+                continue
+            check_range(
+                text, claim.get("start"), claim.get("end"), here, findings, given=claim.get("text")
+            )
+            claimant = claim.get("claimant")
+            if claimant is not None and claimant not in entity_ids:
+                findings.add(here, f"claimant {claimant!r} is not an entity id of this record")
+            cue = claim.get("cue")
+            if cue is not None:
+                if isinstance(cue, dict):
+                    check_range(text, cue.get("start"), cue.get("end"), f"{here}.cue", findings)
+                else:
+                    findings.add(here, "'cue' must be an object or null")
+        for i, item in enumerate(require_list(record, "ignored", where, findings)):
+            if isinstance(item, dict):
+                check_range(
+                    text, item.get("start"), item.get("end"), f"{where} [ignored[{i}]]", findings
+                )
+        if record.get("status") not in _STATUSES:
+            findings.add(where, f"status {record.get('status')!r} is not a known status")
+    return findings.result()

@@ -10,6 +10,8 @@ from annotator.core.errors import InputError
 from annotator.ingest.json_lines import first_object
 
 FORMATS: tuple[str, ...] = ("txt", "jsonl", "csv", "annotator")
+#: Other tools' formats: chosen explicitly (``--format``), never detected.
+FOREIGN_FORMATS: tuple[str, ...] = ("prodigy", "doccano", "labelstudio", "brat")
 
 #: By extension; JSONL is told apart from native JSONL by its first record.
 SUFFIX_FORMATS: dict[str, str] = {

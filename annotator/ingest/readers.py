@@ -12,16 +12,27 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.errors import InputError
+from annotator.ingest.brat import read_brat
 from annotator.ingest.csv_records import read_csv
-from annotator.ingest.discover import FORMATS, detect_format, iter_paths
+from annotator.ingest.discover import FOREIGN_FORMATS, FORMATS, detect_format, iter_paths
+from annotator.ingest.doccano import read_doccano
 from annotator.ingest.field_names import DEFAULT_FIELDS, FieldNames
 from annotator.ingest.jsonl import read_jsonl
+from annotator.ingest.labelstudio import read_labelstudio
 from annotator.ingest.native import read_native
 from annotator.ingest.problems import problem_from
+from annotator.ingest.prodigy import read_prodigy
 from annotator.ingest.records import ImportedDocument, ImportProblem
 from annotator.ingest.txt import read_txt
 
 ImportItem = ImportedDocument | ImportProblem
+
+FOREIGN_READERS = {
+    "prodigy": read_prodigy,
+    "doccano": read_doccano,
+    "labelstudio": read_labelstudio,
+    "brat": read_brat,
+}
 
 
 def read(
@@ -39,8 +50,10 @@ def read(
     records that name no annotator (``None``: the importing service decides). ``source`` is
     the source of every document that names none (text files: instead of their folder's name).
     """
-    if fmt != "auto" and fmt not in FORMATS:
-        raise ValueError(f"unknown import format {fmt!r}; expected 'auto' or one of {FORMATS}")
+    if fmt != "auto" and fmt not in FORMATS + FOREIGN_FORMATS:
+        raise ValueError(
+            f"unknown import format {fmt!r}; expected 'auto' or one of {FORMATS + FOREIGN_FORMATS}"
+        )
     path = Path(path)
     name = str(path)
     if path.is_dir():
@@ -58,6 +71,8 @@ def read(
         yield from read_csv(path, fields=fields, source=source)
     elif fmt == "annotator":
         yield from read_native(path, default_annotator=default_annotator, source=source)
+    elif fmt in FOREIGN_FORMATS:
+        yield from FOREIGN_READERS[fmt](path, default_annotator=default_annotator, source=source)
     else:
         yield from read_jsonl(
             path, fields=fields, default_annotator=default_annotator, source=source

@@ -1,19 +1,52 @@
-"""Export use cases: stream documents out of the database into an atomically written file."""
+"""Export use cases: plan which documents and whose annotations go out, split them, stream them
+from the database into each format's writer, read the result back, and only then put it in
+place (atomically: a failed, cancelled or rejected export leaves what was there before).
+
+Memory stays flat in corpus size: documents are read ``batch`` at a time, one short read
+transaction per batch (SQLite writers keep working), and only ids are kept for the whole
+corpus (for the split and the manifest).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from annotator.core.model import Status
+from annotator.core.model import Layer, Span, Status
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
-from annotator.export import native
-from annotator.export.atomic import atomic_write
+from annotator.core.tokens import tokenize_many
+from annotator.export import manifest, native
+from annotator.export.atomic import atomic_file, atomic_folder
+from annotator.export.checking import check_export
+from annotator.export.choosing import CONFLICT, NOT_DONE, Choice, choose
+from annotator.export.document import ExportDocument
+from annotator.export.dropping import drop_ignored as drop_ignored_ranges
+from annotator.export.errors import ExportCheckError, ExportError
+from annotator.export.formats import FORMATS as EXPORT_FORMATS
+from annotator.export.formats import ExportFormat, get
+from annotator.export.problems import ANNOTATOR_CONFLICT, ExportProblem, ProblemLog
+from annotator.export.splitting import ALL, SplitSpec, assign
+from annotator.export.writing import ExportContext, Writer
 from annotator.storage.database import Database
+from annotator.storage.store import Store
 
-FORMATS = ("annotator",)
+
+class FormatInfo(NamedTuple):
+    description: str
+    #: File suffix of an export without splits, or ``"folder"``.
+    suffix: str
+
+
+#: Format name -> (description, default suffix or "folder"), for the Export dialog and CLI.
+FORMATS: dict[str, FormatInfo] = {
+    name: FormatInfo(spec.description, spec.suffix) for name, spec in EXPORT_FORMATS.items()
+}
+
+BATCH = 200
+_PLAN_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +58,16 @@ class ExportSummary:
     claims: int
     #: Documents left out because no chosen annotator had them done.
     skipped_not_done: int = 0
+    #: Documents left out because several annotators' versions compete (see choosing.py).
+    skipped_conflicts: int = 0
+    #: Documents per split (``{"all": n}`` without splits).
+    splits: dict[str, int] = field(default_factory=dict)
+    #: The first problems reported in full, and the count of every kind.
+    problems: tuple[ExportProblem, ...] = ()
+    problem_counts: dict[str, int] = field(default_factory=dict)
+    manifest: Path | None = None
+    #: Whether the export was read back by its format's check (and the real consumer).
+    checked: bool = False
 
 
 def native_records(
@@ -61,6 +104,19 @@ def native_records(
                 )
 
 
+@dataclass
+class _Plan:
+    """The documents that go out, in id order, and whose annotations; what is left out."""
+
+    ids: list[int] = field(default_factory=list)
+    annotators: list[str | None] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    groups: list[str | None] = field(default_factory=list)
+    everyone: bool = False
+    not_done: int = 0
+    conflicts: int = 0
+
+
 def export(
     db: Database,
     out: Path,
@@ -71,30 +127,313 @@ def export(
     include_suggestions: bool = False,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    drop_ignored: bool = False,
+    split: SplitSpec | None = None,
+    validate: bool = True,
+    batch: int = BATCH,
 ) -> ExportSummary:
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    """Export the project to ``out`` in format ``fmt``.
+
+    ``annotator``/``only_done`` choose what goes out (the rule is in
+    :mod:`annotator.export.choosing`; ``only_done=False`` is the command line's ``--all``).
+    ``drop_ignored`` cuts boilerplate out of the text and shifts every offset. ``split`` writes
+    one file or folder per split plus a manifest into the folder ``out``. With ``validate``
+    the written export is read back by its format's check before it replaces ``out``; a
+    failed check raises :class:`ExportCheckError` and leaves ``out`` as it was.
+    """
+    spec = get(fmt)
+    if include_suggestions and not spec.lossless:
+        raise ValueError("pending suggestions can only go into the native (annotator) format")
+    out = Path(out)
+    folder = spec.is_folder or split is not None
+    _ensure_replaceable(out, folder)
     with db.read() as store:
-        total = store.document_count()
-    documents = entities = claims = skipped = 0
-    with atomic_write(out) as handle:
-        for done, record in enumerate(
-            native_records(
+        schema = store.schema()
+    context = ExportContext(schema=schema, include_suggestions=include_suggestions)
+    plan = _plan(
+        db,
+        spec,
+        annotator=annotator,
+        include_all=not only_done,
+        split=split,
+        problems=context.problems,
+        progress=progress,
+        cancel=cancel,
+    )
+    names = split.names if split is not None else (ALL,)
+    where = [0] * len(plan.ids)
+    if split is not None:
+        where = assign(plan.keys, plan.groups if split.group_by else None, split)
+    # Document ids per split, for the manifest (kept only when there is one).
+    written: dict[str, list[str]] = {name: [] for name in names}
+    counts = {"entities": 0, "claims": 0, **{name: 0 for name in names}}
+    opener = atomic_folder if folder else atomic_file
+    with opener(out) as root:
+        writers = [
+            spec.writer(spec.target(root, None if split is None else name), context)
+            for name in names
+        ]
+        with _closing(writers):
+            for doc, tokens, index in _documents(
                 db,
+                spec,
+                plan,
+                where,
                 annotator=annotator,
-                only_done=only_done,
                 include_suggestions=include_suggestions,
+                drop_ignored=drop_ignored,
+                problems=context.problems,
+                progress=progress,
                 cancel=cancel,
-            ),
-            start=1,
-        ):
-            if "_skipped" in record:
-                skipped += 1
-            else:
-                handle.write(native.dumps(record))
-                documents += 1
-                entities += len(record["entities"])
-                claims += len(record["claims"])
-            if done % 100 == 0 or done == total:
-                progress(done, total, f"exported {documents} documents")
-    return ExportSummary(out, fmt, documents, entities, claims, skipped)
+                batch=batch,
+            ):
+                writers[index].write(doc, tokens)
+                counts[names[index]] += 1
+                if folder:
+                    written[names[index]].append(doc.key)
+                for span in doc.spans:
+                    counts["entities" if span.layer is Layer.ENTITY else "claims"] += 1
+        if folder:
+            if spec.finish is not None:
+                spec.finish(root, context)
+            options = {
+                "annotator": annotator,
+                "only_done": only_done,
+                "drop_ignored": drop_ignored,
+                "include_suggestions": include_suggestions,
+            }
+            _write_manifest(root, spec, split, written, options, plan, context)
+        if validate:
+            progress(len(plan.ids), len(plan.ids), "reading the export back")
+            found = check_export(root, fmt) if folder else spec.check(root)
+            if found:
+                raise ExportCheckError(found)
+    return ExportSummary(
+        path=out,
+        format=fmt,
+        documents=sum(counts[name] for name in names),
+        entities=counts["entities"],
+        claims=counts["claims"],
+        skipped_not_done=plan.not_done,
+        skipped_conflicts=plan.conflicts,
+        splits={name: counts[name] for name in names},
+        problems=tuple(context.problems.kept),
+        problem_counts=dict(context.problems.counts),
+        manifest=out / manifest.NAME if folder else None,
+        checked=validate,
+    )
+
+
+def _write_manifest(
+    root: Path,
+    spec: ExportFormat,
+    split: SplitSpec | None,
+    written: dict[str, list[str]],
+    options: dict[str, Any],
+    plan: _Plan,
+    context: ExportContext,
+) -> None:
+    splits = {
+        name: {
+            "path": spec.target(Path(), None if split is None else name).as_posix(),
+            "documents": len(ids),
+            "ids": ids,
+        }
+        for name, ids in written.items()
+    }
+    manifest.write(
+        root,
+        manifest.build(
+            fmt=spec.name,
+            spec=split,
+            splits=splits,
+            options=options,
+            left_out={"not_done": plan.not_done, "conflicts": plan.conflicts},
+            problems=context.problems,
+            schema_version=context.schema.version,
+            notes=context.notes,
+        ),
+    )
+
+
+def check(path: Path, fmt: str) -> list[str]:
+    """What is wrong with an existing export (empty: it reads back cleanly)."""
+    return check_export(Path(path), fmt)
+
+
+def _ensure_replaceable(out: Path, folder: bool) -> None:
+    """Refuse to replace what is not an earlier export: a folder export only replaces an
+    empty folder or one with a manifest, and a file export never replaces a folder."""
+    if not out.exists():
+        return
+    if folder:
+        if not out.is_dir():
+            raise ExportError(f"{out} is a file; this export writes a folder: choose a new name")
+        if any(out.iterdir()) and not (out / manifest.NAME).is_file():
+            raise ExportError(
+                f"{out} is a folder that is not an Annotator export (no {manifest.NAME}); "
+                "choose a new or empty folder"
+            )
+    elif out.is_dir():
+        raise ExportError(f"{out} is a folder; this export writes a file: give a file name")
+
+
+def _plan(
+    db: Database,
+    spec: ExportFormat,
+    *,
+    annotator: str | None,
+    include_all: bool,
+    split: SplitSpec | None,
+    problems: ProblemLog,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> _Plan:
+    """One pass over ids and statuses (no texts) choosing what goes out."""
+    plan = _Plan(everyone=spec.lossless and annotator is None)
+    need_workers = include_all and annotator is None and not spec.lossless
+    after = 0
+    while True:
+        if cancel is not None:
+            cancel.check()
+        with db.read() as store:
+            index = store.document_index(after_id=after, limit=_PLAN_BATCH)
+            if not index:
+                return plan
+            ids = [row[0] for row in index]
+            states = store.states_by_document(ids)
+            workers = store.span_annotators_by_document(ids) if need_workers else {}
+        for doc_id, external_id, source in index:
+            choice = choose(
+                states.get(doc_id, ()),
+                workers.get(doc_id, ()),
+                annotator=annotator,
+                include_all=include_all,
+                lossless=spec.lossless,
+            )
+            key = external_id if external_id is not None else str(doc_id)
+            if not choice.include:
+                _left_out(plan, choice, key, problems)
+                continue
+            plan.ids.append(doc_id)
+            plan.annotators.append(choice.annotator)
+            if split is not None:
+                plan.keys.append(key)
+                if split.group_by:
+                    plan.groups.append(source)
+        after = index[-1][0]
+        seen = len(plan.ids) + plan.not_done + plan.conflicts
+        progress(seen, None, f"choosing documents: {len(plan.ids)} of {seen} go out")
+
+
+def _left_out(plan: _Plan, choice: Choice, key: str, problems: ProblemLog) -> None:
+    if choice.reason == NOT_DONE:
+        plan.not_done += 1
+    elif choice.reason == CONFLICT:
+        plan.conflicts += 1
+        problems.report(key, ANNOTATOR_CONFLICT, f"left out: {choice.message}")
+
+
+_Item = tuple[ExportDocument, Any, int]
+
+
+def _documents(
+    db: Database,
+    spec: ExportFormat,
+    plan: _Plan,
+    where: Sequence[int],
+    *,
+    annotator: str | None,
+    include_suggestions: bool,
+    drop_ignored: bool,
+    problems: ProblemLog,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+    batch: int,
+) -> Iterator[_Item]:
+    """``(document, tokens or None, split index)`` for every planned document, in id order."""
+    total = len(plan.ids)
+    progress(0, total, "exporting")
+    for first in range(0, total, batch):
+        if cancel is not None:
+            cancel.check()
+        ids = plan.ids[first : first + batch]
+        with db.read() as store:
+            docs = _load(store, spec, plan, ids, first, annotator, include_suggestions)
+        if drop_ignored:
+            docs = [drop_ignored_ranges(doc, problems) for doc in docs]
+        if spec.needs_tokens:
+            tokens: Sequence[Any] = list(tokenize_many([d.text for d in docs], batch_size=batch))
+        else:
+            tokens = [None] * len(docs)
+        for offset, (doc, tokenized) in enumerate(zip(docs, tokens, strict=True)):
+            yield doc, tokenized, where[first + offset]
+        done = min(first + batch, total)
+        progress(done, total, f"exported {done} of {total} documents")
+
+
+def _load(
+    store: Store,
+    spec: ExportFormat,
+    plan: _Plan,
+    ids: list[int],
+    first: int,
+    annotator: str | None,
+    include_suggestions: bool,
+) -> list[ExportDocument]:
+    chosen = plan.annotators[first : first + len(ids)]
+    documents = store.documents_by_ids(ids)
+    if len(documents) != len(ids):
+        raise ExportError("documents were deleted while the export ran; run it again")
+    spans = store.spans_by_document(ids, annotator)
+    ignored = store.ignored_by_document(ids)
+    states = store.states_by_document(ids) if spec.lossless else {}
+    decisions = store.decisions_by_document(ids, annotator) if spec.lossless else {}
+    suggestions = store.suggestions_by_document(ids) if include_suggestions else {}
+    result = []
+    for document, owner in zip(documents, chosen, strict=True):
+        doc_id = document.id
+        doc_spans: list[Span] = spans.get(doc_id, [])
+        if not plan.everyone:
+            doc_spans = [s for s in doc_spans if s.annotator == owner] if owner else []
+        doc_states = states.get(doc_id, [])
+        if annotator is not None:
+            doc_states = [s for s in doc_states if s.annotator == annotator]
+        result.append(
+            ExportDocument(
+                document=document,
+                spans=tuple(doc_spans),
+                ignored=tuple(ignored.get(doc_id, ())),
+                decisions=tuple(decisions.get(doc_id, ())),
+                states=tuple(doc_states),
+                suggestions=tuple(suggestions.get(doc_id, ())) if include_suggestions else None,
+                annotator=owner,
+            )
+        )
+    return result
+
+
+@contextlib.contextmanager
+def _closing(writers: list[Writer]) -> Iterator[None]:
+    """Close every writer; a writer's error on close only surfaces if nothing else failed."""
+    try:
+        yield
+    except BaseException:
+        for writer in writers:
+            with contextlib.suppress(Exception):
+                writer.close()
+        raise
+    for writer in writers:
+        writer.close()
+
+
+__all__ = [
+    "FORMATS",
+    "ExportCheckError",
+    "ExportError",
+    "ExportSummary",
+    "FormatInfo",
+    "check",
+    "export",
+    "native_records",
+]

@@ -159,4 +159,3 @@ class Inspector(QWidget):
     def _hedged_changed(self, value: bool) -> None:
         if not self._updating:
             self.hedgedToggled.emit(value)
-

@@ -1,0 +1,206 @@
+"""Spans onto tokens, for the token-based formats (prodigy, spacy, conll, hf).
+
+Tokens come from :mod:`annotator.core.tokens`, the tokenizer the editor snaps to, so a span
+made in the editor is token-aligned. One made with character precision (Alt) may not be. The
+policy, the same in every token format: **widen to the tokens it touches and report it**
+(``misaligned``, with the document id and both texts). Dropping it would teach the model that
+those tokens are outside any entity, which is worse than a slightly wider span. A span that
+touches no token (only whitespace) cannot be written and is left out and reported
+(``unalignable``). Character-offset formats (native, brat, doccano, labelstudio, claims-json)
+keep the exact offsets and need none of this.
+
+Formats that cannot hold overlapping spans (``doc.ents``, an IOB2 column) keep the
+**outermost** of overlapping spans: the longest in tokens, then the first; the others are
+reported (``overlap``) and, where the format has another place for them, kept there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from annotator.core.model import Span
+from annotator.core.tokens import Tokenized
+from annotator.export.problems import (
+    CROSSES_SENTENCE,
+    MISALIGNED,
+    OVERLAP,
+    UNALIGNABLE,
+    ProblemLog,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSpan:
+    """A span on tokens ``first .. stop - 1``; ``start``/``end`` are those tokens' edges."""
+
+    first: int
+    stop: int
+    start: int
+    end: int
+    label: str
+    span: Span | None = None
+
+    @property
+    def last(self) -> int:
+        """The inclusive index of the last token (Prodigy's ``token_end``)."""
+        return self.stop - 1
+
+
+def align(
+    tokens: Tokenized,
+    start: int,
+    end: int,
+    label: str,
+    *,
+    text: str,
+    document: str,
+    problems: ProblemLog,
+    span: Span | None = None,
+    what: str = "span",
+) -> TokenSpan | None:
+    """``start..end`` on whole tokens, widened and reported if it does not fit them."""
+    indices = tokens.token_indices(start, end)
+    if indices is not None:
+        first, stop = indices
+        return TokenSpan(first, stop, start, end, label, span)
+    covered = tokens.token_range(start, end)
+    if not covered:
+        problems.report(
+            document,
+            UNALIGNABLE,
+            f"{what} {label} covers no token; left out",
+            text=text[start:end],
+            start=start,
+            end=end,
+        )
+        return None
+    first, stop = covered.start, covered.stop
+    new_start, new_end = tokens.tokens[first].start, tokens.tokens[stop - 1].end
+    problems.report(
+        document,
+        MISALIGNED,
+        f"{what} {label} does not match token edges; widened to {text[new_start:new_end]!r} "
+        f"[{new_start}:{new_end}]",
+        text=text[start:end],
+        start=start,
+        end=end,
+    )
+    return TokenSpan(first, stop, new_start, new_end, label, span)
+
+
+def align_spans(
+    tokens: Tokenized,
+    spans: Iterable[Span],
+    *,
+    text: str,
+    document: str,
+    problems: ProblemLog,
+) -> list[TokenSpan]:
+    """:func:`align` for each span (in order), leaving out the unalignable ones."""
+    result = []
+    for span in spans:
+        aligned = align(
+            tokens,
+            span.start,
+            span.end,
+            span.label,
+            text=text,
+            document=document,
+            problems=problems,
+            span=span,
+            what=span.layer.value,
+        )
+        if aligned is not None:
+            result.append(aligned)
+    return result
+
+
+def outermost(
+    spans: Sequence[TokenSpan],
+    *,
+    text: str,
+    document: str,
+    problems: ProblemLog,
+    where: str,
+) -> list[TokenSpan]:
+    """Non-overlapping spans, outermost first (longest, then earliest), in token order; each
+    span left out is reported with the span that won and ``where`` it still is."""
+    order = sorted(
+        range(len(spans)), key=lambda i: (spans[i].first - spans[i].stop, spans[i].first, i)
+    )
+    taken: dict[int, TokenSpan] = {}  # token index -> the kept span covering it
+    kept: list[TokenSpan] = []
+    for i in order:
+        candidate = spans[i]
+        clash = next((taken[t] for t in range(candidate.first, candidate.stop) if t in taken), None)
+        if clash is not None:
+            problems.report(
+                document,
+                OVERLAP,
+                f"{candidate.label} overlaps {clash.label} {text[clash.start : clash.end]!r}, "
+                f"which was kept; {where}",
+                text=text[candidate.start : candidate.end],
+                start=candidate.start,
+                end=candidate.end,
+            )
+            continue
+        kept.append(candidate)
+        for t in range(candidate.first, candidate.stop):
+            taken[t] = candidate
+    kept.sort(key=lambda s: s.first)
+    return kept
+
+
+def iob2(spans: Iterable[TokenSpan], count: int) -> list[str]:
+    """IOB2 tags for ``count`` tokens from non-overlapping spans."""
+    tags = ["O"] * count
+    for span in spans:
+        tags[span.first] = f"B-{span.label}"
+        for index in range(span.first + 1, span.stop):
+            tags[index] = f"I-{span.label}"
+    return tags
+
+
+def restart_at(
+    tags: list[str],
+    first: int,
+    *,
+    tokens: Tokenized,
+    document: str,
+    problems: ProblemLog,
+    column: str,
+) -> None:
+    """Make the tag at ``first`` (the first token of a sentence) begin a span: a span that
+    runs on from the previous sentence would start with ``I-``, which is not valid IOB2 where
+    sentences are separate sequences. Reported once per span."""
+    tag = tags[first]
+    if tag.startswith("I-"):
+        tags[first] = "B-" + tag[2:]
+        token = tokens.tokens[first]
+        problems.report(
+            document,
+            CROSSES_SENTENCE,
+            f"{column} {tag[2:]} runs across a sentence break; the next sentence starts it "
+            "again with B-",
+            text=token.text,
+            start=token.start,
+            end=token.end,
+        )
+
+
+def sentence_ranges(tokens: Tokenized) -> list[range]:
+    """The token indices of each sentence, in order."""
+    return [tokens.token_range(s.start, s.end) for s in tokens.sentences]
+
+
+def valid_iob2(tags: Sequence[str]) -> str | None:
+    """Why ``tags`` (one sequence) is not valid IOB2, or ``None``."""
+    previous = "O"
+    for index, tag in enumerate(tags):
+        if tag != "O" and not (tag.startswith(("B-", "I-")) and len(tag) > 2):
+            return f"tag {index} {tag!r} is not O, B-<label> or I-<label>"
+        if tag.startswith("I-") and previous[2:] != tag[2:]:
+            return f"tag {index} {tag!r} follows {previous!r}: an I- tag must continue its label"
+        previous = tag
+    return None

@@ -1,0 +1,262 @@
+"""spaCy/Prodigy JSONL: ``text``, ``tokens``, ``spans`` on tokens, ``relations``, ``answer``.
+
+What Prodigy saves from ``ner.manual``/``spans.manual``/``rel.manual`` and what its
+``data-to-spacy`` reads: ``token_end`` is **inclusive**. Entities and claims are both spans
+(they may overlap: a claim contains its entities); claim spans carry ``claim_type`` and
+``hedged``. A claim's claimant and cue are relations from the claim (head) to the entity or to
+the cue's tokens (child), labelled ``CLAIMANT`` and ``CUE``; ``head``/``child`` are the token
+index of each side's last token, as Prodigy does for multi-token spans. Tokens are the project
+tokenizer's (whitespace dropped; ``ws`` says whether whitespace follows). Spans are widened to
+whole tokens and reported when they do not fit them (:mod:`annotator.export.alignment`).
+``meta`` holds the document id, title, source, annotator and ``"offsets": "codepoint"``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from annotator.core.model import Layer
+from annotator.core.tokens import Tokenized
+from annotator.export.alignment import TokenSpan, align, align_spans
+from annotator.export.document import ExportDocument
+from annotator.export.validation import (
+    Findings,
+    check_range,
+    is_int,
+    iter_json_lines,
+    require_list,
+    require_str,
+)
+from annotator.export.writing import (
+    CUE_LABEL,
+    OFFSETS,
+    ExportContext,
+    close_output,
+    open_output,
+)
+
+FORMAT = "prodigy"
+CLAIMANT = "CLAIMANT"
+CUE = "CUE"
+ANSWERS = frozenset({"accept", "reject", "ignore"})
+
+
+def _span_ref(span: TokenSpan) -> dict[str, Any]:
+    return {
+        "start": span.start,
+        "end": span.end,
+        "token_start": span.first,
+        "token_end": span.last,
+        "label": span.label,
+    }
+
+
+def record(doc: ExportDocument, tokens: Tokenized, context: ExportContext) -> dict[str, Any]:
+    text = doc.text
+    key = doc.key
+    problems = context.problems
+    length = len(text)
+    token_rows = [
+        {
+            "text": token.text,
+            "start": token.start,
+            "end": token.end,
+            "id": index,
+            "ws": token.end < length and text[token.end].isspace(),
+        }
+        for index, token in enumerate(tokens.tokens)
+    ]
+    aligned = align_spans(tokens, doc.spans, text=text, document=key, problems=problems)
+    by_id = {s.span.id: s for s in aligned if s.span is not None}
+    spans: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
+    for item in aligned:
+        source = item.span
+        assert source is not None
+        row = _span_ref(item)
+        row["text"] = text[item.start : item.end]
+        if source.layer is Layer.CLAIM and source.claim is not None:
+            details = source.claim
+            row["claim_type"] = details.claim_type
+            row["hedged"] = details.hedged
+            claimant = by_id.get(details.claimant_id) if details.claimant_id else None
+            if claimant is not None:
+                relations.append(_relation(item, claimant, CLAIMANT))
+            if details.cue is not None:
+                cue = align(
+                    tokens,
+                    *details.cue,
+                    CUE_LABEL,
+                    text=text,
+                    document=key,
+                    problems=problems,
+                    what="cue",
+                )
+                if cue is not None:
+                    relations.append(_relation(item, cue, CUE))
+        spans.append(row)
+    meta: dict[str, Any] = {"id": key}
+    if doc.document.title:
+        meta["title"] = doc.document.title
+    if doc.document.source is not None:
+        meta["source"] = doc.document.source
+    if doc.annotator is not None:
+        meta["annotator"] = doc.annotator
+    meta["offsets"] = OFFSETS
+    return {
+        "text": text,
+        "tokens": token_rows,
+        "spans": spans,
+        "relations": relations,
+        "answer": "accept",
+        "meta": meta,
+    }
+
+
+def _relation(head: TokenSpan, child: TokenSpan, label: str) -> dict[str, Any]:
+    return {
+        "head": head.last,
+        "child": child.last,
+        "head_span": _span_ref(head),
+        "child_span": _span_ref(child),
+        "label": label,
+    }
+
+
+class ProdigyWriter:
+    def __init__(self, path: Path, context: ExportContext) -> None:
+        self.handle = open_output(path)
+        self.context = context
+
+    def write(self, doc: ExportDocument, tokens: Tokenized | None) -> None:
+        assert tokens is not None
+        self.handle.write(orjson.dumps(record(doc, tokens, self.context)) + b"\n")
+
+    def close(self) -> None:
+        close_output(self.handle)
+
+
+def check(path: Path) -> list[str]:
+    """Tokens tile the text in order; every span sits exactly on its tokens (``token_end``
+    inclusive); relations point at spans' last tokens; ``answer`` and ``meta.offsets``."""
+    findings = Findings()
+    for where, item in iter_json_lines(path, findings):
+        text = require_str(item, "text", where, findings)
+        if text is None:
+            continue
+        tokens = _check_tokens(text, require_list(item, "tokens", where, findings), where, findings)
+        if tokens is None:
+            continue
+        spans = set()
+        for i, span in enumerate(require_list(item, "spans", where, findings)):
+            here = f"{where} [spans[{i}]]"
+            if _check_span(text, tokens, span, here, findings, given=True):
+                spans.add((span["start"], span["end"], span["label"]))
+        for i, relation in enumerate(require_list(item, "relations", where, findings)):
+            here = f"{where} [relations[{i}]]"
+            if not isinstance(relation, dict):
+                findings.add(here, "not an object")
+                continue
+            if relation.get("label") not in (CLAIMANT, CUE):
+                findings.add(here, f"label {relation.get('label')!r} is not CLAIMANT or CUE")
+            for side in ("head", "child"):
+                ref = relation.get(f"{side}_span")
+                if not _check_span(text, tokens, ref, f"{here}.{side}_span", findings):
+                    continue
+                assert isinstance(ref, dict)
+                if relation.get(side) != ref["token_end"]:
+                    findings.add(here, f"{side} must be the token_end of {side}_span")
+                is_cue = side == "child" and relation.get("label") == CUE
+                if not is_cue and (ref["start"], ref["end"], ref["label"]) not in spans:
+                    findings.add(here, f"{side}_span is not one of the record's spans")
+        if item.get("answer") not in ANSWERS:
+            findings.add(where, f"answer {item.get('answer')!r} is not accept, reject or ignore")
+        meta = item.get("meta", {})
+        if not isinstance(meta, dict) or meta.get("offsets", OFFSETS) != OFFSETS:
+            findings.add(where, f"meta.offsets must be {OFFSETS!r}")
+    return findings.result()
+
+
+def _check_tokens(
+    text: str, rows: list[Any], where: str, findings: Findings
+) -> list[tuple[int, int]] | None:
+    length = len(text)
+    tokens: list[tuple[int, int]] = []
+    previous_end = 0
+    for i, row in enumerate(rows):
+        # The common case in one expression (a record has hundreds of tokens); the checks
+        # below only run to say what is wrong.
+        if type(row) is dict:
+            start, end = row.get("start"), row.get("end")
+            if (
+                type(start) is int
+                and type(end) is int
+                and previous_end <= start < end <= length
+                and row.get("id") == i
+                and type(row.get("ws")) is bool
+                and text[start:end] == row.get("text")
+            ):
+                tokens.append((start, end))
+                previous_end = end
+                continue
+        here = f"{where} [tokens[{i}]]"
+        if not isinstance(row, dict) or row.get("id") != i:
+            findings.add(here, "a token must be an object whose 'id' is its index")
+            return None
+        if not check_range(
+            text, row.get("start"), row.get("end"), here, findings, given=row.get("text")
+        ):
+            return None
+        if row["start"] < previous_end:
+            findings.add(here, "tokens overlap or are out of order")
+            return None
+        previous_end = row["end"]
+        if not isinstance(row.get("ws"), bool):
+            findings.add(here, "'ws' must be true or false")
+        tokens.append((row["start"], row["end"]))
+    return tokens
+
+
+def _check_span(
+    text: str,
+    tokens: list[tuple[int, int]],
+    span: Any,
+    where: str,
+    findings: Findings,
+    *,
+    given: bool = False,
+) -> bool:
+    if not isinstance(span, dict):
+        findings.add(where, "not an object")
+        return False
+    if not check_range(
+        text,
+        span.get("start"),
+        span.get("end"),
+        where,
+        findings,
+        given=span.get("text") if given else None,
+    ):
+        return False
+    first, last = span.get("token_start"), span.get("token_end")
+    if not (is_int(first) and is_int(last) and 0 <= first <= last < len(tokens)):
+        findings.add(
+            where,
+            f"token_start {first!r} / token_end {last!r} (inclusive) are not "
+            f"token indices in order",
+        )
+        return False
+    if tokens[first][0] != span["start"] or tokens[last][1] != span["end"]:
+        findings.add(
+            where,
+            f"start/end {span['start']}..{span['end']} are not the edges of "
+            f"tokens {first}..{last} (token_end is inclusive)",
+        )
+        return False
+    if not isinstance(span.get("label"), str) or not span["label"]:
+        findings.add(where, "'label' must be a non-empty string")
+        return False
+    return True

@@ -1,0 +1,76 @@
+"""Per-token IOB2 tags for an entity column and a claim column, sentence by sentence.
+
+Shared by CoNLL and Hugging Face: the same spans give the same tags in both. Each column keeps
+the outermost of overlapping spans (nested entities: the outer one; reported), and a span that
+runs across a sentence break starts again with ``B-`` in the next sentence (reported), so every
+sentence is a valid IOB2 sequence on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from annotator.core.model import Layer
+from annotator.core.tokens import Tokenized
+from annotator.export.alignment import align_spans, iob2, outermost, restart_at, sentence_ranges
+from annotator.export.document import ExportDocument
+from annotator.export.problems import UNSAFE_TOKEN, ProblemLog
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedSentence:
+    index: int
+    tokens: list[str]
+    entity_tags: list[str]
+    claim_tags: list[str]
+
+
+def tagged_sentences(
+    doc: ExportDocument, tokens: Tokenized, problems: ProblemLog
+) -> Iterator[TaggedSentence]:
+    text, key = doc.text, doc.key
+    count = len(tokens.tokens)
+    aligned = align_spans(tokens, doc.spans, text=text, document=key, problems=problems)
+    columns = []
+    for layer, name in ((Layer.ENTITY, "entity"), (Layer.CLAIM, "claim")):
+        spans = [s for s in aligned if s.span is not None and s.span.layer is layer]
+        kept = outermost(
+            spans,
+            text=text,
+            document=key,
+            problems=problems,
+            where=f"left out of the {name} column",
+        )
+        columns.append(iob2(kept, count))
+    entity_tags, claim_tags = columns
+    words = [_safe(token.text, key, token.start, token.end, problems) for token in tokens.tokens]
+    for index, indices in enumerate(sentence_ranges(tokens)):
+        if not indices:
+            continue
+        for tags, column in ((entity_tags, "entity"), (claim_tags, "claim")):
+            restart_at(
+                tags, indices.start, tokens=tokens, document=key, problems=problems, column=column
+            )
+        yield TaggedSentence(
+            index,
+            words[indices.start : indices.stop],
+            entity_tags[indices.start : indices.stop],
+            claim_tags[indices.start : indices.stop],
+        )
+
+
+def _safe(word: str, key: str, start: int, end: int, problems: ProblemLog) -> str:
+    """A token as one whitespace-free column: readers split lines at whitespace. The project
+    tokenizer only makes such a token for a combining mark after a space (one grapheme)."""
+    if not any(ch.isspace() for ch in word):
+        return word
+    problems.report(
+        key,
+        UNSAFE_TOKEN,
+        "token holds whitespace; written with '_' in its place",
+        text=word,
+        start=start,
+        end=end,
+    )
+    return "".join("_" if ch.isspace() else ch for ch in word)
