@@ -7,8 +7,11 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -195,3 +198,53 @@ class ClaimantDialog(QDialog):
         if 0 <= row < len(self._rows):
             self.chosen = self._rows[row]
             self.accept()
+
+
+class ExportDialog(QDialog):
+    """Choose a format and what goes out; the file or folder is asked for next."""
+
+    def __init__(
+        self, formats: dict[str, tuple[str, str]], annotator: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self._formats = formats
+        layout = QFormLayout(self)
+        self.format = QComboBox(self)
+        for name, (description, _suffix) in formats.items():
+            self.format.addItem(f"{name} — {description}", name)
+        self.mine = QCheckBox(f"only {annotator}'s annotations", self)
+        self.only_done = QCheckBox("only documents marked done", self)
+        self.only_done.setChecked(True)
+        self.drop_ignored = QCheckBox("drop boilerplate (offsets shift with the text)", self)
+        self.split = QLineEdit(self)
+        self.split.setPlaceholderText("e.g. train=0.8,dev=0.1,test=0.1 (empty: no split)")
+        self.seed = QLineEdit("0", self)
+        layout.addRow("Format", self.format)
+        layout.addRow("", self.mine)
+        layout.addRow("", self.only_done)
+        layout.addRow("", self.drop_ignored)
+        layout.addRow("Split", self.split)
+        layout.addRow("Seed", self.seed)
+        self.error = label("", self)
+        layout.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout.addRow(buttons)
+
+    @property
+    def chosen_format(self) -> str:
+        return str(self.format.currentData())
+
+    @property
+    def writes_folder(self) -> bool:
+        return self._formats[self.chosen_format][1] == "folder" or bool(self.split.text().strip())
+
+    def _check(self) -> None:
+        if not self.seed.text().strip().lstrip("-").isdigit():
+            self.error.setText("The seed must be a whole number.")
+            return
+        self.accept()

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -34,12 +35,13 @@ from annotator.core.errors import AnnotatorError, OperationCancelled
 from annotator.core.model import Layer, Span, Status, Suggestion
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Sentence
+from annotator.export.splitting import parse_split
 from annotator.services import exporting, importing
 from annotator.services.annotate import AnnotationService
 from annotator.services.workspace import DocumentView, OverlapError, SearchHit, Workspace
 from annotator.storage.database import Database
 from annotator.ui.article_view import ArticleView
-from annotator.ui.dialogs import ClaimantDialog, SearchDialog, ShortcutsDialog
+from annotator.ui.dialogs import ClaimantDialog, ExportDialog, SearchDialog, ShortcutsDialog
 from annotator.ui.document_list import DocumentList
 from annotator.ui.executor import DbExecutor
 from annotator.ui.inspector import Inspector
@@ -628,26 +630,59 @@ class MainWindow(QMainWindow):
         if self.view is None:
             self.executor.submit(self.workspace.first_document, self._open_if_any)
 
-    def export_file(self, path: str | None = None) -> BackgroundTask | None:
+    def export_file(
+        self, path: str | None = None, fmt: str = "annotator", **options: Any
+    ) -> BackgroundTask | None:
+        """File > Export: choose the format and options, then where; runs in the background.
+        With ``path`` given (tests, scripts) the dialogs are skipped."""
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self,
-                "Export native JSONL",
-                str(Path.home() / "annotations.jsonl"),
-                "JSON lines (*.jsonl)",
-            )
+            dialog = ExportDialog(dict(exporting.FORMATS), self.annotator, self)
+            dialog.setObjectName("export-dialog")
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            fmt = dialog.chosen_format
+            suffix = exporting.FORMATS[fmt][1]
+            if dialog.writes_folder:
+                path = QFileDialog.getExistingDirectory(
+                    self, "Export into folder", str(Path.home())
+                )
+            else:
+                path, _ = QFileDialog.getSaveFileName(
+                    self, "Export", str(Path.home() / f"annotations{suffix}")
+                )
+            split_text = dialog.split.text().strip()
+            options = {
+                "annotator": self.annotator if dialog.mine.isChecked() else None,
+                "only_done": dialog.only_done.isChecked(),
+                "drop_ignored": dialog.drop_ignored.isChecked(),
+                "split": parse_split(split_text, seed=int(dialog.seed.text()))
+                if split_text
+                else None,
+            }
         if not path:
             return None
         target = Path(path)
         return self._start_task(
             "Exporting",
             lambda progress, cancel: exporting.export(
-                self.db, target, progress=progress, cancel=cancel
+                self.db, target, fmt=fmt, progress=progress, cancel=cancel, **options
             ),
-            lambda summary: self.statusBar().showMessage(
-                f"Exported {summary.documents} documents to {summary.path}.", 10000
-            ),
+            self._exported,
         )
+
+    def _exported(self, summary: exporting.ExportSummary) -> None:
+        text = (
+            f"Exported {summary.documents} documents ({summary.entities} entities, "
+            f"{summary.claims} claims) as {summary.format} to {summary.path}."
+        )
+        if summary.skipped_not_done:
+            text += f" {summary.skipped_not_done} documents not done were left out."
+        if summary.skipped_conflicts:
+            text += f" {summary.skipped_conflicts} with competing annotators were left out."
+        details = "\n".join(p.describe() for p in summary.problems) or None
+        box = message_box(self, "Export", text, QMessageBox.Icon.Information, details)
+        box.setObjectName("export-summary")
+        box.open()
 
     def _start_task(
         self, title: str, work: Callable[..., Any], on_success: Callable[[Any], None]

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
@@ -81,7 +82,7 @@ def project(db: Database) -> Database:
 
 
 @pytest.fixture
-def window(project: Database, qtbot) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def window(project: Database, qtbot) -> Iterator[MainWindow]:
     win = MainWindow(project, "ana")
     qtbot.addWidget(win)
     win.show()
@@ -97,7 +98,7 @@ def settle(window: MainWindow) -> None:
     assert window.executor.wait_idle()
 
 
-def key(qtbot, window: MainWindow, k: Qt.Key, mod=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+def key(qtbot, window: MainWindow, k: Qt.Key, mod=Qt.KeyboardModifier.NoModifier) -> None:
     qtbot.keyClick(window.article, k, mod)
     settle(window)
 
@@ -114,7 +115,7 @@ def spans(db: Database, annotator: str = "ana") -> list[tuple[str, str, str]]:
         return result
 
 
-def drag(qtbot, window: MainWindow, start: int, end: int) -> None:  # type: ignore[no-untyped-def]
+def drag(qtbot, window: MainWindow, start: int, end: int) -> None:
     """A real mouse drag from code point ``start`` to ``end`` of the open document."""
     view = window.article
     table = view._table  # the test needs Qt positions for the drag
@@ -133,7 +134,7 @@ def drag(qtbot, window: MainWindow, start: int, end: int) -> None:  # type: igno
 
 def test_drag_and_label_key_after_emoji_and_flag(
     window: MainWindow, project: Database, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     start, end = at(FIRST, "Novak")
     drag(qtbot, window, start + 1, end - 1)  # mid-word: snaps to the token
     assert window.article.selection() == (start, end)
@@ -144,7 +145,7 @@ def test_drag_and_label_key_after_emoji_and_flag(
 
 def test_walk_accept_reject_and_accept_all_with_undo(
     window: MainWindow, project: Database, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     window.article.focus_item(None)
     key(qtbot, window, Qt.Key.Key_Tab)
     focused = window.article.focused
@@ -180,7 +181,7 @@ def test_walk_accept_reject_and_accept_all_with_undo(
 def test_claim_from_sentence_with_claimant_cue_type_and_hedged(
     window: MainWindow,
     project: Database,
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
 ) -> None:
     view = window.article
     view.select_range(*at(FIRST, "Mayor Petra Novak"))
@@ -219,7 +220,7 @@ def test_claim_from_sentence_with_claimant_cue_type_and_hedged(
 def test_done_moves_to_the_next_unfinished_and_records_time(
     window: MainWindow,
     project: Database,
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
 ) -> None:
     first = window.view.document.id  # type: ignore[union-attr]
     key(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -234,7 +235,7 @@ def test_previous_next_and_skip_with_reason(
     window: MainWindow,
     project: Database,
     qtbot,
-    monkeypatch,  # type: ignore[no-untyped-def]
+    monkeypatch,
 ) -> None:
     first = window.view.document.id  # type: ignore[union-attr]
     key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
@@ -249,7 +250,7 @@ def test_previous_next_and_skip_with_reason(
     assert state.status is Status.SKIPPED and state.skip_reason == "duplicate story"
 
 
-def test_undo_across_a_document_switch(window: MainWindow, project: Database, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_undo_across_a_document_switch(window: MainWindow, project: Database, qtbot) -> None:
     first = window.view.document.id  # type: ignore[union-attr]
     window.article.select_range(*at(FIRST, "Port Authority"))
     key(qtbot, window, Qt.Key.Key_2)
@@ -260,7 +261,7 @@ def test_undo_across_a_document_switch(window: MainWindow, project: Database, qt
     assert spans(project) == []
 
 
-def test_search_opens_the_hit(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_search_opens_the_hit(window: MainWindow, qtbot) -> None:
     qtbot.keyClick(window.article, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.findChild(QDialog, "search-dialog") is not None)
     dialog = window.findChild(QDialog, "search-dialog")
@@ -272,7 +273,7 @@ def test_search_opens_the_hit(window: MainWindow, qtbot) -> None:  # type: ignor
     assert window.article.selection(char_precision=True) == at(SECOND, "ferry company")
 
 
-def test_errors_reach_the_user(window: MainWindow, project: Database, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_errors_reach_the_user(window: MainWindow, project: Database, qtbot) -> None:
     window.article.select_range(*at(FIRST, "Novak"))
     key(qtbot, window, Qt.Key.Key_1)
     span = window.article.focused
@@ -283,7 +284,7 @@ def test_errors_reach_the_user(window: MainWindow, project: Database, qtbot) -> 
     assert box is not None and "no span" in box.text()
 
 
-def test_f1_lists_every_shortcut(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_f1_lists_every_shortcut(window: MainWindow, qtbot) -> None:
     qtbot.keyClick(window.article, Qt.Key.Key_F1)
     dialog = window.findChild(QDialog, "shortcuts-dialog")
     assert dialog is not None
@@ -293,7 +294,7 @@ def test_f1_lists_every_shortcut(window: MainWindow, qtbot) -> None:  # type: ig
     }
 
 
-def test_html_in_articles_is_shown_as_text(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_html_in_articles_is_shown_as_text(window: MainWindow, qtbot) -> None:
     window.open_document(3)
     qtbot.waitUntil(lambda: window.view is not None and window.view.document.id == 3)
     assert window.windowTitle().startswith("<img src=x> headline")
@@ -302,7 +303,7 @@ def test_html_in_articles_is_shown_as_text(window: MainWindow, qtbot) -> None:  
 
 def test_import_in_the_background(
     window: MainWindow, project: Database, qtbot, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     source = tmp_path / "new.txt"
     source.write_text("A new headline\nA new body line.\n", encoding="utf-8")
     task = window.import_files([str(source)])
@@ -315,7 +316,7 @@ def test_import_in_the_background(
         assert store.document_count() == 4
 
 
-def test_layout_and_work_survive_a_restart(project: Database, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_layout_and_work_survive_a_restart(project: Database, qtbot) -> None:
     first = MainWindow(project, "ana")
     qtbot.addWidget(first)
     first.show()
@@ -339,7 +340,7 @@ def test_layout_and_work_survive_a_restart(project: Database, qtbot) -> None:  #
 def test_overlapping_entity_is_refused_with_a_message(
     window: MainWindow,
     project: Database,
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
 ) -> None:
     window.article.select_range(*at(FIRST, "Petra Novak"))
     key(qtbot, window, Qt.Key.Key_1)
@@ -347,3 +348,37 @@ def test_overlapping_entity_is_refused_with_a_message(
     key(qtbot, window, Qt.Key.Key_2)
     assert spans(project) == [("entity", "PERSON", "Petra Novak")]
     assert "overlaps PERSON 'Petra Novak'" in window.statusBar().currentMessage()
+
+
+def test_export_in_the_background(
+    window: MainWindow, project: Database, qtbot, tmp_path: Path
+) -> None:
+    window.article.select_range(*at(FIRST, "Petra Novak"))
+    key(qtbot, window, Qt.Key.Key_1)
+    key(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done
+    out = tmp_path / "out.jsonl"
+    task = window.export_file(str(out), fmt="prodigy", only_done=True)
+    assert task is not None
+    with qtbot.waitSignal(task.finished, timeout=30_000):
+        pass
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "export-summary") is not None)
+    text = window.findChild(QMessageBox, "export-summary").text()
+    assert "Exported 1 documents" in text and "2 documents not done were left out" in text
+    (record,) = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [s["label"] for s in record["spans"]] == ["PERSON"]
+
+
+def test_export_dialog_lists_every_format(window: MainWindow, qtbot) -> None:
+    from annotator.services.exporting import FORMATS
+    from annotator.ui.dialogs import ExportDialog
+
+    dialog = ExportDialog(dict(FORMATS), "ana", window)
+    qtbot.addWidget(dialog)
+    names = [dialog.format.itemData(i) for i in range(dialog.format.count())]
+    assert names == list(FORMATS)
+    dialog.format.setCurrentIndex(names.index("brat"))
+    assert dialog.writes_folder
+    dialog.format.setCurrentIndex(names.index("prodigy"))
+    assert not dialog.writes_folder
+    qtbot.keyClicks(dialog.split, "train=0.8,test=0.2")
+    assert dialog.writes_folder
