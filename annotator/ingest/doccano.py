@@ -26,11 +26,9 @@ from annotator.ingest.foreign import (
     document_meta,
     flag,
     offsets,
+    read_json_lines,
 )
-from annotator.ingest.json_lines import iter_json_objects
-from annotator.ingest.problems import problem_from
 from annotator.ingest.records import ImportedDocument, ImportProblem
-from annotator.ingest.seen_ids import SeenIds
 from annotator.ingest.values import (
     clean_title,
     document_text,
@@ -50,28 +48,7 @@ _KNOWN = frozenset({"id", "text", "entities", "relations", "label", "offsets", "
 def read_doccano(
     path: Path, *, default_annotator: str | None = None, source: str | None = None
 ) -> Iterator[ImportedDocument | ImportProblem]:
-    name = str(path)
-    seen = SeenIds()
-    for item in iter_json_objects(path):
-        if isinstance(item, ImportProblem):
-            yield item
-            continue
-        number, record = item
-        try:
-            document, warnings = parse_doccano(
-                record,
-                path=name,
-                line=number,
-                default_annotator=default_annotator,
-                source=source,
-            )
-            seen.add(document.external_id, number)
-        except InputError as exc:
-            yield problem_from(exc, name, number)
-            continue
-        for warning in warnings:
-            yield ImportProblem(name, warning, line=number, severity="warning")
-        yield document
+    return read_json_lines(path, parse_doccano, default_annotator=default_annotator, source=source)
 
 
 def parse_doccano(
