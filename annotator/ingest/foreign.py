@@ -19,17 +19,13 @@ status done (for the record's annotator, else the importing one); each reader sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError, OffsetError
 from annotator.core.model import CLAIM_TYPES, MANUAL
-from annotator.ingest.json_lines import iter_json_objects
-from annotator.ingest.problems import problem_from
-from annotator.ingest.records import ImportedClaim, ImportedDocument, ImportedEntity, ImportProblem
-from annotator.ingest.seen_ids import SeenIds
+from annotator.ingest.records import ImportedClaim, ImportedEntity
 from annotator.ingest.values import shorten, type_name
 
 CLAIM_LABEL = "CLAIM"
@@ -206,36 +202,3 @@ def _check_range(text: str, region: Region) -> None:
 def document_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     """A record's metadata without the keys our exports add (they become fields again)."""
     return {key: value for key, value in meta.items() if key not in OWN_META}
-
-
-#: ``parse(record, path=, line=, default_annotator=, source=) -> (document, warnings)``
-RecordParser = Callable[..., tuple[ImportedDocument, list[str]]]
-
-
-def read_json_lines(
-    path: Path,
-    parse: RecordParser,
-    *,
-    default_annotator: str | None = None,
-    source: str | None = None,
-) -> Iterator[ImportedDocument | ImportProblem]:
-    """Stream a JSONL export of another tool through its record parser: each bad line is a
-    problem naming the line, warnings follow their document, duplicate ids are refused."""
-    name = str(path)
-    seen = SeenIds()
-    for item in iter_json_objects(path):
-        if isinstance(item, ImportProblem):
-            yield item
-            continue
-        number, record = item
-        try:
-            document, warnings = parse(
-                record, path=name, line=number, default_annotator=default_annotator, source=source
-            )
-            seen.add(document.external_id, number)
-        except InputError as exc:
-            yield problem_from(exc, name, number)
-            continue
-        for warning in warnings:
-            yield ImportProblem(name, warning, line=number, severity="warning")
-        yield document

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from annotator.core.errors import InputError
 from annotator.ingest.lines import iter_lines
-from annotator.ingest.records import ImportProblem
+from annotator.ingest.problems import problem_from
+from annotator.ingest.records import ImportedDocument, ImportProblem
+from annotator.ingest.seen_ids import SeenIds
 from annotator.ingest.values import type_name
 
 NumberedObject = tuple[int, dict[str, Any]]
@@ -74,3 +77,36 @@ def first_object(path: Path, *, max_lines: int = 1000) -> dict[str, Any] | None:
 def _opens_json_document(line: str) -> bool:
     stripped = line.strip()
     return stripped in ("[", "{") or (stripped.startswith("[") and not stripped.endswith("]"))
+
+
+#: ``parse(record, path=, line=, default_annotator=, source=) -> (document, warnings)``
+RecordParser = Callable[..., tuple[ImportedDocument, list[str]]]
+
+
+def read_json_lines(
+    path: Path,
+    parse: RecordParser,
+    *,
+    default_annotator: str | None = None,
+    source: str | None = None,
+) -> Iterator[ImportedDocument | ImportProblem]:
+    """Stream a JSONL export of another tool through its record parser: each bad line is a
+    problem naming the line, warnings follow their document, duplicate ids are refused."""
+    name = str(path)
+    seen = SeenIds()
+    for item in iter_json_objects(path):
+        if isinstance(item, ImportProblem):
+            yield item
+            continue
+        number, record = item
+        try:
+            document, warnings = parse(
+                record, path=name, line=number, default_annotator=default_annotator, source=source
+            )
+            seen.add(document.external_id, number)
+        except InputError as exc:
+            yield problem_from(exc, name, number)
+            continue
+        for warning in warnings:
+            yield ImportProblem(name, warning, line=number, severity="warning")
+        yield document

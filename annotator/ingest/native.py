@@ -17,15 +17,13 @@ from typing import Any
 
 from annotator.core.errors import InputError, OffsetError
 from annotator.core.model import CLAIM_TYPES, MANUAL, IgnoredRange, Layer, Status
-from annotator.ingest.json_lines import iter_json_objects
-from annotator.ingest.problems import problem_from
+from annotator.ingest.json_lines import read_json_lines
 from annotator.ingest.records import (
     ImportedClaim,
     ImportedDocument,
     ImportedEntity,
     ImportProblem,
 )
-from annotator.ingest.seen_ids import SeenIds
 from annotator.ingest.values import (
     clean_title,
     document_text,
@@ -65,22 +63,11 @@ def read_native(
     path: Path, *, default_annotator: str | None = None, source: str | None = None
 ) -> Iterator[ImportedDocument | ImportProblem]:
     """Stream the documents of a native JSONL file, with a problem for each bad record."""
-    name = str(path)
-    seen = SeenIds()
-    for item in iter_json_objects(path):
-        if isinstance(item, ImportProblem):
-            yield item
-            continue
-        number, record = item
-        try:
-            document = parse_native(
-                record, path=name, line=number, default_annotator=default_annotator, source=source
-            )
-            seen.add(document.external_id, number)
-        except InputError as exc:
-            yield problem_from(exc, name, number)
-            continue
-        yield document
+
+    def parse(record: Mapping[str, Any], **where: Any) -> tuple[ImportedDocument, list[str]]:
+        return parse_native(record, **where), []
+
+    return read_json_lines(path, parse, default_annotator=default_annotator, source=source)
 
 
 def parse_native(

@@ -28,8 +28,8 @@ from annotator.ingest.foreign import (
     document_meta,
     flag,
     offsets,
-    read_json_lines,
 )
+from annotator.ingest.json_lines import read_json_lines
 from annotator.ingest.records import ImportedDocument, ImportProblem
 from annotator.ingest.values import (
     clean_title,
