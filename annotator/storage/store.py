@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -54,11 +55,24 @@ from annotator.storage.orm import (
     EventRow,
     IgnoredRangeRow,
     LabelSchemaRow,
+    ModelRow,
     Setting,
     SpanRow,
     SuggestionRow,
+    TermRow,
     utcnow,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTerm:
+    """A gazetteer term the user imported (see :meth:`Store.terms`)."""
+
+    id: int
+    term: str
+    label: str
+    case_sensitive: bool
+    source: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1171,6 +1185,225 @@ class Store:
                 result.setdefault(row.document_id, []).append(convert.suggestion(row))
         return result
 
+    # -- the suggestion cache and the gazetteer (annotator.services.suggesting) ------------
+
+    def suggestion_versions(self, ids: Sequence[int]) -> dict[int, dict[str, set[str]]]:
+        """For each of these documents, the versions its stored suggestions carry, by
+        suggester; documents without stored suggestions are absent."""
+        result: dict[int, dict[str, set[str]]] = {}
+        for chunk in _chunks(ids):
+            rows = self.session.connection().execute(
+                select(
+                    SuggestionRow.document_id,
+                    SuggestionRow.suggester,
+                    SuggestionRow.suggester_version,
+                )
+                .where(SuggestionRow.document_id.in_(chunk))
+                .distinct()
+            )
+            for doc_id, suggester, version in rows:
+                result.setdefault(doc_id, {}).setdefault(suggester, set()).add(version)
+        return result
+
+    def replace_suggestions(
+        self, document_id: int, suggester: str, version: str, suggestions: Iterable[Suggestion]
+    ) -> int:
+        """Replace what ``suggester`` suggested for one document by ``suggestions``, stored
+        under ``version``; returns how many were stored. Decisions are keyed by span, not by
+        suggestion row, so they survive the replacement."""
+        rows = list(suggestions)
+        for s in rows:
+            if s.document_id != document_id or s.suggester != suggester:
+                raise ValueError(
+                    f"a suggestion of {s.suggester!r} for document {s.document_id} cannot be "
+                    f"stored as {suggester!r}'s for document {document_id}"
+                )
+        self.session.connection().execute(
+            delete(SuggestionRow).where(
+                SuggestionRow.document_id == document_id, SuggestionRow.suggester == suggester
+            )
+        )
+        return self.add_suggestions(rows, version)
+
+    def delete_suggestions(
+        self, *, suggester: str | None = None, document_ids: Sequence[int] | None = None
+    ) -> int:
+        """Forget stored suggestions (of one suggester, of some documents, or all)."""
+        conditions = []
+        if suggester is not None:
+            conditions.append(SuggestionRow.suggester == suggester)
+        if document_ids is None:
+            result = self.session.connection().execute(delete(SuggestionRow).where(*conditions))
+            return int(result.rowcount or 0)
+        deleted = 0
+        for chunk in _chunks(document_ids):
+            result = self.session.connection().execute(
+                delete(SuggestionRow).where(SuggestionRow.document_id.in_(chunk), *conditions)
+            )
+            deleted += int(result.rowcount or 0)
+        return deleted
+
+    def suggestion_counts(self) -> dict[str, int]:
+        """Stored suggestions per suggester."""
+        rows = self.session.execute(
+            select(SuggestionRow.suggester, func.count()).group_by(SuggestionRow.suggester)
+        )
+        return {suggester: n for suggester, n in rows}
+
+    def confirmed_entity_texts(self) -> dict[tuple[str, str], int]:
+        """How many confirmed entity spans (every annotator's) have each ``(text, label)``:
+        what the gazetteer learns from. Computed in the database, one row per distinct pair."""
+        # substr counts characters (code points) on SQLite and PostgreSQL alike, 1-based.
+        texts = (
+            select(
+                func.substr(DocumentRow.text, SpanRow.start + 1, SpanRow.end - SpanRow.start).label(
+                    "text"
+                ),
+                SpanRow.label.label("label"),
+            )
+            .join(DocumentRow, DocumentRow.id == SpanRow.document_id)
+            .where(SpanRow.layer == Layer.ENTITY.value)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(texts.c.text, texts.c.label, func.count()).group_by(texts.c.text, texts.c.label)
+        )
+        return {(text, label): n for text, label, n in rows if text}
+
+    def terms(self, *, source: str | None = None) -> list[StoredTerm]:
+        """The imported gazetteer terms (of one list, when ``source`` is given)."""
+        query = select(TermRow).order_by(TermRow.id)
+        if source is not None:
+            query = query.where(TermRow.source == source)
+        return [
+            StoredTerm(row.id, row.term, row.label, bool(row.case_sensitive), row.source)
+            for row in self.session.scalars(query)
+        ]
+
+    def add_terms(
+        self, terms: Iterable[tuple[str, str, bool]], *, source: str | None = None
+    ) -> int:
+        """Add ``(term, label, case_sensitive)`` terms from the list ``source``; a term
+        already stored with the same label gets the new case rule and source. Returns how
+        many terms were added or changed."""
+        wanted: dict[tuple[str, str], bool] = {}
+        for term, label, case_sensitive in terms:
+            wanted[(term, label)] = bool(case_sensitive)
+        keys = list(wanted)
+        changed = 0
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            existing = {
+                (row.term, row.label): row
+                for row in self.session.scalars(
+                    select(TermRow).where(TermRow.term.in_({term for term, _ in chunk}))
+                )
+            }
+            for key in chunk:
+                row = existing.get(key)
+                if row is None:
+                    self.session.add(
+                        TermRow(
+                            term=key[0], label=key[1], case_sensitive=wanted[key], source=source
+                        )
+                    )
+                    changed += 1
+                elif row.case_sensitive != wanted[key] or row.source != source:
+                    row.case_sensitive = wanted[key]
+                    row.source = source
+                    changed += 1
+            self.session.flush()
+        return changed
+
+    def delete_terms(self, *, source: str | None = None, label: str | None = None) -> int:
+        """Delete imported terms: those of one list and/or label, or all of them."""
+        conditions = []
+        if source is not None:
+            conditions.append(TermRow.source == source)
+        if label is not None:
+            conditions.append(TermRow.label == label)
+        result = self.session.execute(delete(TermRow).where(*conditions))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def term_count(self) -> int:
+        return self.session.scalar(select(func.count(TermRow.id))) or 0
+
+    # -- trained models (annotator.services.training) ---------------------------------------
+
+    def save_model(
+        self, kind: str, data: bytes, *, trained_documents: int, metrics: dict[str, Any]
+    ) -> StoredModel:
+        """Store a trained model of ``kind``; it becomes the project's latest of that kind."""
+        row = ModelRow(
+            kind=kind, data=data, trained_documents=trained_documents, metrics=dict(metrics)
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _stored_model(row.id, row.kind, row.created_at, row.trained_documents, row.metrics)
+
+    def latest_model(self, kind: str) -> StoredModel | None:
+        """The newest model of ``kind`` without its bytes (cheap: suggesters ask this to know
+        their version), or ``None`` when none was trained."""
+        row = self.session.execute(
+            select(
+                ModelRow.id,
+                ModelRow.kind,
+                ModelRow.created_at,
+                ModelRow.trained_documents,
+                ModelRow.metrics,
+            )
+            .where(ModelRow.kind == kind)
+            .order_by(ModelRow.id.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _stored_model(*row)
+
+    def model_data(self, model_id: int) -> bytes:
+        data = self.session.scalar(select(ModelRow.data).where(ModelRow.id == model_id))
+        if data is None:
+            raise NotFoundError(f"no trained model with id {model_id}")
+        return bytes(data)
+
+    def prune_models(self, kind: str, *, keep: int) -> int:
+        """Delete all but the newest ``keep`` models of ``kind`` (each is megabytes)."""
+        kept = select(ModelRow.id).where(ModelRow.kind == kind).order_by(ModelRow.id.desc())
+        newest = list(self.session.scalars(kept.limit(max(keep, 0))))
+        query = delete(ModelRow).where(ModelRow.kind == kind)
+        if newest:
+            query = query.where(ModelRow.id.not_in(newest))
+        return int(self.session.execute(query).rowcount or 0)  # type: ignore[attr-defined]
+
+    def done_documents(
+        self, annotator: str | None = None, *, limit: int | None = None
+    ) -> list[tuple[int, str]]:
+        """``(document id, annotator)`` for every document an annotator (``annotator`` only,
+        when given) marked done, in document order; with ``limit``, the most recently
+        finished ones."""
+        query = (
+            select(DocumentStatusRow.document_id, Annotator.name)
+            .join(Annotator, Annotator.id == DocumentStatusRow.annotator_id)
+            .where(DocumentStatusRow.status == Status.DONE.value)
+        )
+        if annotator is not None:
+            query = query.where(Annotator.name == annotator)
+        if limit is not None:
+            query = query.order_by(
+                DocumentStatusRow.updated_at.desc(), DocumentStatusRow.document_id.desc()
+            ).limit(limit)
+        rows = [(row[0], row[1]) for row in self.session.execute(query)]
+        return sorted(rows)
+
+    def done_document_count(self, annotator: str | None = None) -> int:
+        """How many documents are done (by ``annotator``, or by anyone: each counted once)."""
+        query = select(func.count(func.distinct(DocumentStatusRow.document_id))).where(
+            DocumentStatusRow.status == Status.DONE.value
+        )
+        if annotator is not None:
+            query = query.where(
+                DocumentStatusRow.annotator_id == self._maybe_annotator_id(annotator)
+            )
+        return self.session.scalar(query) or 0
+
 
 _LAYERS = {layer.value: layer for layer in Layer}
 
@@ -1198,3 +1431,23 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredModel:
+    """A trained model kept in the project, without its bytes (see :meth:`Store.model_data`)."""
+
+    id: int
+    kind: str
+    created_at: datetime | None
+    trained_documents: int
+    metrics: dict[str, Any]
+
+
+def _stored_model(
+    model_id: int, kind: str, created_at: datetime | None, documents: int, metrics: Any
+) -> StoredModel:
+    # SQLite hands back naive datetimes; every stamp we write is UTC.
+    if created_at is not None and created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)
+    return StoredModel(model_id, kind, created_at, documents, dict(metrics or {}))

@@ -1,0 +1,610 @@
+"""Claims: check-worthy statements, found sentence by sentence from reporting cues, hedges and
+figures, each proposed with its cue, type, hedged flag and claimant.
+
+The claim span is the asserted content, never the attribution clause:
+
+* "X reported that Y." / "X said Y." / "X told reporters (that) Y." → Y, claimant X;
+* "Y, X said." / "Y, said X." → Y, claimant X;
+* "According to X, Y." / "Y, according to X." → Y, claimant X, cue "according to";
+* "X told the Business Insider:" followed by a quoted sentence → that sentence, claimant X;
+* a sentence with a reporting adverb ("reportedly", "allegedly") but no cue → the sentence
+  (less a leading "Allegedly,"), the adverb as cue, no claimant;
+* a sentence that states a figure but has no cue → the whole sentence, no cue, no claimant.
+
+Decisions:
+
+* The span is one sentence at most and token-aligned. Final punctuation (". ! ? , ; :") is
+  left out, unless a quotation opened inside the span closes after it: quotation marks stay
+  balanced ("...against "206 terrorist targets."" keeps its closing quote and so its stop).
+* Type, first that applies: ``quantity`` when the content states a figure (a counted figure,
+  money, a percentage or any number that is not part of a date); ``quote`` when the content is
+  a direct quotation; ``causal`` (because, caused, due to, led to...); ``prediction`` (will,
+  would, expected to, likely to, forecast...); ``event`` when it reports something happening;
+  ``other``. Figures come first because they are what fact-checkers check. A type the
+  project's schema does not have becomes ``other`` (or the schema's first type).
+* Hedged when the sentence says "allegedly", "reportedly", "believed to", "is said to",
+  "suspected", "may have", "could"... or the cue itself is tentative ("believe", "suggest").
+* The claimant is the subject of the cue (the object of "according to") when it looks like an
+  entity: a PERSON or ORG the rules find in the attribution clause (the earliest one: English
+  subjects come first), else a run of two or more capitalised name words (PERSON) or an
+  acronym (ORG). "the union", "he" and "officials" give no claimant (null).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from annotator.core.model import Layer, Suggestion
+from annotator.core.progress import CancelToken
+from annotator.core.schema import LabelSchema
+from annotator.core.tokens import Token, Tokenized
+from annotator.suggest import lexicon as lx
+from annotator.suggest.base import SuggestInput
+from annotator.suggest.candidates import Candidate
+from annotator.suggest.rules import Rules, content_hash
+from annotator.suggest.versions import schema_tag
+
+NAME = "claims"
+
+#: Bump when the code changes what is proposed (word lists are hashed with the rules').
+REVISION = "1"
+
+_TRAILING: Final = frozenset({".", ",", ";", ":", "!", "?", "…", "—", "–", "-"})
+_LEADING: Final = frozenset({"that", ",", ":", ";", "—", "–", "-"})
+_FIGURE = re.compile(r"\d")
+_DETERMINERS: Final = frozenset({"the", "a", "an", "its", "their", "his", "her"})
+_MIN_CONTENT_TOKENS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimProposal:
+    start: int
+    end: int
+    claim_type: str
+    hedged: bool
+    cue: tuple[int, int] | None
+    #: ``(start, end, label)`` of the proposed claimant entity.
+    claimant: tuple[int, int, str] | None
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    """A cue and where its content and its source are, as token indices in the sentence."""
+
+    cue: tuple[int, int]  # token indices [first, stop)
+    content: tuple[int, int]
+    source: tuple[int, int]
+    #: The content is the inside of quotation marks the layout already removed.
+    quoted: bool = False
+    #: The content is in the next sentence (the cue ends with a colon).
+    colon: bool = False
+
+
+class _Sentence:
+    """One sentence's tokens with what the rules found in it."""
+
+    def __init__(self, tokens: Sequence[Token], entities: Sequence[Candidate]) -> None:
+        self.tokens = tokens
+        self.words = [t.text.lower() for t in tokens]
+        self.entities = entities
+        self.inside = _inside_double_quotes(tokens)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def span(self, first: int, stop: int) -> tuple[int, int]:
+        return self.tokens[first].start, self.tokens[stop - 1].end
+
+
+def _inside_double_quotes(tokens: Sequence[Token]) -> list[bool]:
+    """Per token: inside a double quotation (“…” or "...")? Marks themselves count as inside.
+    Single quotes are left out: they are apostrophes too often."""
+    inside: list[bool] = []
+    depth = 0
+    for token in tokens:
+        text = token.text
+        if text == "“" or (text == '"' and depth == 0):
+            depth += 1
+            inside.append(True)
+        elif text == "”" or (text == '"' and depth > 0):
+            inside.append(True)
+            depth = max(0, depth - 1)
+        else:
+            inside.append(depth > 0)
+    return inside
+
+
+class ClaimFinder:
+    """Claims in a tokenized text. Stateless and thread-safe."""
+
+    def __init__(self, rules: Rules | None = None) -> None:
+        self.rules = rules or Rules()
+
+    def find(
+        self,
+        text: str,
+        tokens: Tokenized,
+        *,
+        claim_types: Sequence[str],
+        entity_labels: Collection[str],
+        cancel: CancelToken | None = None,
+    ) -> list[ClaimProposal]:
+        entities = self.rules.find(text, tokens)  # in text order
+        starts = [c.start for c in entities]
+        proposals: list[ClaimProposal] = []
+        consumed: set[int] = set()
+        for index in range(len(tokens.sentences)):
+            if cancel is not None and index % 256 == 0:
+                cancel.check()
+            if index in consumed:
+                continue
+            sentence = self._sentence(tokens, index, entities, starts)
+            if len(sentence) < _MIN_CONTENT_TOKENS:
+                continue
+            attribution = _attribution(sentence)
+            if attribution is not None and attribution.colon:
+                following = index + 1
+                if following < len(tokens.sentences):
+                    quoted = self._sentence(tokens, following, entities, starts)
+                    if quoted.tokens and quoted.tokens[0].text in lx.QUOTES_OPEN:
+                        proposal = _propose(
+                            text,
+                            quoted,
+                            sentence,
+                            attribution,
+                            (0, len(quoted)),
+                            claim_types,
+                            entity_labels,
+                        )
+                        if proposal is not None:
+                            proposals.append(proposal)
+                            consumed.add(following)
+                continue
+            if attribution is not None:
+                proposal = _propose(
+                    text,
+                    sentence,
+                    sentence,
+                    attribution,
+                    attribution.content,
+                    claim_types,
+                    entity_labels,
+                )
+                if proposal is not None:
+                    proposals.append(proposal)
+                    continue
+            proposal = _unattributed(text, sentence, claim_types)
+            if proposal is not None:
+                proposals.append(proposal)
+        return proposals
+
+    def _sentence(
+        self, tokens: Tokenized, index: int, entities: Sequence[Candidate], starts: Sequence[int]
+    ) -> _Sentence:
+        sentence = tokens.sentences[index]
+        first = bisect.bisect_left(starts, sentence.start)
+        stop = bisect.bisect_right(starts, sentence.end)
+        inside = [c for c in entities[first:stop] if c.end <= sentence.end]
+        return _Sentence(tokens.sentence_tokens(index), inside)
+
+
+# -- finding the attribution ---------------------------------------------------------------
+
+
+def _attribution(s: _Sentence) -> _Attribution | None:
+    return _according_to(s) or _reporting_verb(s)
+
+
+def _according_to(s: _Sentence) -> _Attribution | None:
+    n = len(s)
+    for i in range(n - 1):
+        if s.words[i] != "according" or s.words[i + 1] != "to" or s.inside[i]:
+            continue
+        cue = (i, i + 2)
+        opening = all(w in ("but", "and", "yet", "so", ",") for w in s.words[:i])
+        if opening:
+            comma = _next_comma(s, i + 2)
+            if comma is None:
+                return None
+            return _Attribution(cue, (comma + 1, n), (i + 2, comma))
+        before = i - 1 if s.words[i - 1] == "," else i
+        source_end = _next_comma(s, i + 2) or n
+        return _Attribution(cue, (0, before), (i + 2, source_end))
+    return None
+
+
+def _next_comma(s: _Sentence, start: int) -> int | None:
+    return next((k for k in range(start, len(s)) if s.words[k] == "," and not s.inside[k]), None)
+
+
+def _is_cue(s: _Sentence, i: int) -> bool:
+    word = s.words[i]
+    following = s.words[i + 1] if i + 1 < len(s) else ""
+    previous = s.words[i - 1] if i > 0 else ""
+    if word in lx.CUE_VERBS_WITH_THAT:
+        return following == "that"
+    if word not in lx.CUE_VERBS:
+        return False
+    if following == "to":
+        return False  # "believed to", "is said to" (hedges), "told to leave"
+    if previous in lx.BE_FORMS:
+        return following == "that"  # passive: only "it was reported that ..."
+    return previous not in _DETERMINERS  # "the confirmed cases"
+
+
+def _reporting_verb(s: _Sentence) -> _Attribution | None:
+    n = len(s)
+    cue_at = next((i for i in range(n) if not s.inside[i] and _is_cue(s, i)), None)
+    if cue_at is None:
+        return None
+    cue = (cue_at, cue_at + 1)
+    # "Y, X said." / "Y, said X.": a short attribution after the last comma before the cue.
+    end = n
+    while end > cue_at + 1 and s.words[end - 1] in _TRAILING:
+        end -= 1
+    comma = _attribution_comma(s, cue_at)
+    introduces = s.words[-1] == ":"  # "X, an expert, told the BBC:" + a quotation
+    if comma is not None and not introduces and _trailing_attribution(s, comma, cue_at, end):
+        # “Quoted words,” she said: the claim is the inside of the quotation.
+        if (
+            s.tokens[0].text in lx.QUOTES_OPEN
+            and comma + 1 < n
+            and s.tokens[comma + 1].text in lx.QUOTES_CLOSE
+        ):
+            return _Attribution(cue, (1, comma), (comma + 2, end), quoted=True)
+        return _Attribution(cue, (0, comma), (comma + 1, end))
+    # "X said (that) Y", "X told reporters (that) Y", "X told the Business Insider:".
+    k = cue_at + 1
+    if s.words[cue_at] in ("told", "tells"):
+        k = _after_object(s, k)
+    that = next((j for j in range(k, min(k + 4, n)) if s.words[j] == "that"), None)
+    if that is not None and "," not in s.words[k:that]:
+        k = that + 1
+    if k < n and s.words[k] == ":" and all(w in _TRAILING for w in s.words[k + 1 :]):
+        return _Attribution(cue, (k + 1, n), (0, cue_at), colon=True)
+    return _Attribution(cue, (k, n), (0, cue_at))
+
+
+def _attribution_comma(s: _Sentence, cue_at: int) -> int | None:
+    """The last comma before the cue that is outside a quotation, or that ends one (“…,”)."""
+    for k in range(cue_at - 1, -1, -1):
+        if s.words[k] != ",":
+            continue
+        closes = k + 1 < len(s) and s.tokens[k + 1].text in lx.QUOTES_CLOSE
+        if not s.inside[k] or closes:
+            return k
+    return None
+
+
+#: What may follow the cue of an attribution that ends the sentence ("..., X said on Monday").
+_AFTER_TRAILING_CUE: Final = frozenset(
+    {
+        "on",
+        "in",
+        "at",
+        "last",
+        "this",
+        "yesterday",
+        "today",
+        "earlier",
+        "later",
+        "during",
+        "after",
+        "before",
+        "while",
+        "when",
+        "the",
+        "a",
+        "an",
+        "recently",
+        "overnight",
+    }
+)
+
+
+def _trailing_attribution(s: _Sentence, comma: int, cue_at: int, end: int) -> bool:
+    """Whether "..., <attribution with the cue>" ends the sentence: a short subject between the
+    comma and the cue, and after the cue nothing, a time or place phrase, or the subject
+    itself ("..., said Mr Putin")."""
+    if comma < _MIN_CONTENT_TOKENS - 1 or cue_at - comma > 6 or end - cue_at - 1 > 4:
+        return False
+    if cue_at + 1 >= end:
+        return True
+    following = s.tokens[cue_at + 1].text
+    return following.lower() in _AFTER_TRAILING_CUE or following[:1].isupper()
+
+
+def _after_object(s: _Sentence, k: int) -> int:
+    """Skip the object of "told" ("reporters", "the Business Insider", "the BBC")."""
+    n = len(s)
+    if k < n and s.words[k] in _DETERMINERS:
+        k += 1
+    if k < n and s.tokens[k].text[:1].isupper():
+        while k < n and s.tokens[k].text[:1].isupper():
+            k += 1
+        return k
+    if k < n and s.words[k] not in ("that", ":") and s.words[k].isalpha():
+        return k + 1
+    return k
+
+
+# -- making a proposal ---------------------------------------------------------------------
+
+
+def _propose(
+    text: str,
+    content_sentence: _Sentence,
+    cue_sentence: _Sentence,
+    attribution: _Attribution,
+    content: tuple[int, int],
+    claim_types: Sequence[str],
+    entity_labels: Collection[str],
+) -> ClaimProposal | None:
+    trimmed = _trim(content_sentence, *content)
+    if trimmed is None:
+        return None
+    first, stop = trimmed
+    start, end = content_sentence.span(first, stop)
+    cue_start, cue_end = cue_sentence.span(*attribution.cue)
+    cue_text = text[cue_start:cue_end]
+    claimant = _claimant(text, cue_sentence, *attribution.source, entity_labels)
+    hedge = _hedge(cue_sentence) or (
+        _hedge(content_sentence) if content_sentence is not cue_sentence else None
+    )
+    tentative = cue_sentence.words[attribution.cue[0]] in lx.TENTATIVE_CUES
+    claim_type, why = _claim_type(
+        content_sentence, first, stop, quoted=attribution.quoted or attribution.colon
+    )
+    reasons = [f"reporting cue “{cue_text}”"]
+    if claimant is not None:
+        reasons.append(f"claimant “{text[claimant[0] : claimant[1]]}” ({claimant[2]})")
+    if why:
+        reasons.append(why)
+    if hedge:
+        reasons.append(f"hedged (“{hedge}”)")
+    elif tentative:
+        reasons.append(f"hedged (the cue “{cue_text}” is tentative)")
+    score = 0.65 + (0.15 if claimant is not None else 0.0) + (0.05 if why else 0.0)
+    return ClaimProposal(
+        start=start,
+        end=end,
+        claim_type=_allowed(claim_type, claim_types),
+        hedged=bool(hedge) or tentative,
+        cue=(cue_start, cue_end),
+        claimant=claimant,
+        score=round(min(score, 0.9), 3),
+        reason="; ".join(reasons),
+    )
+
+
+def _unattributed(text: str, s: _Sentence, claim_types: Sequence[str]) -> ClaimProposal | None:
+    adverb = next(
+        (i for i, w in enumerate(s.words) if w in lx.REPORTING_ADVERBS and not s.inside[i]),
+        None,
+    )
+    first = 0
+    if adverb == 0 and len(s) > 1 and s.words[1] == ",":
+        first = 2  # "Allegedly, X did Y": the claim is "X did Y"
+    trimmed = _trim(s, first, len(s))
+    if trimmed is None:
+        return None
+    start, end = s.span(*trimmed)
+    claim_type, why = _claim_type(s, *trimmed, quoted=False)
+    hedge = _hedge(s)
+    if adverb is not None:
+        cue = s.span(adverb, adverb + 1)
+        reasons = [f"reporting adverb “{text[cue[0] : cue[1]]}”"]
+        if why:
+            reasons.append(why)
+        return ClaimProposal(
+            start, end, _allowed(claim_type, claim_types), True, cue, None, 0.55, "; ".join(reasons)
+        )
+    if claim_type != "quantity":
+        return None
+    reasons = [why or "states a figure"]
+    if hedge:
+        reasons.append(f"hedged (“{hedge}”)")
+    return ClaimProposal(
+        start,
+        end,
+        _allowed(claim_type, claim_types),
+        bool(hedge),
+        None,
+        None,
+        0.45,
+        "; ".join(reasons),
+    )
+
+
+def _trim(s: _Sentence, first: int, stop: int) -> tuple[int, int] | None:
+    """The content without leading "that"/commas and trailing punctuation, quotation marks
+    kept balanced; None when fewer than three tokens (two of them words) are left."""
+    while first < stop and s.words[first] in _LEADING:
+        first += 1
+    end = stop
+    while end > first and (
+        s.words[end - 1] in _TRAILING or s.tokens[end - 1].text in lx.QUOTES_CLOSE
+    ):
+        end -= 1
+    if _unbalanced(s.tokens[first:end]):
+        closing = next((k for k in range(end, stop) if s.tokens[k].text in lx.QUOTES_CLOSE), None)
+        if closing is not None:
+            end = closing + 1
+    if end - first < _MIN_CONTENT_TOKENS:
+        return None
+    if sum(1 for w in s.words[first:end] if w.isalpha()) < 2:
+        return None
+    return first, end
+
+
+def _unbalanced(tokens: Sequence[Token]) -> bool:
+    """Whether a quotation opens in ``tokens`` and does not close. A single quote counts only
+    as a token of its own (spaCy keeps apostrophes on their words: "It’s", "workers'")."""
+    texts = [t.text for t in tokens]
+    return (
+        texts.count('"') % 2 == 1
+        or texts.count("'") % 2 == 1
+        or texts.count("“") > texts.count("”")
+        or texts.count("‘") > texts.count("’")
+    )
+
+
+def _claimant(
+    text: str, s: _Sentence, first: int, stop: int, labels: Collection[str]
+) -> tuple[int, int, str] | None:
+    """The earliest PERSON/ORG-looking phrase in the attribution tokens [first, stop)."""
+    if first >= stop:
+        return None
+    lo, hi = s.span(first, stop)
+    found: list[tuple[int, int, str]] = [
+        (c.start, c.end, c.label)
+        for c in s.entities
+        if c.label in ("PERSON", "ORG") and lo <= c.start and c.end <= hi
+    ]
+    run = _capitalised_run(s, first, stop)
+    if run is not None:
+        found.append(run)
+    found = [f for f in found if f[2] in labels]
+    if not found:
+        return None
+    return min(found, key=lambda f: (f[0], -f[1]))
+
+
+def _capitalised_run(s: _Sentence, first: int, stop: int) -> tuple[int, int, str] | None:
+    """The first run of capitalised words that looks like a name (two to four words: PERSON)
+    or an acronym (ORG); sentence-opening function words are not part of it."""
+    k = first
+    while k < stop:
+        token = s.tokens[k]
+        if (
+            s.inside[k]
+            or not token.text[:1].isupper()
+            or token.text in (lx.CAPITALISED_FUNCTION_WORDS)
+        ):
+            k += 1
+            continue
+        j = k
+        while (
+            j < stop
+            and s.tokens[j].text[:1].isupper()
+            and s.tokens[j].text.replace("-", "").isalpha()
+        ):
+            j += 1
+        words = s.tokens[k:j]
+        if len(words) == 1 and 2 <= len(token.text) <= 6 and token.text.isupper():
+            return token.start, token.end, "ORG"
+        if 2 <= len(words) <= 4 and all(any(c.islower() for c in w.text) for w in words):
+            if any(w.text in lx.ORG_HEADS for w in words):
+                return words[0].start, words[-1].end, "ORG"
+            return words[0].start, words[-1].end, "PERSON"
+        k = max(j, k + 1)
+    return None
+
+
+def _hedge(s: _Sentence) -> str | None:
+    """The first hedge in the sentence, as written."""
+    for i, word in enumerate(s.words):
+        if word in lx.HEDGE_WORDS:
+            return s.tokens[i].text
+        if i + 1 < len(s) and (word, s.words[i + 1]) in lx.HEDGE_PAIRS:
+            if word == "said" and (i == 0 or s.words[i - 1] not in lx.BE_FORMS):
+                continue  # "said to" is a hedge only as "is said to"
+            return f"{s.tokens[i].text} {s.tokens[i + 1].text}"
+    return None
+
+
+def _claim_type(s: _Sentence, first: int, stop: int, *, quoted: bool) -> tuple[str, str]:
+    """The claim type of the content tokens [first, stop), and the reason part for it."""
+    lo, hi = s.span(first, stop)
+    dates = [(c.start, c.end) for c in s.entities if c.label == "DATE"]
+    figures = [c for c in s.entities if c.label == "QUANTITY" and lo <= c.start and c.end <= hi]
+    bare = [
+        t
+        for t in s.tokens[first:stop]
+        if _FIGURE.search(t.text)
+        and t.text[:1].isdigit()
+        and not any(a <= t.start and t.end <= b for a, b in dates)
+    ]
+    if figures or bare:
+        return "quantity", "states a figure"
+    words = s.words[first:stop]
+    texts = [t.text for t in s.tokens[first:stop]]
+    inside = sum(1 for k in range(first, stop) if s.inside[k])
+    if quoted or (texts and texts[0] in ("“", '"')) or inside >= 0.6 * (stop - first):
+        return "quote", "a direct quotation"
+    pairs = set(itertools.pairwise(words))
+    if any(w in lx.CAUSAL_WORDS for w in words) or pairs & lx.CAUSAL_PAIRS:
+        return "causal", "states a cause"
+    if any(w in lx.PREDICTION_WORDS for w in words) or pairs & lx.PREDICTION_PAIRS:
+        return "prediction", "a prediction"
+    if any(w in lx.BE_FORMS or w in ("has", "have", "had") or w.endswith("ed") for w in words):
+        return "event", ""
+    return "other", ""
+
+
+def _allowed(claim_type: str, claim_types: Sequence[str]) -> str:
+    if claim_type in claim_types:
+        return claim_type
+    if "other" in claim_types:
+        return "other"
+    return claim_types[0]
+
+
+class ClaimSuggester:
+    """The claim finder as a :class:`~annotator.suggest.base.Suggester` for one schema."""
+
+    def __init__(self, schema: LabelSchema, finder: ClaimFinder | None = None) -> None:
+        self.finder = finder or ClaimFinder()
+        self.schema = schema
+        self._version = f"c{REVISION}.{content_hash()}.{schema_tag(schema)}"
+
+    @property
+    def name(self) -> str:
+        return NAME
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def suggest(self, item: SuggestInput, cancel: CancelToken | None = None) -> list[Suggestion]:
+        proposals = self.finder.find(
+            item.document.text,
+            item.tokens,
+            claim_types=item.schema.claim_types,
+            entity_labels=item.schema.entity_names,
+            cancel=cancel,
+        )
+        suggestions: list[Suggestion] = []
+        for p in proposals:
+            if item.is_ignored(p.start, p.end):
+                continue
+            claimant = p.claimant
+            if claimant is not None and item.is_ignored(claimant[0], claimant[1]):
+                claimant = None
+            suggestions.append(
+                Suggestion(
+                    id=None,
+                    document_id=item.document.id,
+                    layer=Layer.CLAIM,
+                    start=p.start,
+                    end=p.end,
+                    label=item.schema.claim_label,
+                    suggester=NAME,
+                    score=p.score,
+                    reason=p.reason,
+                    attributes={
+                        "cue": list(p.cue) if p.cue is not None else None,
+                        "type": p.claim_type,
+                        "hedged": p.hedged,
+                        "claimant": list(claimant) if claimant is not None else None,
+                    },
+                )
+            )
+        return suggestions

@@ -1,0 +1,293 @@
+"""Which suggesters a project runs and with what settings, and how each is built.
+
+The settings live in the project (``Store.set_setting("suggesters", ...)``) as one JSON object,
+a key per suggester, ``enabled`` plus that suggester's options::
+
+    {"gazetteer": {"enabled": true},
+     "rules": {"enabled": true},
+     "claims": {"enabled": true},
+     "model": {"enabled": false},
+     "installed": {"enabled": false, "pipeline": "en_core_web_sm",
+                   "labels": {"PER": "PERSON", "LOC": "GPE"}}}
+
+Missing keys take the defaults (gazetteer, rules and claims on), so a project made before a
+suggester existed gets it with its default. A key of a suggester this build does not know is
+kept (a plug-in's settings survive a round trip) and reported when it is asked for.
+
+Each suggester has a factory ``(context, options) -> Suggester``. The learned model lives in
+``annotator.suggest.learned`` (imported only when the "model" suggester is built): the factory
+calls its ``make_suggester(context, options)`` when it has one, else builds its
+``LearnedSuggester`` over ``context.extras["model"]``, the model source the service puts there
+(see ``annotator.services.suggesting.CONTEXT_HOOKS``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from annotator.core.schema import LabelSchema
+from annotator.suggest.base import Suggester
+from annotator.suggest.claims import ClaimSuggester
+from annotator.suggest.errors import SuggesterError, SuggesterUnavailable
+from annotator.suggest.gazetteer import Gazetteer, GazetteerSuggester, Term
+from annotator.suggest.rules import RulesSuggester
+
+SETTINGS_KEY = "suggesters"
+
+#: Every suggester this build knows, in the order they run, and whether it is on by default.
+DEFAULTS: Mapping[str, Mapping[str, Any]] = {
+    "gazetteer": {"enabled": True},
+    "rules": {"enabled": True},
+    "claims": {"enabled": True},
+    "model": {"enabled": False},
+    "installed": {"enabled": False, "pipeline": None, "labels": {}},
+}
+
+LEARNED_MODULE = "annotator.suggest.learned"
+
+
+@dataclass(frozen=True, slots=True)
+class SuggesterConfig:
+    name: str
+    enabled: bool
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SuggesterSettings:
+    """Every suggester's on/off switch and options, in run order."""
+
+    configs: tuple[SuggesterConfig, ...]
+
+    @classmethod
+    def defaults(cls) -> SuggesterSettings:
+        return cls.from_value(None)
+
+    @classmethod
+    def from_value(cls, value: Any) -> SuggesterSettings:
+        """Settings from the stored JSON value (``None``: the defaults). Raises
+        :class:`SuggesterError` naming the bad key."""
+        if value is None:
+            value = {}
+        if not isinstance(value, Mapping):
+            raise SuggesterError(
+                f"setting {SETTINGS_KEY!r} must be an object, got {type(value).__name__}"
+            )
+        names = [*DEFAULTS, *(name for name in value if name not in DEFAULTS)]
+        configs = []
+        for name in names:
+            stored = value.get(name, {})
+            if not isinstance(stored, Mapping):
+                raise SuggesterError(f"setting {SETTINGS_KEY}.{name} must be an object")
+            merged = {**DEFAULTS.get(name, {"enabled": False}), **stored}
+            enabled = merged.pop("enabled")
+            if not isinstance(enabled, bool):
+                raise SuggesterError(f"setting {SETTINGS_KEY}.{name}.enabled must be true/false")
+            configs.append(SuggesterConfig(str(name), enabled, merged))
+        return cls(tuple(configs))
+
+    def to_value(self) -> dict[str, Any]:
+        return {c.name: {"enabled": c.enabled, **c.options} for c in self.configs}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.configs)
+
+    def enabled_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.configs if c.enabled)
+
+    def get(self, name: str) -> SuggesterConfig:
+        for config in self.configs:
+            if config.name == name:
+                return config
+        raise SuggesterError(f"no suggester named {name!r}; known: {', '.join(self.names)}")
+
+    def with_enabled(self, name: str, enabled: bool = True) -> SuggesterSettings:
+        self.get(name)
+        return SuggesterSettings(
+            tuple(
+                SuggesterConfig(c.name, enabled, c.options) if c.name == name else c
+                for c in self.configs
+            )
+        )
+
+    def with_options(self, name: str, **options: Any) -> SuggesterSettings:
+        self.get(name)
+        return SuggesterSettings(
+            tuple(
+                SuggesterConfig(c.name, c.enabled, {**c.options, **options})
+                if c.name == name
+                else c
+                for c in self.configs
+            )
+        )
+
+    def selected(self, only: Collection[str] | None = None) -> tuple[SuggesterConfig, ...]:
+        """The enabled suggesters, or exactly those named in ``only`` (on or off: naming one
+        is asking for it), in run order."""
+        if not only:
+            return tuple(c for c in self.configs if c.enabled)
+        for name in only:
+            self.get(name)
+        return tuple(c for c in self.configs if c.name in only)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildContext:
+    """What factories build suggesters from."""
+
+    schema: LabelSchema
+    #: Shared and live: a suggester built on it sees later confirmations (and its version
+    #: follows them).
+    gazetteer: Gazetteer = field(default_factory=Gazetteer)
+    #: Anything else a suggester needs from the project, by name (``"model"``: the trained
+    #: model), filled by the service.
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+
+class StoredTermLike(Protocol):
+    @property
+    def term(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def case_sensitive(self) -> bool: ...
+    @property
+    def source(self) -> str | None: ...
+
+
+class ProjectSource(Protocol):
+    """What building from a project needs; the storage layer's ``Store`` is one."""
+
+    def schema(self) -> LabelSchema: ...
+
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+
+    def confirmed_entity_texts(self) -> dict[tuple[str, str], int]: ...
+
+    def terms(self) -> Iterable[StoredTermLike]: ...
+
+
+Factory = Callable[[BuildContext, Mapping[str, Any]], Suggester]
+
+
+def _gazetteer(context: BuildContext, options: Mapping[str, Any]) -> Suggester:
+    return GazetteerSuggester(context.gazetteer, context.schema)
+
+
+def _rules(context: BuildContext, options: Mapping[str, Any]) -> Suggester:
+    return RulesSuggester(context.schema)
+
+
+def _claims(context: BuildContext, options: Mapping[str, Any]) -> Suggester:
+    return ClaimSuggester(context.schema)
+
+
+def _installed(context: BuildContext, options: Mapping[str, Any]) -> Suggester:
+    from annotator.suggest.installed import InstalledPipelineSuggester
+
+    pipeline = options.get("pipeline")
+    if not pipeline or not isinstance(pipeline, str):
+        raise SuggesterUnavailable(
+            "the installed-pipeline suggester has no pipeline: set "
+            f"{SETTINGS_KEY}.installed.pipeline to an installed spaCy package or a folder"
+        )
+    labels = options.get("labels") or {}
+    if not isinstance(labels, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in labels.items()
+    ):
+        raise SuggesterError(
+            f"{SETTINGS_KEY}.installed.labels must map the pipeline's labels to the project's"
+        )
+    return InstalledPipelineSuggester(pipeline, context.schema, labels)
+
+
+def _learned(context: BuildContext, options: Mapping[str, Any]) -> Suggester:
+    """The learned model: ``make_suggester(context, options)`` of its module when it has
+    one, else its ``LearnedSuggester`` over the model source the service put in
+    ``context.extras["model"]``."""
+    try:
+        module = importlib.import_module(LEARNED_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name != LEARNED_MODULE:
+            raise
+        raise SuggesterUnavailable("the learned-model suggester is not part of this build") from exc
+    make = getattr(module, "make_suggester", None)
+    if make is not None:
+        made: Suggester = make(context, options)
+        return made
+    source = context.extras.get("model")
+    if source is None:
+        raise SuggesterUnavailable(
+            "the learned-model suggester has no model source: the project's model service "
+            "registers one (annotator.services.suggesting.CONTEXT_HOOKS['model'])"
+        )
+    suggester: Suggester = module.LearnedSuggester(source)
+    return suggester
+
+
+#: Factories by suggester name. Plug-ins add theirs with :func:`register`.
+FACTORIES: dict[str, Factory] = {
+    "gazetteer": _gazetteer,
+    "rules": _rules,
+    "claims": _claims,
+    "model": _learned,
+    "installed": _installed,
+}
+
+
+def register(name: str, factory: Factory) -> None:
+    """Make ``name`` buildable (its settings default to off unless :data:`DEFAULTS` has it)."""
+    FACTORIES[name] = factory
+
+
+def settings_from(source: ProjectSource) -> SuggesterSettings:
+    return SuggesterSettings.from_value(source.get_setting(SETTINGS_KEY))
+
+
+def context_from(source: ProjectSource, extras: Mapping[str, Any] | None = None) -> BuildContext:
+    """A context with a gazetteer built from the project's confirmed spans and terms."""
+    gazetteer = Gazetteer(
+        source.confirmed_entity_texts(),
+        (Term(t.term, t.label, t.case_sensitive, t.source) for t in source.terms()),
+    )
+    return BuildContext(source.schema(), gazetteer, dict(extras or {}))
+
+
+def build(
+    source: ProjectSource | BuildContext,
+    settings: SuggesterSettings | None = None,
+    *,
+    only: Collection[str] | None = None,
+    factories: Mapping[str, Factory] | None = None,
+    unavailable: dict[str, str] | None = None,
+) -> list[Suggester]:
+    """The suggesters ``settings`` turn on (or those named in ``only``), built.
+
+    ``source`` is a project (a ``Store``: settings, schema and gazetteer are read from it) or
+    a ready :class:`BuildContext` (then ``settings`` default to the defaults). A suggester that
+    cannot run here raises :class:`SuggesterUnavailable`, unless ``unavailable`` is given: then
+    its message is put there by name and the others are still built.
+    """
+    if isinstance(source, BuildContext):
+        context = source
+        settings = settings or SuggesterSettings.defaults()
+    else:
+        settings = settings or settings_from(source)
+        context = context_from(source)
+    table = FACTORIES if factories is None else factories
+    built: list[Suggester] = []
+    for config in settings.selected(only):
+        factory = table.get(config.name)
+        try:
+            if factory is None:
+                raise SuggesterUnavailable(f"no suggester named {config.name!r} in this build")
+            built.append(factory(context, config.options))
+        except SuggesterUnavailable as exc:
+            if unavailable is None:
+                raise
+            unavailable[config.name] = str(exc)
+    return built

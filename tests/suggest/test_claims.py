@@ -1,0 +1,241 @@
+"""The claim suggester: content span, cue, claimant, type and hedging on news sentences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from annotator.core.model import Layer
+from annotator.core.schema import LabelSchema, default_schema
+from annotator.suggest.claims import ClaimSuggester
+from tests.suggest.news import ARTICLE, boilerplate, item
+
+
+def claims(text: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """Each claim suggestion as covered texts: span, cue, claimant (text, label), type,
+    hedged."""
+    schema = kwargs.pop("schema", default_schema())
+    found = ClaimSuggester(schema).suggest(item(text, schema=schema, **kwargs))
+    result = []
+    for s in found:
+        assert s.layer is Layer.CLAIM and s.label == schema.claim_label
+        cue = s.attributes["cue"]
+        claimant = s.attributes["claimant"]
+        result.append(
+            {
+                "claim": text[s.start : s.end],
+                "cue": text[cue[0] : cue[1]] if cue else None,
+                "claimant": (text[claimant[0] : claimant[1]], claimant[2]) if claimant else None,
+                "type": s.attributes["type"],
+                "hedged": s.attributes["hedged"],
+            }
+        )
+    return result
+
+
+def test_attributed_figures_with_an_organisation_as_claimant() -> None:
+    text = (
+        "The Valmoran Ministry of Defence recently reported that 33 air strikes had destroyed "
+        "49 Isis targets within 24 hours."
+    )
+    assert claims(text) == [
+        {
+            "claim": "33 air strikes had destroyed 49 Isis targets within 24 hours",
+            "cue": "reported",
+            "claimant": ("Valmoran Ministry of Defence", "ORG"),
+            "type": "quantity",
+            "hedged": False,
+        }
+    ]
+
+
+def test_the_suggestion_carries_what_accepting_it_needs() -> None:
+    text = "The Ministry of Defence reported that 33 air strikes had hit 49 targets."
+    [suggestion] = ClaimSuggester(default_schema()).suggest(item(text))
+    assert set(suggestion.attributes) == {"cue", "type", "hedged", "claimant"}
+    start, end, label = suggestion.attributes["claimant"]
+    assert (text[start:end], label) == ("Ministry of Defence", "ORG")
+    assert suggestion.reason.startswith("reporting cue “reported”; claimant “Ministry of Defence”")
+    assert suggestion.score > 0.8
+
+
+def test_a_quoted_statement_with_a_titled_person_as_claimant() -> None:
+    text = (
+        'Colonel General Andrei Voskov announced recently that "in total 127 sorties were '
+        'made" against "206 terrorist targets."'
+    )
+    [claim] = claims(text)
+    # Quotation marks stay balanced: the closing quote (and the stop inside it) is kept.
+    assert claim["claim"] == '"in total 127 sorties were made" against "206 terrorist targets."'
+    assert claim["cue"] == "announced"
+    assert claim["claimant"] == ("Colonel General Andrei Voskov", "PERSON")
+    assert claim["type"] == "quantity"  # figures first: they are what gets checked
+
+
+def test_content_after_said_without_that() -> None:
+    [claim] = claims("Mayor Petra Novak said 300 homes had lost power within 24 hours.")
+    assert claim["claim"] == "300 homes had lost power within 24 hours"
+    assert claim["cue"] == "said"
+    assert claim["claimant"] == ("Mayor Petra Novak", "PERSON")
+
+
+def test_attribution_after_a_comma() -> None:
+    [claim] = claims("Dock workers in Port Sela extended their strike on Monday, the union said.")
+    assert claim == {
+        "claim": "Dock workers in Port Sela extended their strike on Monday",
+        "cue": "said",
+        "claimant": None,  # "the union" is not a name
+        "type": "event",
+        "hedged": False,
+    }
+
+
+def test_inverted_attribution_after_a_quotation() -> None:
+    [claim] = claims("“We will rebuild the bridge by spring,” said Mr Dravin.")
+    assert claim["claim"] == "We will rebuild the bridge by spring"
+    assert claim["claimant"] == ("Mr Dravin", "PERSON")
+    assert claim["type"] == "quote"
+
+
+def test_according_to_first_and_last() -> None:
+    [first] = claims(
+        "According to the Civil Aviation Office, about 2,300 passengers were stranded."
+    )
+    assert first["claim"] == "about 2,300 passengers were stranded"
+    assert first["cue"] == "According to"
+    assert first["claimant"] == ("Civil Aviation Office", "ORG")
+    assert first["type"] == "quantity"
+    [last] = claims("Engineers raised 12 flood barriers overnight, according to the city council.")
+    assert last["claim"] == "Engineers raised 12 flood barriers overnight"
+    assert last["cue"] == "according to"
+    assert last["claimant"] is None
+
+
+def test_told_skips_its_object() -> None:
+    [claim] = claims("Union secretary Marta Ilves told reporters the offer was 'an insult'.")
+    assert claim["claim"] == "the offer was 'an insult'"
+    assert claim["cue"] == "told"
+    assert claim["claimant"] == ("Marta Ilves", "PERSON")
+
+
+def test_a_colon_introduces_a_quotation_in_the_next_sentence() -> None:
+    text = (
+        "As Boris Ostrander, an analyst at the Foundation for Maritime Studies, told the "
+        "Harbour Gazette:\n"
+        '"The blockade is part of a slick campaign to sell the war at home."\n'
+    )
+    [claim] = claims(text)
+    assert claim["claim"] == '"The blockade is part of a slick campaign to sell the war at home."'
+    assert claim["cue"] == "told"
+    assert claim["claimant"] == ("Boris Ostrander", "PERSON")
+    assert claim["type"] == "quote"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim_type"),
+    [
+        ("Officials said the bridge collapsed because the cables were cut.", "causal"),
+        ("Analysts warned that prices will rise next year.", "prediction"),
+        ("Chief executive Jonas Berg said flights would resume within 48 hours.", "prediction"),
+        ("The mayor said the fire destroyed the old market.", "event"),
+        ("Mr Dravin said that 14 turboprops were grounded.", "quantity"),
+    ],
+)
+def test_claim_types(sentence: str, claim_type: str) -> None:
+    [claim] = claims(sentence)
+    assert claim["type"] == claim_type
+
+
+@pytest.mark.parametrize(
+    ("sentence", "hedged"),
+    [
+        ("Officials said the refinery allegedly belonged to the militia.", True),
+        ("Officials said the convoy was believed to carry fuel.", True),
+        ("The ministry said the drones may have crossed the border.", True),
+        ("The ministry said the drones could cross the border.", True),
+        ("Mr Dravin is said to have approved the plan, the paper reported.", True),
+        ("Investigators suggested that a bomb was used.", True),  # a tentative cue
+        ("The ministry said the drones crossed the border.", False),
+    ],
+)
+def test_hedges(sentence: str, hedged: bool) -> None:
+    [claim] = claims(sentence)
+    assert claim["hedged"] is hedged
+
+
+def test_a_reporting_adverb_makes_the_sentence_a_hedged_claim() -> None:
+    [claim] = claims(
+        "Mr Dravin and French President Lucien Marchetti have reportedly agreed to "
+        "coordinate attacks within the region."
+    )
+    assert claim["claim"].startswith("Mr Dravin and French President")
+    assert claim["claim"].endswith("within the region")
+    assert claim["cue"] == "reportedly"
+    assert claim["hedged"] is True
+    assert claim["claimant"] is None
+    [leading] = claims("Allegedly, the agency has been used to sway voters abroad.")
+    assert leading["claim"] == "the agency has been used to sway voters abroad"
+    assert leading["cue"] == "Allegedly"
+
+
+def test_a_figure_alone_makes_a_claim_without_cue_or_claimant() -> None:
+    [claim] = claims("Valmora intensifies air campaign with '127 sorties'")
+    assert claim == {
+        "claim": "Valmora intensifies air campaign with '127 sorties'",
+        "cue": None,
+        "claimant": None,
+        "type": "quantity",
+        "hedged": False,
+    }
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The weather was mild and the market was busy.",
+        "The talks resume on 12 March.",  # a date is not a figure
+        "Video shows a fleet of Tu-22M3 bombers.",  # a designator is not a figure
+        "Residents were told to leave by noon.",  # "told to" is not a cue
+        "The confirmed cases were few.",
+        "Yes.",
+    ],
+)
+def test_no_claim(sentence: str) -> None:
+    assert claims(sentence) == []
+
+
+def test_claims_stay_in_one_sentence_and_are_token_aligned() -> None:
+    suggestions = ClaimSuggester(default_schema()).suggest(item(ARTICLE))
+    tokens = item(ARTICLE).tokens
+    assert len(suggestions) >= 4
+    for s in suggestions:
+        assert tokens.is_token_aligned(s.start, s.end)
+        sentence = tokens.sentence_at(s.start)
+        assert sentence is not None and s.end <= sentence.end
+        cue = s.attributes["cue"]
+        if cue:
+            assert tokens.is_token_aligned(*cue)
+        claimant = s.attributes["claimant"]
+        if claimant:
+            assert tokens.is_token_aligned(claimant[0], claimant[1])
+
+
+def test_nothing_in_boilerplate() -> None:
+    text = "Donations have reportedly doubled this year.\nThe ministry said 41 ships were seized.\n"
+    ranges = ((0, text.index("\n")),)
+    assert [c["claim"] for c in claims(text, ignored=ranges)] == ["41 ships were seized"]
+    ranges = boilerplate(ARTICLE)
+    for s in ClaimSuggester(default_schema()).suggest(item(ARTICLE, ignored=ranges)):
+        assert not any(s.start < end and start < s.end for start, end in ranges)
+
+
+def test_the_schema_decides_the_label_and_the_types() -> None:
+    data = default_schema().to_dict()
+    data["claim"]["label"] = "CHECKWORTHY"
+    data["claim"]["types"] = ["event", "other"]
+    schema = LabelSchema.from_dict(data)
+    text = "Officials said 41 ships were seized."
+    [claim] = claims(text, schema=schema)
+    assert claim["type"] == "other"  # "quantity" is not in this schema
+    assert ClaimSuggester(schema).version != ClaimSuggester(default_schema()).version
