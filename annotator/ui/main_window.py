@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from annotator.core.tokens import Sentence
 from annotator.export.splitting import parse_split
 from annotator.services import exporting, importing
 from annotator.services.annotate import AnnotationService
+from annotator.services.suggesting import SuggestionService
 from annotator.services.workspace import DocumentView, OverlapError, SearchHit, Workspace
 from annotator.storage.database import Database
 from annotator.ui.article_view import ArticleView
@@ -48,6 +49,7 @@ from annotator.ui.inspector import Inspector
 from annotator.ui.label_bar import LabelBar
 from annotator.ui.plain import label, message_box
 from annotator.ui.settings import open_settings
+from annotator.ui.suggestions import SuggestionRunner
 from annotator.ui.tasks import BackgroundTask, TaskProgress
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,11 @@ class MainWindow(QMainWindow):
         self.workspace = Workspace(db, annotator)
         self.service = AnnotationService(db)
         self.executor = DbExecutor(self.show_error, self)
+        self.suggestions = SuggestionRunner(
+            SuggestionService(db, tokens=self.workspace.tokens), self
+        )
+        self.suggestions.computed.connect(self._suggestions_computed)
+        self.suggestions.failed.connect(self._suggestions_failed)
         self.settings = open_settings()
         self.schema: LabelSchema | None = None
         self.view: DocumentView | None = None
@@ -135,6 +142,12 @@ class MainWindow(QMainWindow):
             for name in ("File", "Edit", "Annotate", "Document", "View", "Help")
         }
         a = self._action
+        from annotator.ui import recent  # project files: open, new, recent (desktop integration)
+
+        a("File", "&New project…", lambda: recent.new_project(self, self.db), "Ctrl+N")
+        a("File", "&Open project…", lambda: recent.choose_project(self, self.db), "Ctrl+O")
+        self._menus["File"].addMenu(recent.RecentMenu(self))
+        self._menus["File"].addSeparator()
         a("File", "&Import…", self.import_files, "Ctrl+I")
         a("File", "&Export…", self.export_file, "Ctrl+E")
         self._menus["File"].addSeparator()
@@ -250,7 +263,8 @@ class MainWindow(QMainWindow):
         self.inspector.set_view(view)
         self.inspector.show_item(None)
         self.documents.select_document(view.document.id)
-        self.setWindowTitle(f"{view.document.title} — Annotator")
+        project = self.db.path.stem if self.db.path is not None else self.db.display_url
+        self.setWindowTitle(f"{view.document.title} — {project} — Annotator")
         self.article.setFocus()
         if view.suggestions or view.spans:
             self.article.focus_next()
@@ -259,14 +273,41 @@ class MainWindow(QMainWindow):
         self._prefetch_neighbours(view.document.id)
 
     def _prefetch_neighbours(self, document_id: int) -> None:
-        """Warm the next documents while the annotator reads this one."""
+        """Warm the next documents while the annotator reads this one, and have suggestions
+        computed for this one and the next few."""
+        self.suggestions.refresh([document_id])
 
-        def work() -> None:
+        def work() -> list[int | None]:
             ws = self.workspace
-            ahead = ws.neighbour(document_id, +1)
-            ws.prefetch([ahead, ws.next_unfinished(document_id), ws.neighbour(document_id, -1)])
+            ahead = [ws.neighbour(document_id, +1), ws.next_unfinished(document_id)]
+            ws.prefetch([*ahead, ws.neighbour(document_id, -1)])
+            return ahead
 
-        self.executor.submit(work)
+        def then(ahead: list[int | None]) -> None:
+            self.suggestions.refresh(i for i in ahead if i is not None)
+
+        self.executor.submit(work, then)
+
+    def _suggestions_computed(self, document_ids: set[int]) -> None:
+        view = self.view
+        if view is None or view.document.id not in document_ids:
+            return
+        self.executor.submit(lambda: self.workspace.reload_spans(view), self._redraw)
+
+    def _suggestions_failed(self, error: BaseException) -> None:
+        # Suggestions are a help, not the work: say so in the status bar, keep annotating.
+        self.statusBar().showMessage(f"Suggestions unavailable: {error}", 10000)
+
+    def _redraw(self, fresh: DocumentView) -> None:
+        """Show a newer state of the open document (suggestions arrived)."""
+        if self.view is None or fresh.document.id != self.view.document.id:
+            return
+        self.view = fresh
+        self.article.update_view(fresh, None)
+        self.inspector.set_view(fresh)
+        self.inspector.show_item(self.article.focused)
+        if self.article.focused is None and fresh.suggestions:
+            self.article.focus_next()
 
     def _record_time(self) -> None:
         if self.view is None:
@@ -381,9 +422,11 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         self._replay(self.service.undo)
+        self.suggestions.reload_gazetteer()  # whatever the undone step confirmed or removed
 
     def redo(self) -> None:
         self._replay(self.service.redo)
+        self.suggestions.reload_gazetteer()
 
     def _replay(self, step: Callable[[], Applied | None]) -> None:
         view = self.view
@@ -435,12 +478,17 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(str(exc), 6000)
                 return
             self.article.clear_selection()
+            self.suggestions.confirmed(view.document.text[start:end], name)
             self.run(command, self._focus_created)
         elif isinstance(focused, Span) and focused.layer is Layer.ENTITY:
             if focused.label != name:
+                text = view.document.text[focused.start : focused.end]
+                self.suggestions.unconfirmed(text, focused.label)
+                self.suggestions.confirmed(text, name)
                 self.run(self.workspace.relabel(focused, name), self._refocus(focused))
         elif isinstance(focused, Suggestion) and focused.layer is Layer.ENTITY:
             relabelled = replace(focused, label=name)
+            self.suggestions.confirmed(view.document.text[focused.start : focused.end], name)
             self.run(
                 self.workspace.accept(view, relabelled), self._focus_next_suggestion(focused.end)
             )
@@ -531,6 +579,7 @@ class MainWindow(QMainWindow):
     def accept(self) -> None:
         focused = self.article.focused
         if isinstance(focused, Suggestion) and self.view is not None:
+            self._confirm_in_gazetteer([focused])
             self.run(
                 self.workspace.accept(self.view, focused), self._focus_next_suggestion(focused.end)
             )
@@ -539,13 +588,25 @@ class MainWindow(QMainWindow):
 
     def accept_all(self) -> None:
         if self.view is not None and self.view.suggestions:
+            self._confirm_in_gazetteer(self.view.suggestions)
             self.run(self.workspace.accept_all(self.view))
+
+    def _confirm_in_gazetteer(self, suggestions: Iterable[Suggestion]) -> None:
+        if self.view is None:
+            return
+        text = self.view.document.text
+        for s in suggestions:
+            if s.layer is Layer.ENTITY:
+                self.suggestions.confirmed(text[s.start : s.end], s.label)
 
     def reject_or_delete(self) -> None:
         focused = self.article.focused
         if isinstance(focused, Suggestion):
             self.run(self.workspace.reject(focused), self._focus_next_suggestion(focused.end))
         elif isinstance(focused, Span):
+            if focused.layer is Layer.ENTITY and self.view is not None:
+                text = self.view.document.text[focused.start : focused.end]
+                self.suggestions.unconfirmed(text, focused.label)
             self.run(self.workspace.delete(focused), self._focus_next_suggestion(focused.start))
 
     def resize_focused(self, edge: str, step: int) -> None:
@@ -614,6 +675,7 @@ class MainWindow(QMainWindow):
 
     def _imported(self, summary: importing.ImportSummary) -> None:
         self.documents.reload()
+        self.suggestions.reload_gazetteer()
         self.refresh_progress()
         text = (
             f"Imported {summary.imported} documents ({summary.entities} entities, "
@@ -723,11 +785,29 @@ class MainWindow(QMainWindow):
         self.article.setFocus()
 
     def about(self) -> None:
-        message_box(
-            self,
-            "About Annotator",
-            f"Annotator {__version__}\nLabel entities and claims in news articles.\nMIT licence.",
-        ).open()
+        import platform
+
+        from PySide6.QtCore import qVersion
+
+        from annotator.storage.backup import backup_dir
+        from annotator.storage.engine import data_dir
+
+        path = self.db.path
+        text = (
+            f"Annotator {__version__}\n"
+            "Label entities and claims in news articles; export training data.\n\n"
+            "MIT licence. Copyright (c) 2026 The Annotator developers.\n\n"
+            f"Project: {self.db.display_url}\n"
+            f"Backups: {backup_dir(path) if path is not None else 'kept by the database server'}\n"
+            f"Default project folder: {data_dir()}\n"
+            f"Settings: {self.settings.fileName()}\n\n"
+            f"Python {platform.python_version()}, Qt {qVersion()}"
+        )
+        box = message_box(self, "About Annotator", text)
+        box.setObjectName("about-dialog")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # copy paths
+        box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._record_time()
@@ -740,5 +820,6 @@ class MainWindow(QMainWindow):
         self.executor.wait_idle(5000)
         for task in list(self._tasks):
             task.join(5)
+        self.suggestions.shutdown()
         self.executor.shutdown()
         super().closeEvent(event)

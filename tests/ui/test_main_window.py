@@ -32,7 +32,12 @@ def at(text: str, piece: str) -> tuple[int, int]:
 
 @pytest.fixture
 def project(db: Database) -> Database:
+    """Three documents and three stored suggestions; the live suggesters are off so each test
+    sees exactly these (test_live_suggestions_arrive turns them on)."""
     with db.write() as store:
+        store.set_setting(
+            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
+        )
         ids = store.insert_documents(
             [
                 {
@@ -382,3 +387,22 @@ def test_export_dialog_lists_every_format(window: MainWindow, qtbot) -> None:
     assert not dialog.writes_folder
     qtbot.keyClicks(dialog.split, "train=0.8,test=0.2")
     assert dialog.writes_folder
+
+
+def test_live_suggestions_arrive_for_the_open_document(db: Database, qtbot) -> None:
+    with db.write() as store:
+        store.insert_documents(
+            [{"title": "t", "text": FIRST, "sha256": hashlib.sha256(FIRST.encode()).hexdigest()}]
+        )
+    win = MainWindow(db, "ana")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.view is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(win.view.suggestions), timeout=30_000)
+    found = {(s.label, FIRST[s.start : s.end]) for s in win.view.suggestions}
+    assert ("QUANTITY", "300 homes") in found
+    assert any(s.layer is Layer.CLAIM for s in win.view.suggestions)
+    # The focused suggestion shows its suggester's reason in the inspector.
+    assert win.article.focused is not None
+    assert ":" in win.inspector.origin.text()
+    win.close()
