@@ -13,13 +13,13 @@ How
    Both keep a range from taking a word off the body. (A block glued to the body with no
    punctuation at all, ``storyRussia``, is not found: a case-change scan costs more than the
    rest of the counting together.)
-2. **Counting.** Each document adds the *set* of its pieces' hashes (so a piece counts once per
-   document) to a lossy counter (Manku & Motwani, 2002): at a bucket boundary (every
-   ``1 / error`` documents) once the table is large, entries seen too rarely to become
-   frequent are dropped, so memory is bounded by the frequent pieces plus a fixed table,
-   whatever the corpus size. A count may miss at most ``error`` x documents of a piece's
-   occurrences (its upper bound is used, so no frequent piece is missed); counting is exact
-   until the first pruning.
+2. **Counting.** Each document adds the *set* of its pieces' keys (a hash, with the piece's
+   length in its low bits; a piece counts once per document) to a lossy counter (Manku &
+   Motwani, 2002): at a bucket boundary (every ``1 / error`` documents) once the table is
+   large, entries seen too rarely to become frequent are dropped, so memory is bounded by the
+   frequent pieces plus a fixed table, whatever the corpus size. A count may miss at most
+   ``error`` x documents of a piece's occurrences (its upper bound is used, so no frequent
+   piece is missed); counting is exact until the first pruning.
 3. **Frequent.** A piece is frequent when it is in at least ``max(min_docs, min_share x N)``
    of the source's N documents; when there are fewer than ``min_docs`` documents but at least
    two, when all of them share it.
@@ -41,14 +41,25 @@ be iterated twice (a list, or an object whose ``__iter__`` runs the query again)
 is the counter plus the result; a one-shot iterator is first materialised into a list. For a
 source too large for its result to be held, use :func:`learn` and :meth:`Boilerplate.ranges`.
 Hashes are Python's (salted per process): a :class:`Boilerplate` is not meant to be stored.
+
+Cost
+----
+Counting scans each line with a full stop (or another mark) for boundaries and hashes every
+piece: it is most of the time. Marking looks up each line's length; only a line whose
+characters at the frequent pieces' lengths could end a prefix or start a suffix at a boundary
+is scanned, and only a piece of a frequent length is hashed.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Container, Hashable, Iterable
+from dataclasses import dataclass, field
+from itertools import accumulate, compress, repeat
+from operator import and_, itemgetter, or_, sub
 from typing import TypeVar
 
 from annotator.core.model import IgnoredRange
@@ -58,21 +69,44 @@ K = TypeVar("K", bound=Hashable)
 REASON = "boilerplate"
 
 # A sentence-final punctuation mark and the closing quotes/brackets after it (group 1), then
-# spaces and anything but an ASCII lowercase letter, or directly a capital or an opening quote.
-# It never crosses a line break. A full stop after a capitalised word of one to three letters
-# is no boundary: "Mr.", "Dr.", "St.", "U.S.", "J." open many paragraphs, and a head that
-# took them in would take them off the body. The pattern starts with a single character class
-# so the regex engine can skip ahead fast (``[.!?…]+`` is 3x slower; an ellipsis still matches
-# at its last dot), and it scans the whole text at once, not line by line, for the same reason.
+# spaces and anything but an ASCII lowercase letter, or directly a capital or an opening quote
+# (group 2: the spaces, empty when glued). It never crosses a line break. A full stop after a
+# capitalised word of one to three letters is no boundary: "Mr.", "Dr.", "St.", "U.S.", "J."
+# open many paragraphs, and a head that took them in would take them off the body.
+_CLOSING = "\"'’”»)\\]"
+_SPACES = " \\t\\u00a0"
+_OPENING = "A-ZÀ-ÖØ-Þ\"'‘“«(\\["
 _ABBREVIATION = "".join(
     f"(?<!{before}[A-Z]{'[a-z]' * lower}\\.)"
     for before in ("[\\s(\"'.]", "^")
     for lower in range(3)
 )
-_BOUNDARY = re.compile(
-    rf"([.!?…]{_ABBREVIATION}[\"'’”»)\]]*)"  # the mark and its closing quotes or brackets
-    r"(?:[ \t\u00a0]+(?=[^\sa-z])|(?=[A-ZÀ-ÖØ-Þ\"'‘“«(\[]))"  # spaces, or glued to a capital
-)
+
+
+def _boundary(mark: str) -> re.Pattern[str]:
+    return re.compile(
+        f"({mark}"
+        # Two shortcuts that change no match but spare most marks the six lookbehinds: what must
+        # follow the mark of a boundary (most full stops that are none end a line), and three
+        # lowercase letters before it, which rule out an abbreviation.
+        f"(?=[{_CLOSING}{_SPACES}{_OPENING}])"
+        f"(?:(?<=[a-z][a-z][a-z].)|{_ABBREVIATION})"
+        f"[{_CLOSING}]*)"  # the closing quotes or brackets
+        f"([{_SPACES}]+(?=[^\\sa-z])|(?=[{_OPENING}]))"  # spaces, or glued to a capital
+    )
+
+
+# A single character class as the first item lets the regex engine skip ahead without trying
+# the whole pattern at each character (``[.!?…]+`` is 3x slower; an ellipsis still matches at
+# its last dot), but a literal first character is faster still: the engine then looks for it
+# with a plain character loop, 4x faster than testing each character against the class. Most
+# texts have no "!", "?" or "…", and for them the full stop alone finds the same boundaries.
+# A line is scanned with ``split``, whose parts' lengths give every offset without a match
+# object per boundary. (The boundaries of a stripped line alone are those it has in its text:
+# what comes before a line, whitespace or the start of the text, and after it, whitespace or
+# the end, are alike to the pattern.)
+_BOUNDARY = _boundary("[.!?…]")
+_FULL_STOP_BOUNDARY = _boundary(r"\.")
 
 #: Prune the lossy counter only once it holds this many entries: pruning later than the bucket
 #: boundary keeps more entries for longer, never fewer, and saves a pass per bucket.
@@ -123,53 +157,195 @@ class BoilerplateSettings:
 DEFAULT_SETTINGS = BoilerplateSettings()
 
 
+# A piece's key: its hash with the low bits replaced by its length (for a piece of 2**16
+# characters or more, the length's higher bits mix into the hash's; the key is still a function
+# of the piece). It is as unlikely as a hash to be shared by two pieces, and it tells the length
+# of its piece, which marking puts to use.
+_LENGTH_BITS = 16
+_LENGTH_MASK = (1 << _LENGTH_BITS) - 1
+# Positive: ``&`` with a negative int costs Python an extra allocation.
+_HASH_MASK = (1 << 64) - 1 - _LENGTH_MASK
+
+
 @dataclass(frozen=True, slots=True)
 class Boilerplate:
-    """What is boilerplate in one source: the hashes of its frequent pieces."""
+    """What is boilerplate in one source: the keys of its frequent pieces (see ``_LENGTH_BITS``:
+    a hash with the piece's length in its low bits)."""
 
     pieces: frozenset[int]
     min_chars: int
     max_glued_sentences: int = DEFAULT_SETTINGS.max_glued_sentences
     min_glued_chars: int = DEFAULT_SETTINGS.min_glued_chars
+    # Derived from the above: the lengths of the frequent pieces (their low bits, from their
+    # keys), and what tells the lines that may have a glued head or tail.
+    _lengths: frozenset[int] = field(init=False, repr=False, compare=False)
+    _glued: _GluedFilter = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        lengths = frozenset(key & _LENGTH_MASK for key in self.pieces)
+        object.__setattr__(self, "_lengths", lengths)
+        object.__setattr__(self, "_glued", _GluedFilter(lengths, self.min_glued_chars))
 
     def ranges(self, text: str) -> tuple[IgnoredRange, ...]:
         """The boilerplate blocks of ``text``, in order, merged across line breaks."""
-        if not self.pieces:
-            return ()
         pieces = self.pieces
-        glued, shortest = self.max_glued_sentences, self.min_glued_chars
+        if not pieces:
+            return ()
+        # A length is looked up before a piece is sliced out and hashed: few pass.
+        lengths: Container[int] = self._lengths
+        sizes, last_chars, every = self._glued.sizes, self._glued.last_chars, self._glued.every
+        if len(text) > _LENGTH_MASK:
+            # Lengths past the low bits: look them up by those, and scan every line.
+            lengths, sizes, every = _LowBits(self._lengths), [], True
+        split, _mark = _splitter(text)
         result: list[IgnoredRange] = []
         block_start = block_end = block_chars = 0
         open_line = -2  # index of the line whose end the open block reaches; -2: no block
-        for index, (start, line, cuts) in enumerate(_cut_lines(text)):
-            end = start + len(line)
-            if hash(line) in pieces:
-                head, tail = len(line), 0
+        index = -1
+        position = 0
+        for raw in text.split("\n"):
+            raw_start, position = position, position + len(raw) + 1
+            line = raw.strip()
+            if not line:
+                continue
+            index += 1
+            size = len(line)
+            if size in lengths and (hash(line) & _HASH_MASK | size) in pieces:
+                head, tail = size, 0
             else:
-                head, tail = _glued(line, cuts, pieces, glued, shortest) if cuts else (0, 0)
-                if head and tail and head >= tail:  # overlapping head and tail: the whole line
-                    head, tail = len(line), 0
+                # Can the line have a frequent head or tail at all? A few of its characters
+                # tell that it cannot for nearly every line (see _GluedFilter), without a scan
+                # for its boundaries.
+                maybe_head = maybe_tail = every
+                count = bisect_left(sizes, size)  # the frequent lengths shorter than the line
+                if count:
+                    maybe_head = not _HEAD_LAST.isdisjoint(last_chars[count - 1](line))
+                    for length in sizes:
+                        if length >= size:
+                            break
+                        if line[-length] not in _LOWERCASE and line[-length - 1] in _TAIL_BEFORE:
+                            maybe_tail = True
+                            break
+                head = tail = 0
+                if maybe_head or maybe_tail:
+                    head, tail = self._glued_ends(line, split, maybe_head, maybe_tail, lengths)
+                if not head and not tail:
+                    # Most lines: body, which ends any open block.
+                    if block_chars:
+                        self._close(result, block_start, block_end, block_chars)
+                        block_chars, open_line = 0, -2
+                    continue
+            start = raw_start + len(raw) - len(raw.lstrip())
             if head:
                 if open_line == index - 1:
                     block_end, block_chars = start + head, block_chars + head
                 else:
                     self._close(result, block_start, block_end, block_chars)
                     block_start, block_end, block_chars = start, start + head, head
-                if head == len(line):
+                if head == size:
                     open_line = index
                     continue
             # The line's body ends any open block.
             self._close(result, block_start, block_end, block_chars)
             block_chars, open_line = 0, -2
             if tail:
-                block_start, block_end, block_chars = start + tail, end, len(line) - tail
-                open_line = index
+                block_start, block_end = start + tail, start + size
+                block_chars, open_line = size - tail, index
         self._close(result, block_start, block_end, block_chars)
         return tuple(result)
+
+    def _glued_ends(
+        self,
+        line: str,
+        split: Callable[[str], list[str]],
+        maybe_head: bool,
+        maybe_tail: bool,
+        lengths: Container[int],
+    ) -> tuple[int, int]:
+        """``(head end, tail start)``: the longest frequent prefix and suffix of ``line`` that
+        end and start at a boundary (0: none); the whole line for the head when they overlap.
+        """
+        parts = split(line)
+        if len(parts) == 1:
+            return 0, 0
+        pieces, shortest = self.pieces, self.min_glued_chars
+        lefts, rights = _cuts(parts, self.max_glued_sentences)
+        head = tail = 0
+        if maybe_head:
+            # The longest first: from the last of the line's first few boundaries.
+            for left in reversed(lefts):
+                if left < shortest:
+                    break
+                if left in lengths and (hash(line[:left]) & _HASH_MASK | left) in pieces:
+                    head = left
+                    break
+        if maybe_tail:
+            size = len(line)
+            # The longest first: from the first of the line's last few boundaries.
+            for right in rights:
+                rest = size - right
+                if rest < shortest:
+                    break
+                if rest in lengths and (hash(line[right:]) & _HASH_MASK | rest) in pieces:
+                    tail = right
+                    break
+        if head and tail and head >= tail:
+            return len(line), 0
+        return head, tail
 
     def _close(self, result: list[IgnoredRange], start: int, end: int, chars: int) -> None:
         if chars and chars >= self.min_chars:
             result.append(IgnoredRange(start, end, REASON))
+
+
+#: The last character of a prefix that ends at a boundary: a mark or a closing quote.
+_HEAD_LAST = frozenset(".!?…\"'’”»)]")
+#: The character before a suffix that starts at a boundary: that, or a space.
+_TAIL_BEFORE = _HEAD_LAST | frozenset(" \t\u00a0")
+#: What a suffix that starts at a boundary never starts with.
+_LOWERCASE = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+class _GluedFilter:
+    """What tells which lines may have a frequent head or tail from a few of their characters.
+
+    Finding a line's boundaries costs a regex scan, and nearly every line has no frequent prefix
+    or suffix: the lengths of the frequent pieces rule those out first. A line can only have a
+    head or tail of a frequent length shorter than it. A prefix of length n that ends at a
+    boundary has a mark or a closing quote for n-th character (picked for every such n at once,
+    in C, by an ``itemgetter``); a suffix of length n that starts at one has no lowercase letter
+    first, and a space, a mark or a closing quote before. Nearly every line fails both tests.
+    """
+
+    #: Past this many lengths, every line is scanned: the tail test, a Python loop over them,
+    #: would cost more than the scan (and the getters grow as their square).
+    MOST = 32
+
+    def __init__(self, lengths: frozenset[int], shortest: int) -> None:
+        sizes = sorted(size for size in lengths if size >= max(shortest, 1))
+        #: Let every line through.
+        self.every = len(sizes) > self.MOST
+        #: The lengths a frequent head or tail can have, in order.
+        self.sizes = [] if self.every else sizes
+        #: At index k, what picks a line's characters that end prefixes of the first k + 1
+        #: sizes, in C. (For one size, the character itself, which iterates as itself.)
+        self.last_chars = [
+            itemgetter(*(size - 1 for size in self.sizes[:end]))
+            for end in range(1, len(self.sizes) + 1)
+        ]
+
+
+class _LowBits:
+    """Lengths looked up by their low bits, as keys hold them: for a text too long for all of
+    its pieces' lengths to fit."""
+
+    __slots__ = ("lengths",)
+
+    def __init__(self, lengths: frozenset[int]) -> None:
+        self.lengths = lengths
+
+    def __contains__(self, length: object) -> bool:
+        return isinstance(length, int) and length & _LENGTH_MASK in self.lengths
 
 
 class BoilerplateLearner:
@@ -179,26 +355,22 @@ class BoilerplateLearner:
         self.settings = settings
         self.documents = 0
         self._width = math.ceil(1 / settings.error) if settings.error > 0 else 0
-        # Plain dicts, not Counter: ``set.difference(dict)`` has a fast path for exact dicts.
-        self._counts: dict[int, int] = {}
-        #: Occurrences an entry may have missed before it was (re)inserted: the bucket of the
-        #: last pruning at its insertion (a pruned entry had been seen at most that often).
-        self._deltas: dict[int, int] = {}
+        #: Piece key -> its count less ``_pruned_at``. A count bounds from above the documents
+        #: the piece is in: those since its last insertion plus the occurrences it may have
+        #: missed before, the bucket of the last pruning at that insertion (a pruned entry had
+        #: been seen at most that often). Less ``_pruned_at``, a new entry starts at 0 like in
+        #: any counter, so a document is counted by a single ``Counter.update``, in C; a
+        #: pruning, which rebuilds the table anyway, shifts what it keeps.
+        self._counts: Counter[int] = Counter()
         self._pruned_at = 0
 
     def add(self, text: str) -> None:
-        keys = _piece_hashes(text, self.settings.max_glued_sentences, self.settings.min_glued_chars)
+        settings = self.settings
+        self._counts.update(
+            _piece_keys(text, settings.max_glued_sentences, settings.min_glued_chars)
+        )
         self.documents += 1
-        counts = self._counts
-        new = keys.difference(counts)
-        if new:
-            counts.update(dict.fromkeys(new, 1))
-            if self._pruned_at:
-                self._deltas.update(dict.fromkeys(new, self._pruned_at))
-        if len(new) < len(keys):
-            for key in keys - new:
-                counts[key] += 1
-        if self._width and self.documents % self._width == 0 and len(counts) > _PRUNE_AT:
+        if self._width and self.documents % self._width == 0 and len(self._counts) > _PRUNE_AT:
             self._prune(self.documents // self._width)
 
     def finish(self) -> Boilerplate:
@@ -206,13 +378,8 @@ class BoilerplateLearner:
         threshold = settings.threshold(self.documents)
         pieces: frozenset[int] = frozenset()
         if threshold is not None:
-            deltas = self._deltas
-            # count + delta bounds the true count from above: no frequent piece is missed.
-            pieces = frozenset(
-                key
-                for key, count in self._counts.items()
-                if count + deltas.get(key, 0) >= threshold
-            )
+            # The count bounds the true count from above: no frequent piece is missed.
+            pieces = frozenset(_above(self._counts, threshold - self._pruned_at - 1))
         return Boilerplate(
             pieces=pieces,
             min_chars=settings.block_chars(self.documents),
@@ -222,12 +389,18 @@ class BoilerplateLearner:
 
     def _prune(self, bucket: int) -> None:
         """Drop the entries that cannot have been seen in more than ``bucket`` documents."""
-        deltas = self._deltas
-        self._counts = {
-            key: count for key, count in self._counts.items() if count + deltas.get(key, 0) > bucket
-        }
-        self._deltas = {key: delta for key, delta in deltas.items() if key in self._counts}
+        counts = self._counts
+        shift = bucket - self._pruned_at
+        kept = _above(counts, shift)
+        self._counts = Counter(
+            dict(zip(kept, map(sub, map(counts.__getitem__, kept), repeat(shift)), strict=True))
+        )
         self._pruned_at = bucket
+
+
+def _above(counts: Counter[int], floor: int) -> list[int]:
+    """The keys of ``counts`` counted more than ``floor`` times, found in C."""
+    return list(compress(counts, map(floor.__lt__, counts.values())))
 
 
 def learn(texts: Iterable[str], settings: BoilerplateSettings = DEFAULT_SETTINGS) -> Boilerplate:
@@ -254,64 +427,50 @@ def detect(
     return {key: model.ranges(text) for key, text in texts_by_doc}
 
 
-def _cut_lines(text: str) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
-    """``(offset, stripped line, cuts)`` for each non-blank line of ``text``.
-
-    A cut is ``(end of the left part, start of the right part)`` at a boundary inside the line,
-    relative to the stripped line; the two differ by the spaces between the sentences.
-    """
-    bounds = [(match.end(1), match.end()) for match in _BOUNDARY.finditer(text)]
-    count = len(bounds)
-    next_bound = 0
-    position = 0
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if line:
-            start = position + len(raw) - len(raw.lstrip())
-            end = start + len(line)
-            cuts: list[tuple[int, int]] = []
-            # A boundary needs a visible character after it on its own line, so every boundary
-            # up to this line's end lies strictly inside this line.
-            while next_bound < count and bounds[next_bound][0] <= end:
-                left, right = bounds[next_bound]
-                cuts.append((left - start, right - start))
-                next_bound += 1
-            yield start, line, cuts
-        position += len(raw) + 1
+def _splitter(text: str) -> tuple[Callable[[str], list[str]], str]:
+    """What splits the lines of ``text`` at their boundaries into text, mark and spaces parts
+    (text, mark, spaces, text, ..., text), and a string that a line with a boundary holds before
+    its last character (a mark needs something after it)."""
+    if "!" in text or "?" in text or "…" in text:
+        return _BOUNDARY.split, ""
+    return _FULL_STOP_BOUNDARY.split, "."
 
 
-def _piece_hashes(text: str, glued: int, shortest: int) -> set[int]:
-    keys: set[int] = set()
+def _cuts(parts: list[str], glued: int) -> tuple[list[int], list[int]]:
+    """The ends of the first ``glued`` prefixes and the starts of the last ``glued`` suffixes
+    that a line split into ``parts`` has at its boundaries."""
+    offsets = list(accumulate(map(len, parts)))
+    lefts, rights = offsets[1::3], offsets[2::3]
+    if len(lefts) > glued:
+        return lefts[:glued], rights[-glued:]
+    return lefts, rights
+
+
+def _piece_keys(text: str, glued: int, shortest: int) -> set[int]:
+    """The keys of the pieces of ``text``."""
+    lines = list(filter(None, map(str.strip, text.split("\n"))))
+    # Every whole line, in C; only the lines with a boundary need more.
+    keys = set(map(or_, map(and_, map(hash, lines), repeat(_HASH_MASK)), map(len, lines)))
+    split, mark = _splitter(text)
     add = keys.add
-    for _start, line, cuts in _cut_lines(text):
-        add(hash(line))
-        if cuts:
-            last = len(line) - shortest
-            for left, _right in cuts[:glued]:
-                if left >= shortest:
-                    add(hash(line[:left]))
-            for _left, right in cuts[-glued:]:
-                if right <= last:
-                    add(hash(line[right:]))
+    for line in lines:
+        if line.find(mark, 0, len(line) - 1) < 0:
+            continue
+        parts = split(line)
+        if len(parts) == 1:
+            continue
+        # (_cuts, inlined: this runs for most lines of every document.)
+        offsets = list(accumulate(map(len, parts)))
+        lefts, rights = offsets[1::3], offsets[2::3]
+        if len(lefts) > glued:
+            lefts, rights = lefts[:glued], rights[-glued:]
+        for left in lefts:
+            if left >= shortest:
+                add(hash(line[:left]) & _HASH_MASK | left)
+        size = len(line)
+        for right in rights:
+            rest = size - right
+            if rest < shortest:
+                break
+            add(hash(line[right:]) & _HASH_MASK | rest)
     return keys
-
-
-def _glued(
-    line: str, cuts: list[tuple[int, int]], pieces: frozenset[int], glued: int, shortest: int
-) -> tuple[int, int]:
-    """``(head end, tail start)``: the longest frequent prefix and suffix of ``line`` (0: none)."""
-    head = tail = 0
-    for left, _right in reversed(cuts[:glued]):
-        if left < shortest:
-            break
-        if hash(line[:left]) in pieces:
-            head = left
-            break
-    last = len(line) - shortest
-    for _left, right in cuts[-glued:]:
-        if right > last:
-            break
-        if hash(line[right:]) in pieces:
-            tail = right
-            break
-    return head, tail

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import random
+import re
+from itertools import accumulate
 
 import pytest
 
@@ -175,3 +177,88 @@ def test_settings_refuse_an_error_too_large_for_the_share() -> None:
     with pytest.raises(ValueError, match="quarter of min_share"):
         BoilerplateSettings(min_share=0.0)
     assert BoilerplateSettings(min_share=0.0, error=0.0).threshold(1000) == 3
+
+
+# The boundary as the module docstring defines it, scanned over a whole text at once: what the
+# per-line scan, with its shortcuts, must agree with.
+_REFERENCE_BOUNDARY = re.compile(
+    rf"([.!?…]{boilerplate._ABBREVIATION}[\"'’”»)\]]*)"
+    r"(?:[ \t\u00a0]+(?=[^\sa-z])|(?=[A-ZÀ-ÖØ-Þ\"'‘“«(\[]))"
+)
+
+
+def _reference_cuts(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each stripped non-blank line with its boundaries: (end of one sentence, start of the next),
+    relative to it."""
+    bounds = [(m.end(1), m.end()) for m in _REFERENCE_BOUNDARY.finditer(text)]
+    result = []
+    position = 0
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line:
+            start = position + len(raw) - len(raw.lstrip())
+            end = start + len(line)
+            result.append((line, [(a - start, b - start) for a, b in bounds if start < a < end]))
+        position += len(raw) + 1
+    return result
+
+
+def test_a_line_alone_has_the_boundaries_it_has_in_its_text() -> None:
+    alphabet = [
+        *"aabcdeABCMrSU.....!?…\"'’”»)][(‘“«   \t\u00a0\n\r1ÀÉéß\u2028x",
+        *("Mr.", "U.S.", " A. ", "Abc.", "...", "\n  ", "  \n"),
+    ]
+    rng = random.Random(5)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        split, _mark = boilerplate._splitter(text)
+        cuts = []
+        for line in filter(None, map(str.strip, text.split("\n"))):
+            offsets = list(accumulate(map(len, split(line))))
+            cuts.append((line, list(zip(offsets[1::3], offsets[2::3], strict=True))))
+        assert cuts == _reference_cuts(text), repr(text)
+
+
+def test_a_text_longer_than_a_key_holds_lengths_of() -> None:
+    # A paragraph of over 2**16 characters, of many sentences, and a shared notice as long:
+    # lengths are looked up by their low bits and every line is scanned.
+    rng = random.Random(11)
+    notice = ("Legal notice: " + "all rights reserved. " * 3_500).rstrip()
+    stories = [
+        Story(
+            s.headline,
+            s.standfirst,
+            (*s.paragraphs, " ".join(random_story(rng, i).paragraphs) * 80),
+        )
+        for i, s in enumerate(STORIES)
+    ]
+    texts = {index: text + notice for index, text in _texts(stories).items()}
+    assert len(notice) > 2**16
+
+    result = detect(texts.items())
+
+    for index, text in texts.items():
+        assert _marked(text, result[index]) == [
+            "\n".join(APPEAL) + "\n" + APPEAL_GLUE,
+            "\n".join([*FOOTER, notice]),
+        ]
+
+
+def test_many_frequent_lengths() -> None:
+    # More frequent lengths than the character test takes: every line is scanned.
+    related = [f"Related: story number {n} " + "x" * n for n in range(40)]
+    texts = {
+        index: text.replace(FOOTER[0], "\n".join(related) + "\n" + FOOTER[0])
+        for index, text in _texts(STORIES).items()
+    }
+    model = learn(texts.values())
+    assert model._glued.every
+
+    result = detect(texts.items())
+
+    for index, text in texts.items():
+        assert _marked(text, result[index]) == [
+            "\n".join(APPEAL) + "\n" + APPEAL_GLUE,
+            "\n".join([*related, *FOOTER]),
+        ]
+        _assert_body_untouched(text, STORIES[index], result[index])
