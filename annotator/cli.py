@@ -1,5 +1,8 @@
 """The command line: ``annotator [--db DB] [COMMAND]``; no command opens the window.
 
+``annotator PROJECT.sqlite`` (what a file manager runs for "Open with", and the .desktop file's
+``%f``) opens that project in the window: the same as ``annotator --db PROJECT.sqlite``.
+
 Exit codes: 0 success; 1 some input was rejected or an operation failed (after a summary);
 2 a usage error.
 """
@@ -9,7 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import orjson
@@ -20,6 +23,9 @@ from annotator.core.errors import AnnotatorError, DatabaseCorruptError
 EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
+
+#: A lone argument with one of these endings (or a URL) is a project to open, not a command.
+PROJECT_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
 
 
 def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -35,7 +41,10 @@ def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotator",
+        usage="%(prog)s [-h] [--version] [--db DB] [PROJECT | COMMAND ...]",
         description="Label entities and claims in news articles; export training data.",
+        epilog="With no command the window opens; PROJECT (a .sqlite file) opens that project "
+        "in it, the same as --db PROJECT.",
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     _db_option(parser, top=True)
@@ -123,6 +132,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="add pending suggestions (annotator format only)",
     )
 
+    sug = sub.add_parser(
+        "suggest",
+        help="precompute suggestions, evaluate suggesters, train or show the learned model",
+    )
+    _db_option(sug, top=False)
+    sug.add_argument(
+        "--only", nargs="+", metavar="NAME", help="only these suggesters (e.g. rules claims)"
+    )
+    sug.add_argument(
+        "--evaluate",
+        metavar="GOLD.jsonl",
+        type=Path,
+        help="precision/recall/F1 per suggester and label against a native JSONL gold file",
+    )
+    sug.add_argument("--json", action="store_true", help="with --evaluate or --status: JSON")
+    sug.add_argument("--train", action="store_true", help="train the project's model now")
+    sug.add_argument("--status", action="store_true", help="the learned model's state")
+    sug.add_argument("--annotator", help="with --train: only this annotator's done work")
+
     stats = sub.add_parser("stats", help="documents, statuses and labels")
     _db_option(stats, top=False)
     stats.add_argument("--json", action="store_true", help="machine-readable output")
@@ -134,17 +162,64 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _looks_like_project(arg: str) -> bool:
+    return "://" in arg or os.path.splitext(arg)[1].lower() in PROJECT_SUFFIXES
+
+
+def project_argument(argv: Sequence[str], commands: Collection[str]) -> list[str]:
+    """Turn ``[options] PROJECT`` into ``[options] --db PROJECT``; other argument lists are
+    returned as they are (argparse reports their mistakes). Raises ValueError when a project
+    is given twice."""
+    args = list(argv)
+    db_given = False
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--db":
+            db_given, index = True, index + 2
+        elif arg.startswith("-"):
+            db_given = db_given or arg.startswith("--db=")
+            index += 1
+        else:
+            break
+    # Only a last, lone positional: "annotator x.sqlite import ..." stays a usage error.
+    if index != len(args) - 1 or args[index] in commands or not _looks_like_project(args[index]):
+        return args
+    if db_given:
+        raise ValueError(f"give the project once: {args[index]} or --db, not both")
+    return [*args[:index], "--db", args[index]]
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(
+            project_argument(sys.argv[1:] if argv is None else argv, _command_names(parser))
+        )
+    except ValueError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
     if args.command is None:
         from annotator.app import main as gui_main
 
         return gui_main(db=args.db)
-    handler = {"import": _import, "export": _export, "stats": _stats, "db": _db}[args.command]
+    handler = {
+        "import": _import,
+        "export": _export,
+        "suggest": _suggest,
+        "stats": _stats,
+        "db": _db,
+    }[args.command]
     try:
         return handler(args)
     except DatabaseCorruptError as exc:
@@ -282,6 +357,50 @@ def _export(args: argparse.Namespace) -> int:
         + ("; read back and checked." if summary.checked else ".")
     )
     return EXIT_OK
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    import annotator.services.training  # noqa: F401  (registers the project's model)
+    from annotator.services.project import open_project
+
+    db = open_project(args.db, seed=False)
+    progress = _progress_printer(sys.stderr.isatty())
+    if args.evaluate is not None:
+        from annotator.services.suggesting import evaluate_gold
+        from annotator.suggest.evaluation import format_report
+
+        if not args.evaluate.is_file():
+            print(f"annotator: error: {args.evaluate}: no such file", file=sys.stderr)
+            return EXIT_REJECTED
+        report = evaluate_gold(args.evaluate, db, only=args.only, progress=progress)
+        if args.json:
+            sys.stdout.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode())
+            sys.stdout.write("\n")
+        else:
+            print(format_report(report))
+        return EXIT_OK
+    if args.train or args.status:
+        from annotator.services.training import TrainingService, describe_status
+
+        training = TrainingService(db)
+        if args.train:
+            result = training.train(annotator=args.annotator, progress=progress)
+            if sys.stderr.isatty():
+                print(file=sys.stderr)
+            print(result.summary())
+        status = training.status(args.annotator)
+        if args.json:
+            sys.stdout.write(orjson.dumps(status, option=orjson.OPT_INDENT_2).decode() + "\n")
+        else:
+            print("\n".join(describe_status(status)))
+        return EXIT_OK
+    from annotator.services.suggesting import suggest_corpus
+
+    counts = suggest_corpus(db, only=args.only, progress=progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(counts.describe())
+    return EXIT_REJECTED if counts.failed else EXIT_OK
 
 
 def _stats(args: argparse.Namespace) -> int:

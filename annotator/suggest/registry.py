@@ -42,7 +42,8 @@ DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "gazetteer": {"enabled": True},
     "rules": {"enabled": True},
     "claims": {"enabled": True},
-    "model": {"enabled": False},
+    # Suggests nothing (version "none") until a model is trained, so it can be on by default.
+    "model": {"enabled": True},
     "installed": {"enabled": False, "pipeline": None, "labels": {}},
 }
 

@@ -91,3 +91,28 @@ def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Documents:  0" in result.stdout
+
+
+def test_suggest_precomputes_and_evaluates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "p.sqlite")
+    write_articles(tmp_path / "outlet")
+    assert main(["import", str(tmp_path / "outlet"), "--db", db]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["suggest", "--db", db, "--only", "rules", "claims"]) == EXIT_OK
+    assert "rules" in capsys.readouterr().out
+    target = tmp_path / "with.jsonl"
+    args = ["export", "--db", db, "--format", "annotator", "--all", "--include-suggestions"]
+    assert main([*args, "--out", str(target)]) == EXIT_OK
+    records = [orjson.loads(line) for line in target.read_bytes().splitlines()]
+    suggested = [s for r in records for s in r["suggestions"]]
+    assert suggested and all(s["reason"] and s["suggester"] for s in suggested)
+    gold = Path(__file__).resolve().parents[2] / "resources" / "eval" / "gold.jsonl"
+    capsys.readouterr()
+    assert main(["suggest", "--db", db, "--only", "rules", "--evaluate", str(gold), "--json"]) == 0
+    report = orjson.loads(capsys.readouterr().out)
+    assert "rules" in orjson.dumps(report).decode()
+    assert main(["suggest", "--db", db, "--status"]) == EXIT_OK
+    assert "not trained" in capsys.readouterr().out.lower()
+    assert main(["suggest", "--db", db, "--evaluate", str(tmp_path / "nope.jsonl")]) == 1

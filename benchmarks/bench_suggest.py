@@ -1,0 +1,403 @@
+"""Suggestion quality on the evaluation corpus (``resources/eval/gold.jsonl``).
+
+1. **The learned model's learning curve**: held-out precision, recall and F1 for entities
+   (exact span and label) and claims (exact span; and by overlap, at least half of the longer
+   span) after training on 5, 10 and 20 confirmed articles, with the training time of each
+   point. The corpus has 25 articles, so the held-out part rotates (5-fold cross-validation):
+   fold *f* holds out articles 5f+1..5f+5 and the model trains on the first *k* of the other
+   20, in corpus order. Figures are pooled over the folds (micro-averaged). Training runs as
+   the application runs it: :func:`train_in_background` with the default configuration,
+   which itself holds out 20% of the *k* articles for early stopping (so "after 5 articles"
+   is a model trained on 4).
+2. **Per-suggester precision/recall/F1** through :mod:`annotator.suggest.evaluation`, when the
+   registry exists: gazetteer (fed, per fold, with the entities confirmed in the 20 training
+   articles), rules, claims and the learned model (the *k* = 20 model of that fold), each on
+   its fold's held-out articles, pooled over the folds; and all suggesters together.
+3. With ``--compare-spancat``: claims learned by ``spancat`` (n-gram suggester up to the
+   longest claim) next to the shipped ``ner`` claims model, on fold 1 after 10 and 20
+   articles: the measurement behind the design decision.
+
+    python benchmarks/bench_suggest.py [--folds 5] [--points 5,10,20] [--compare-spancat]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from annotator.core.schema import default_schema
+from annotator.core.tokens import tokenize
+from annotator.ingest.native import read_native
+from annotator.ingest.records import ImportedDocument
+from annotator.suggest.learned import LearnedModel, ModelInfo
+from annotator.suggest.training import (
+    TrainedModel,
+    TrainingConfig,
+    TrainingDocument,
+    train_in_background,
+)
+
+GOLD = Path(__file__).resolve().parent.parent / "resources" / "eval" / "gold.jsonl"
+FOLD_SIZE = 5
+
+
+def load() -> list[ImportedDocument]:
+    documents = [item for item in read_native(GOLD) if isinstance(item, ImportedDocument)]
+    if not documents:
+        raise SystemExit(f"no documents in {GOLD}")
+    return documents
+
+
+def as_training(doc: ImportedDocument) -> TrainingDocument:
+    return TrainingDocument(
+        key=doc.external_id or doc.title,
+        text=doc.text,
+        entities=tuple((e.start, e.end, e.label) for e in doc.entities),
+        claims=tuple((c.start, c.end) for c in doc.claims),
+        cues=tuple(c.cue for c in doc.claims if c.cue is not None),
+        ignored=tuple((r.start, r.end) for r in doc.ignored),
+    )
+
+
+def folds(documents: Sequence[ImportedDocument], count: int) -> list[tuple[list[int], list[int]]]:
+    """``(training pool, held out)`` index lists: consecutive blocks held out in turn."""
+    n = len(documents)
+    size = max(1, min(FOLD_SIZE, n // max(count, 1)))
+    result = []
+    for fold in range(count):
+        held = list(range(fold * size, min(n, (fold + 1) * size)))
+        if not held:
+            break
+        result.append(([i for i in range(n) if i not in held], held))
+    return result
+
+
+# -- scoring ---------------------------------------------------------------------------------
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def add(self, kind: str, gold: set[Any], found: set[Any]) -> None:
+        self.counts[f"{kind}_gold"] += len(gold)
+        self.counts[f"{kind}_found"] += len(found)
+        self.counts[f"{kind}_right"] += len(gold & found)
+
+    def add_overlap(self, gold: list[tuple[int, int]], found: list[tuple[int, int]]) -> None:
+        """Claims matched by overlap: at least half of the longer span, one to one, best
+        overlap first (as :mod:`annotator.suggest.evaluation` matches them)."""
+        pairs = []
+        for g in gold:
+            for f in found:
+                common = min(g[1], f[1]) - max(g[0], f[0])
+                longer = max(g[1] - g[0], f[1] - f[0])
+                if common > 0 and common / longer >= 0.5:
+                    pairs.append((common / longer, g, f))
+        used_g: set[tuple[int, int]] = set()
+        used_f: set[tuple[int, int]] = set()
+        for _, g, f in sorted(pairs, reverse=True):
+            if g not in used_g and f not in used_f:
+                used_g.add(g)
+                used_f.add(f)
+        self.counts["overlap_gold"] += len(gold)
+        self.counts["overlap_found"] += len(found)
+        self.counts["overlap_right"] += len(used_g)
+
+    def prf(self, kind: str) -> tuple[float, float, float]:
+        g, f, r = (self.counts[f"{kind}_{x}"] for x in ("gold", "found", "right"))
+        p = r / f if f else 0.0
+        rec = r / g if g else 0.0
+        return p, rec, (2 * p * rec / (p + rec) if p + rec else 0.0)
+
+
+def score_model(model: TrainedModel, held: Sequence[ImportedDocument], tally: Tally) -> None:
+    """Entities, claims (exact and overlap) and cues of ``model`` on ``held``."""
+    learned = LearnedModel.from_bytes(model.data)
+    for doc in held:
+        ignored = tuple((r.start, r.end) for r in doc.ignored)
+        found = learned.predict(doc.text, tokenize(doc.text), ignored)
+        tally.add(
+            "entities", {(e.start, e.end, e.label) for e in doc.entities}, set(found.entities)
+        )
+        gold_claims = {(c.start, c.end) for c in doc.claims}
+        tally.add("claims", gold_claims, set(found.claims))
+        tally.add_overlap(sorted(gold_claims), sorted(set(found.claims)))
+        tally.add("cues", {c.cue for c in doc.claims if c.cue is not None}, set(found.cues))
+
+
+# -- 1. the learning curve -------------------------------------------------------------------
+
+
+def learning_curve(
+    documents: list[ImportedDocument],
+    fold_list: list[tuple[list[int], list[int]]],
+    points: list[int],
+) -> dict[int, dict[int, TrainedModel]]:
+    training = [as_training(doc) for doc in documents]
+    models: dict[int, dict[int, TrainedModel]] = {}
+    print("## Learned model: learning curve")
+    print(
+        f"{len(documents)} articles; {len(fold_list)} folds of {len(fold_list[0][1])} held out; "
+        f"training on the first k of each fold's other {len(fold_list[0][0])} (pooled figures)"
+    )
+    print()
+    header = (
+        f"{'k':>3} | {'entities P':>10} {'R':>5} {'F1':>5} | {'claims P':>8} {'R':>5} "
+        f"{'F1':>5} | {'overlap F1':>10} | {'cue F1':>6} | {'train s (mean)':>14}"
+    )
+    print(header)
+    print("-" * len(header))
+    for k in points:
+        tally = Tally()
+        seconds: list[float] = []
+        for fold, (pool, held) in enumerate(fold_list):
+            chosen = [training[i] for i in pool[:k]]
+            started = time.perf_counter()
+            model = train_in_background(chosen, TrainingConfig())
+            seconds.append(time.perf_counter() - started)
+            models.setdefault(fold, {})[k] = model
+            score_model(model, [documents[i] for i in held], tally)
+        ep, er, ef = tally.prf("entities")
+        cp, cr, cf = tally.prf("claims")
+        _, _, of = tally.prf("overlap")
+        _, _, cue_f = tally.prf("cues")
+        print(
+            f"{k:>3} | {ep:>10.2f} {er:>5.2f} {ef:>5.2f} | {cp:>8.2f} {cr:>5.2f} {cf:>5.2f} | "
+            f"{of:>10.2f} | {cue_f:>6.2f} | {sum(seconds) / len(seconds):>14.1f}",
+            flush=True,
+        )
+    print()
+    print(
+        "claims: exact span; overlap: at least half of the longer span; cue: the claims "
+        "model's CUE spans, exact (proposed with claims, not suggestions of their own)"
+    )
+    return models
+
+
+# -- 2. per suggester ------------------------------------------------------------------------
+
+
+def per_suggester(
+    documents: list[ImportedDocument],
+    fold_list: list[tuple[list[int], list[int]]],
+    models: dict[int, dict[int, TrainedModel]],
+    k: int,
+) -> None:
+    print()
+    print("## Per suggester (annotator.suggest.evaluation)")
+    try:
+        from annotator.services.suggesting import read_gold
+        from annotator.suggest import evaluation, registry
+        from annotator.suggest.gazetteer import Gazetteer
+    except ImportError as exc:
+        print(f"skipped: the suggester registry or evaluation is not in this build ({exc})")
+        return
+    gold_docs, problems = read_gold(GOLD)
+    if problems:
+        print("unreadable gold records:", *problems, sep="\n  ")
+    by_id = {doc.id: doc for doc in gold_docs}
+    settings = registry.SuggesterSettings.defaults().with_enabled("model")
+    schema = default_schema()
+    reports: list[Any] = []
+    for fold, (pool, held) in enumerate(fold_list):
+        confirmed: Counter[tuple[str, str]] = Counter()
+        for i in pool[:k]:
+            doc = documents[i]
+            confirmed.update((doc.text[e.start : e.end], e.label) for e in doc.entities)
+        model = models[fold][k]
+        source = _Fixed(model)
+        context = registry.BuildContext(schema, Gazetteer(dict(confirmed)), {"model": source})
+        unavailable: dict[str, str] = {}
+        suggesters = registry.build(context, settings, unavailable=unavailable)
+        for name, why in unavailable.items():
+            print(f"  {name}: unavailable ({why})")
+        held_docs = [by_id[documents[i].external_id or ""] for i in held]
+        reports.append(evaluation.evaluate(held_docs, suggesters, schema, gold=str(GOLD)))
+    print(
+        f"pooled over {len(fold_list)} folds; gazetteer and model from the first {k} "
+        "articles of each fold's training pool"
+    )
+    print()
+    print(evaluation.format_report(_pool(reports, evaluation)))
+
+
+class _Fixed:
+    def __init__(self, model: TrainedModel) -> None:
+        self.model = model
+
+    def latest(self) -> ModelInfo:
+        return ModelInfo(1, None, self.model.documents, self.model.metrics)
+
+    def load(self, model_id: int) -> bytes:
+        return self.model.data
+
+
+def _pool(reports: list[Any], evaluation: Any) -> Any:
+    """One report from the folds' reports: counts added suggester by suggester."""
+
+    def add(items: list[Any]) -> Any:
+        first = items[0]
+        labels: dict[str, Any] = {}
+        for item in items:
+            for label, scores in item.labels.items():
+                labels[label] = labels[label] + scores if label in labels else scores
+        entities, claims = first.entities, first.claims
+        for item in items[1:]:
+            entities, claims = entities + item.entities, claims + item.claims
+        return evaluation.SuggesterReport(
+            name=first.name,
+            version=first.version,
+            entities=entities,
+            labels=labels,
+            claims=claims,
+            suggested_entities=sum(i.suggested_entities for i in items),
+            suggested_claims=sum(i.suggested_claims for i in items),
+            seconds=sum(i.seconds for i in items),
+        )
+
+    names = [s.name for s in reports[0].suggesters]
+    combined = [r.combined for r in reports if r.combined is not None]
+    return evaluation.Report(
+        gold=reports[0].gold,
+        documents=sum(r.documents for r in reports),
+        gold_entities=sum(r.gold_entities for r in reports),
+        gold_claims=sum(r.gold_claims for r in reports),
+        suggesters=tuple(add([r.suggester(name) for r in reports]) for name in names),
+        combined=add(combined) if combined else None,
+    )
+
+
+# -- 3. spancat for claims -------------------------------------------------------------------
+
+
+def compare_spancat(
+    documents: list[ImportedDocument],
+    fold_list: list[tuple[list[int], list[int]]],
+    models: dict[int, dict[int, TrainedModel]],
+    points: list[int],
+) -> None:
+    """Claims by ``spancat`` (every n-gram up to the longest training claim is a candidate)
+    next to the shipped ``ner`` claims model, on fold 1, same articles."""
+    print()
+    print("## Claims: spancat instead of ner (fold 1, exact claim spans)")
+    pool, held = fold_list[0]
+    for k in points[-2:]:
+        tally = Tally()
+        score_model(models[0][k], [documents[i] for i in held], tally)
+        p, r, f = tally.prf("claims")
+        print(f"k={k}: ner (shipped, early-stopped): P {p:.2f} R {r:.2f} F1 {f:.2f}")
+        _spancat(documents, pool[:k], held)
+
+
+def _spancat(documents: list[ImportedDocument], train: list[int], held: list[int]) -> None:
+    from collections import Counter as _Counter
+
+    import spacy
+    from spacy.training import Example
+    from spacy.util import fix_random_seed, minibatch
+
+    from annotator.suggest import training as T
+    from annotator.suggest.learned import make_doc
+
+    prepared = T._prepare([as_training(documents[i]) for i in train + held], _Counter())
+    train_docs, held_docs = prepared[: len(train)], prepared[len(train) :]
+    longest = max(len(d.tokens.tokens_in(s, e)) for d in train_docs for s, e, _ in d.claims)
+    fix_random_seed(0)
+    nlp = spacy.blank("en")
+    nlp.add_pipe(
+        "spancat",
+        config={
+            "spans_key": "claims",
+            "suggester": {
+                "@misc": "spacy.ngram_range_suggester.v1",
+                "min_size": 1,
+                "max_size": longest,
+            },
+            "model": {
+                "@architectures": "spacy.SpanCategorizer.v1",
+                "reducer": {"@layers": "spacy.mean_max_reducer.v1", "hidden_size": 64},
+                "scorer": {"@layers": "spacy.LinearLogistic.v1", "nO": None, "nI": None},
+                "tok2vec": {
+                    "@architectures": "spacy.HashEmbedCNN.v2",
+                    "pretrained_vectors": None,
+                    "width": 64,
+                    "depth": 4,
+                    "embed_size": 2000,
+                    "window_size": 2,
+                    "maxout_pieces": 3,
+                    "subword_features": True,
+                },
+            },
+        },
+    )
+    nlp.get_pipe("spancat").add_label("CLAIM")  # type: ignore[attr-defined]
+
+    def examples(docs: list[Any]) -> list[Example]:
+        out = []
+        for d in docs:
+            for first, stop in d.claim_pieces:
+                a, b = d.tokens.tokens[first].start, d.tokens.tokens[stop - 1].end
+                pred = make_doc(nlp.vocab, d.text, d.tokens.tokens, first, stop)
+                ref = make_doc(nlp.vocab, d.text, d.tokens.tokens, first, stop)
+                ref.spans["claims"] = [
+                    ref.char_span(s - a, e - a, label="CLAIM")
+                    for s, e, label in d.claims
+                    if label == "CLAIM" and a <= s and e <= b
+                ]
+                out.append(Example(pred, ref))
+        return out
+
+    train_examples, dev = examples(train_docs), examples(held_docs)
+    optimizer = nlp.initialize(lambda: train_examples)
+    rng = random.Random(0)
+    started = time.perf_counter()
+    row = []
+    for epoch in range(1, 31):
+        rng.shuffle(train_examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(train_examples, size=8):
+            nlp.update(batch, sgd=optimizer, losses=losses, drop=0.2)
+        if epoch % 5 == 0:
+            scores = nlp.evaluate(dev)
+            row.append(f"{epoch}: {scores['spans_claims_f']:.2f}")
+    print(
+        f"k={len(train)}: spancat (n-grams up to {longest} tokens), F1 by epoch: "
+        f"{'  '.join(row)}  ({time.perf_counter() - started:.0f} s for 30 epochs)",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--points", default="5,10,20")
+    parser.add_argument("--compare-spancat", action="store_true")
+    args = parser.parse_args()
+    documents = load()
+    fold_list = folds(documents, args.folds)
+    largest = len(fold_list[0][0])
+    points = sorted({min(int(p), largest) for p in args.points.split(",")})
+    print(
+        f"Python {platform.python_version()}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    print()
+    models = learning_curve(documents, fold_list, points)
+    per_suggester(documents, fold_list, models, points[-1])
+    if args.compare_spancat:
+        compare_spancat(documents, fold_list, models, points)
+
+
+if __name__ == "__main__":  # the training processes are spawned: they re-import this file
+    main()
