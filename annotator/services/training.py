@@ -31,6 +31,7 @@ from annotator.services import suggesting
 from annotator.storage.database import Database
 from annotator.storage.store import StoredModel
 from annotator.suggest.learned import KIND, LearnedSuggester, ModelInfo
+from annotator.suggest.registry import SETTINGS_KEY
 from annotator.suggest.training import (
     LAYERS,
     TrainedModel,
@@ -209,6 +210,12 @@ class TrainingService:
                 KIND, model.data, trained_documents=model.documents, metrics=metrics
             )
             store.prune_models(KIND, keep=self.keep_models)
+            # The first trained model switches its suggester on, unless the project has
+            # switched it off on purpose.
+            chosen = dict(store.get_setting(SETTINGS_KEY) or {})
+            if "model" not in chosen:
+                chosen["model"] = {"enabled": True}
+                store.set_setting(SETTINGS_KEY, chosen)
             store.log(
                 "model_trained",
                 annotator,

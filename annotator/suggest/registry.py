@@ -42,8 +42,8 @@ DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "gazetteer": {"enabled": True},
     "rules": {"enabled": True},
     "claims": {"enabled": True},
-    # Suggests nothing (version "none") until a model is trained, so it can be on by default.
-    "model": {"enabled": True},
+    # Switched on by the first successful training (services/training.py).
+    "model": {"enabled": False},
     "installed": {"enabled": False, "pipeline": None, "labels": {}},
 }
 

@@ -23,7 +23,7 @@ import logging
 import operator
 from typing import Final
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QHelpEvent,
     QKeyEvent,
@@ -34,7 +34,7 @@ from PySide6.QtGui import (
     QTextOption,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Layer, Span, Suggestion
 from annotator.core.offsets import Utf16Table
@@ -590,17 +590,21 @@ class ArticleView(QPlainTextEdit):
                 self.focus_next()
             event.accept()
             return
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            event.accept()
+            return
         if key in _NAVIGATION_KEYS and mods & _SHIFT:
             self._precise = False  # keyboard selections snap to tokens
         super().keyPressEvent(event)
 
-    def createMimeDataFromSelection(self) -> QMimeData:
-        """Copy (Ctrl+C, the context menu, dragging) takes the document's own text."""
-        mime = QMimeData()
+    def copy_selection(self) -> None:
+        """Ctrl+C: the document's own text (Qt's copy turns NBSP into a space). The clipboard
+        gets a string, not a QMimeData made here: a Python-made QMimeData handed to the
+        clipboard is deleted twice when the application quits, a segfault on exit."""
         raw = self._raw_selection()
         if raw is not None and self._view is not None:
-            mime.setText(self._view.document.text[raw[0] : raw[1]])
-        return mime
+            QApplication.clipboard().setText(self._view.document.text[raw[0] : raw[1]])
 
     # -- tooltips -------------------------------------------------------------------------------
 

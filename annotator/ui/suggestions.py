@@ -31,6 +31,7 @@ class SuggestionRunner(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotator-suggest")
         self._done.connect(self._deliver)
         self.enabled = True
+        self._closed = False
 
     def _submit(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None) -> Future:
         future = self._pool.submit(fn)
@@ -39,7 +40,7 @@ class SuggestionRunner(QObject):
 
     def _deliver(self, payload: tuple[Future, Callable[[Any], None] | None]) -> None:
         future, then = payload
-        if future.cancelled():  # shut down with work still queued
+        if self._closed or future.cancelled():  # the window is gone or going
             return
         error = future.exception()
         if error is not None:
@@ -81,4 +82,5 @@ class SuggestionRunner(QObject):
         self._submit(lambda: None).result()
 
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=True, cancel_futures=True)
