@@ -39,6 +39,7 @@ from annotator.export.splitting import parse_split
 from annotator.services import exporting, importing
 from annotator.services.annotate import AnnotationService
 from annotator.services.suggesting import SuggestionService
+from annotator.services.training import TrainingService, describe_status
 from annotator.services.workspace import DocumentView, OverlapError, SearchHit, Workspace
 from annotator.storage.database import Database
 from annotator.ui.article_view import ArticleView
@@ -47,7 +48,7 @@ from annotator.ui.document_list import DocumentList
 from annotator.ui.executor import DbExecutor
 from annotator.ui.inspector import Inspector
 from annotator.ui.label_bar import LabelBar
-from annotator.ui.plain import label, message_box
+from annotator.ui.plain import label, message_box, tooltip
 from annotator.ui.settings import open_settings
 from annotator.ui.suggestions import SuggestionRunner
 from annotator.ui.tasks import BackgroundTask, TaskProgress
@@ -107,6 +108,8 @@ class MainWindow(QMainWindow):
         self.status_progress = label("")
         self.statusBar().addWidget(self.status_annotator)
         self.statusBar().addWidget(self.status_db, 1)
+        self.status_model = label("")
+        self.statusBar().addPermanentWidget(self.status_model)
         self.statusBar().addPermanentWidget(self.status_progress)
 
         self._build_actions()
@@ -167,6 +170,7 @@ class MainWindow(QMainWindow):
         a("Annotate", "&Reject or delete", self.reject_or_delete, "X", "Delete")
         a("Annotate", "&Next item", self.article.focus_next, "Tab")
         a("Annotate", "&Previous item", self.article.focus_previous, "Shift+Tab", "Backtab")
+        a("Annotate", "Train the suggestion &model", self.train_model)
         self._menus["Annotate"].addSeparator()
 
         a("Document", "&Done, next unfinished", self.done_and_next, "Ctrl+Return", "Ctrl+Enter")
@@ -210,6 +214,7 @@ class MainWindow(QMainWindow):
                 )
                 self._label_actions.append(action)
         self.refresh_progress()
+        self.refresh_model_status()
         if self.view is None:
             self.executor.submit(self.workspace.first_document, self._open_if_any)
 
@@ -353,6 +358,7 @@ class MainWindow(QMainWindow):
         def done(result: tuple[Applied, int | None]) -> None:
             applied, next_id = result
             self._after_command(applied)
+            self.refresh_model_status(retrain_if_due=True)
             if next_id is None:
                 self.statusBar().showMessage("Every document is done or skipped.", 8000)
                 self.executor.submit(lambda: self.workspace.load(current), self._show)
@@ -760,6 +766,57 @@ class MainWindow(QMainWindow):
         return task
 
     # -- status, help, closing --------------------------------------------------------------
+
+    def train_model(self, *, automatic: bool = False) -> BackgroundTask | None:
+        """Train the project's model in background processes; the window stays usable."""
+        if any(t.title == "Training the model" for t in self._tasks):
+            return None
+        training = TrainingService(self.db)
+
+        def done(result: object) -> None:
+            self.suggestions.invalidate()
+            if self.view is not None:
+                self.suggestions.refresh([self.view.document.id])
+            self.refresh_model_status()
+            self.statusBar().showMessage(f"Trained: {result.summary()}", 15000)  # type: ignore[attr-defined]
+
+        task = BackgroundTask(
+            "Training the model",
+            lambda progress, cancel: training.train(progress=progress, cancel=cancel),
+            self,
+        )
+        task.succeeded.connect(done)
+        task.failed.connect(self.show_error)
+        task.progressed.connect(
+            lambda _done, _total, message: self.status_model.setText(f"Model: {message}")
+        )
+        task.finished.connect(lambda: self._tasks.remove(task) if task in self._tasks else None)
+        if not automatic:
+            progress = TaskProgress(task, self)
+            progress.setObjectName("task-progress")
+        self._tasks.append(task)
+        task.start()
+        return task
+
+    def refresh_model_status(self, *, retrain_if_due: bool = False) -> None:
+        """The model's held-out scores in the status bar; retrain when enough new work is done."""
+        training = TrainingService(self.db)
+
+        def show(status: dict[str, Any]) -> None:
+            if status.get("trained"):
+                entities = status.get("entities") or {}
+                f1 = entities.get("f1")
+                shown = f"{f1:.2f}" if isinstance(f1, float) else "?"
+                self.status_model.setText(
+                    f"Model: F1 {shown} on {status.get('trained_documents', 0)} documents"
+                )
+            else:
+                self.status_model.setText("Model: not trained")
+            self.status_model.setToolTip(tooltip("\n".join(describe_status(status))))
+            if retrain_if_due and status.get("due"):
+                self.train_model(automatic=True)
+
+        self.executor.submit(training.status, show)
 
     def refresh_progress(self) -> None:
         def counts() -> dict[str, int]:

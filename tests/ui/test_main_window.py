@@ -406,3 +406,22 @@ def test_live_suggestions_arrive_for_the_open_document(db: Database, qtbot) -> N
     assert win.article.focused is not None
     assert ":" in win.inspector.origin.text()
     win.close()
+
+
+def test_model_scores_are_shown_in_the_status_bar(project: Database, qtbot) -> None:
+    win = MainWindow(project, "ana")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.status_model.text() == "Model: not trained", timeout=10_000)
+    with project.write() as store:
+        scores = {"precision": 0.75, "recall": 0.6, "f1": 0.667, "gold": 40}
+        store.save_model(
+            "learned",
+            b"not a real model",
+            trained_documents=12,
+            metrics={"entities": scores, "documents": {"held_out": 3}},
+        )
+    win.refresh_model_status()
+    qtbot.waitUntil(lambda: "F1 0.67 on 12 documents" in win.status_model.text())
+    assert "held-out P 0.75" in win.status_model.toolTip()
+    win.close()
