@@ -101,6 +101,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys = ON")
+            # PRAGMAs take no bind parameters; the value is our own integer constant.
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
