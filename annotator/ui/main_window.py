@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self._tasks: list[BackgroundTask] = []
         self._menu_actions: list[tuple[str, QAction]] = []
         self._label_actions: list[QAction] = []
+        #: The claim whose claimant is being picked in the text (Shift+L), if any.
+        self._linking: Span | None = None
 
         self.setWindowTitle("Annotator")
         self.article = ArticleView(self)
@@ -162,6 +164,8 @@ class MainWindow(QMainWindow):
 
         a("Annotate", "Make &claim (selection or sentence)", self.make_claim, "C")
         a("Annotate", "&Link claimant…", self.link_claimant, "L")
+        a("Annotate", "Pick the claimant in the te&xt", self.pick_claimant_in_text, "Shift+L")
+        a("Annotate", "Cancel picking", self.cancel_pick, "Escape")
         a("Annotate", "Set c&ue from selection", self.set_cue, "U")
         a("Annotate", "Next claim &type", self.cycle_claim_type, "T")
         a("Annotate", "Toggle &hedged", self.toggle_hedged, "H")
@@ -547,6 +551,35 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(self._back_to_article)
         dialog.open()
 
+    def pick_claimant_in_text(self) -> None:
+        """Shift+L: the next entity focused in the text (click or Tab) and confirmed with
+        Enter becomes the focused claim's claimant; Escape gives up."""
+        claim = self._focused_claim()
+        if claim is None:
+            return
+        self._linking = claim
+        self.statusBar().showMessage(
+            "Click or Tab to the claimant entity and press Enter (Escape cancels).", 15000
+        )
+
+    def _link_focused_entity(self) -> bool:
+        """In pick mode, Enter on an entity links it; returns whether it did."""
+        claim, self._linking = self._linking, None
+        focused = self.article.focused
+        if claim is None:
+            return False
+        if not (isinstance(focused, Span) and focused.layer is Layer.ENTITY):
+            self.statusBar().showMessage("Not an entity: claimant not linked.", 4000)
+            return True
+        self.statusBar().clearMessage()
+        self.run(self.workspace.set_claim(claim, claimant_id=focused.id), self._refocus(claim))
+        return True
+
+    def cancel_pick(self) -> None:
+        if self._linking is not None:
+            self._linking = None
+            self.statusBar().showMessage("Claimant not linked.", 3000)
+
     def set_cue(self) -> None:
         claim = self._focused_claim()
         selection = self.article.selection()
@@ -583,6 +616,8 @@ class MainWindow(QMainWindow):
             self.run(self.workspace.set_claim(focused, **changes), self._refocus(focused))
 
     def accept(self) -> None:
+        if self._link_focused_entity():
+            return
         focused = self.article.focused
         if isinstance(focused, Suggestion) and self.view is not None:
             self._confirm_in_gazetteer([focused])

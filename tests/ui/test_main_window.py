@@ -425,3 +425,17 @@ def test_model_scores_are_shown_in_the_status_bar(project: Database, qtbot) -> N
     qtbot.waitUntil(lambda: "F1 0.67 on 12 documents" in win.status_model.text())
     assert "held-out P 0.75" in win.status_model.toolTip()
     win.close()
+
+
+def test_pick_the_claimant_in_the_text(window: MainWindow, project: Database, qtbot) -> None:
+    window.article.select_range(*at(FIRST, "The Port Authority"))
+    key(qtbot, window, Qt.Key.Key_2)
+    org = window.article.focused
+    window.article.select_range(*at(FIRST, "41 ships were waiting offshore"))
+    key(qtbot, window, Qt.Key.Key_C)
+    claim = window.article.focused
+    key(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ShiftModifier)
+    window.article.focus_item(org)  # a click or Tab on the entity
+    key(qtbot, window, Qt.Key.Key_Return)
+    with project.read() as store:
+        assert store.get_span(claim.id).claim.claimant_id == org.id
