@@ -102,7 +102,7 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             cursor.execute("PRAGMA foreign_keys = ON")
             # PRAGMAs take no bind parameters; the value is our own integer constant.
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+            cursor.execute("PRAGMA busy_timeout = " + str(int(BUSY_TIMEOUT_MS)))
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
