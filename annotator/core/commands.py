@@ -299,4 +299,7 @@ def mark(
     document_id: int, annotator: str, status: Status, seconds: float, reason: str | None = None
 ) -> SetState:
     state = DocumentState(document_id, annotator, status, seconds, reason)
-    return SetState(state, name=f"Mark {status.value.replace('_', ' ')}")
+    name = {Status.DONE: "Mark done", Status.SKIPPED: "Skip document"}.get(
+        status, f"Mark {status.value.replace('_', ' ')}"
+    )
+    return SetState(state, name=name)

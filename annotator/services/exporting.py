@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from annotator.core.model import Layer, Span, Status
+from annotator.core.model import Layer, Span
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.tokens import tokenize_many
-from annotator.export import manifest, native
+from annotator.export import manifest
 from annotator.export.atomic import atomic_file, atomic_folder
 from annotator.export.checking import check_export
 from annotator.export.choosing import CONFLICT, NOT_DONE, Choice, choose
@@ -68,40 +68,6 @@ class ExportSummary:
     manifest: Path | None = None
     #: Whether the export was read back by its format's check (and the real consumer).
     checked: bool = False
-
-
-def native_records(
-    db: Database,
-    *,
-    annotator: str | None = None,
-    only_done: bool = False,
-    include_suggestions: bool = False,
-    cancel: CancelToken | None = None,
-    batch: int = 200,
-) -> Iterator[dict[str, Any]]:
-    """Native records in document order; one short read transaction per ``batch`` documents
-    so a long export never holds the database (SQLite writers keep working)."""
-    with db.read() as store:
-        ids = store.document_ids()
-    for i in range(0, len(ids), batch):
-        if cancel is not None:
-            cancel.check()
-        with db.read() as store:
-            for doc_id in ids[i : i + batch]:
-                states = store.states(doc_id)
-                if annotator is not None:
-                    states = [s for s in states if s.annotator == annotator]
-                if only_done and not any(s.status is Status.DONE for s in states):
-                    yield {"_skipped": doc_id}
-                    continue
-                yield native.document_record(
-                    store.document(doc_id),
-                    store.spans(doc_id, annotator),
-                    ignored=store.ignored(doc_id),
-                    decisions=store.decisions(doc_id, annotator),
-                    states=states,
-                    suggestions=store.suggestions(doc_id) if include_suggestions else None,
-                )
 
 
 @dataclass
@@ -435,5 +401,4 @@ __all__ = [
     "FormatInfo",
     "check",
     "export",
-    "native_records",
 ]

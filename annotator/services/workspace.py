@@ -17,9 +17,10 @@ from annotator.core.commands import (
     Command,
     DeleteSpan,
     ReplaceSpan,
-    SetState,
     accept_suggestion,
+    mark,
     reject_suggestion,
+    relabel,
 )
 from annotator.core.errors import AnnotatorError, NotFoundError
 from annotator.core.model import (
@@ -291,7 +292,7 @@ class Workspace:
         return AddSpan(span, name="Add claim")
 
     def relabel(self, span: Span, label: str) -> Command:
-        return ReplaceSpan(replace(span, label=label), name=f"Relabel as {label}")
+        return relabel(span, label)
 
     def resize(self, span: Span, start: int, end: int) -> Command:
         return ReplaceSpan(replace(span, start=start, end=end), name="Resize span")
@@ -326,11 +327,7 @@ class Workspace:
     def set_status(
         self, view: DocumentView, status: Status, seconds: float, reason: str | None = None
     ) -> Command:
-        state = DocumentState(view.document.id, self.annotator, status, seconds, reason)
-        label = {Status.DONE: "Mark done", Status.SKIPPED: "Skip document"}.get(
-            status, f"Mark {status.value.replace('_', ' ')}"
-        )
-        return SetState(state, name=label)
+        return mark(view.document.id, self.annotator, status, seconds, reason)
 
     def add_time(self, document_id: int, seconds: float) -> None:
         """Record time spent on a document (not an undoable action: it only ever grows)."""

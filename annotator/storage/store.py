@@ -172,25 +172,6 @@ class Store:
     def document_ids(self) -> list[int]:
         return list(self.session.scalars(select(DocumentRow.id).order_by(DocumentRow.id)))
 
-    def iter_documents(self, *, batch: int = 500) -> Iterator[Document]:
-        """Every document in id order, ``batch`` at a time (keyset pagination, flat memory)."""
-        last = 0
-        while True:
-            rows = list(
-                self.session.scalars(
-                    select(DocumentRow)
-                    .where(DocumentRow.id > last)
-                    .order_by(DocumentRow.id)
-                    .limit(batch)
-                )
-            )
-            if not rows:
-                return
-            for row in rows:
-                yield convert.document(row)
-            last = rows[-1].id
-            self.session.expunge_all()
-
     def iter_texts(self, source: str | None, *, batch: int = 1000) -> Iterator[tuple[int, str]]:
         """``(id, text)`` of every document of ``source`` whose ignored ranges are ours to
         detect (not given by the file it came from), in id order, ``batch`` rows at a time."""
