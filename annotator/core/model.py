@@ -92,6 +92,9 @@ class Span:
     ref: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    #: The stored row's version when this value was read (``None``: not read from storage).
+    #: An edit carrying a version is refused when the row has moved on meanwhile.
+    version: int | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:

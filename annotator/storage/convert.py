@@ -50,6 +50,7 @@ def span(row: SpanRow, annotator: str, claim: ClaimRow | None) -> Span:
         ref=row.ref,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        version=row.version,
     )
 
 

@@ -85,6 +85,10 @@ class DocumentRow(Base):
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Ignored ranges came with the file (native JSONL): boilerplate detection leaves them be.
     ignored_from_file: Mapped[bool] = mapped_column(default=False)
+    #: How many annotators have been handed this document (see :class:`AssignmentRow`). A
+    #: counter on the row so that taking a slot is one conditional UPDATE, atomic on SQLite
+    #: and PostgreSQL alike: two people asking at once cannot both take the last slot.
+    assignees: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class SpanRow(Base):
@@ -108,6 +112,9 @@ class SpanRow(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: The id the span had in the file it was imported from, kept for round trips.
     ref: Mapped[str | None] = mapped_column(String(200))
+    #: Bumped on every change, so that a client editing a span it read at an older version
+    #: (another reviewer changed it meanwhile) is refused instead of overwriting silently.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -134,6 +141,20 @@ class ClaimRow(Base):
     cue_end: Mapped[int | None]
     claim_type: Mapped[str] = mapped_column(String(40), default="other")
     hedged: Mapped[bool] = mapped_column(default=False)
+
+
+class AssignmentRow(Base):
+    """A document handed to an annotator by "next document" (at most K per document)."""
+
+    __tablename__ = "assignments"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotators.id"), primary_key=True, index=True
+    )
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SuggestionRow(Base):

@@ -144,7 +144,16 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self._menus = {
             name: bar.addMenu(f"&{name}")
-            for name in ("File", "Edit", "Annotate", "Document", "View", "Help")
+            for name in (
+                "File",
+                "Edit",
+                "Annotate",
+                "Document",
+                "Project",
+                "Review",
+                "View",
+                "Help",
+            )
         }
         a = self._action
         from annotator.ui import recent  # project files: open, new, recent (desktop integration)
