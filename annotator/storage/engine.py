@@ -9,6 +9,7 @@ while another writer waits (DESIGN.md section 10).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,98 @@ def make_engine(url: URL) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True, connect_args=_server_connect_args(url))
+    except ArgumentError as exc:  # includes NoSuchModuleError: an unknown dialect or driver
+        raise StorageError(
+            f"cannot open {mask(url)}: unknown database driver {url.drivername!r} "
+            "(use postgresql+psycopg://… or a SQLite file)"
+        ) from exc
+    except ImportError as exc:
+        raise StorageError(
+            f"cannot open {mask(url)}: its database driver is not installed ({exc.name}); "
+            "for PostgreSQL: pip install 'annotator[postgres]'"
+        ) from exc
+
+
+#: Seconds to wait for a server to answer before saying it cannot be reached (libpq waits
+#: for the operating system's TCP timeout otherwise: minutes, with the window waiting).
+CONNECT_TIMEOUT_S = 10
+
+
+def _server_connect_args(url: URL) -> dict[str, Any]:
+    """libpq options the URL, ``PGCONNECT_TIMEOUT`` and ``PGAPPNAME`` do not already set: a
+    connect timeout, and the application name the server shows in ``pg_stat_activity``."""
+    if url.get_backend_name() != "postgresql":
+        return {}
+    args: dict[str, Any] = {}
+    if "connect_timeout" not in url.query and not os.environ.get("PGCONNECT_TIMEOUT"):
+        args["connect_timeout"] = CONNECT_TIMEOUT_S
+    if "application_name" not in url.query and not os.environ.get("PGAPPNAME"):
+        args["application_name"] = APP_NAME
+    return args
+
+
+def without_password(url: URL) -> URL:
+    """``url`` minus its password: what may be written down (recent projects). Opened again,
+    libpq finds the password itself: ``PGPASSWORD``, ``~/.pgpass`` (``PGPASSFILE``) or the
+    service file a ``?service=`` names."""
+    # URL.set(password=None) means "leave it as it is": build the URL anew instead.
+    return URL.create(
+        url.drivername,
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query=url.query,
+    )
+
+
+def remembered(url: URL) -> str:
+    """What may be written down for ``url``: its text without the password."""
+    return openable(without_password(url))
+
+
+@dataclass(frozen=True, slots=True)
+class ServerAddress:
+    """A PostgreSQL server database as File > Connect to team database asks for it. The
+    password, when given, is kept out of ``repr`` (so out of tracebacks and logs)."""
+
+    host: str
+    port: int
+    database: str
+    user: str
+    password: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, url: URL) -> ServerAddress:
+        return cls(url.host or "", url.port or 5432, url.database or "", url.username or "")
+
+    def url(self) -> URL:
+        return URL.create(
+            "postgresql+psycopg",
+            username=self.user or None,
+            password=self.password or None,
+            host=self.host or None,
+            port=self.port,
+            database=self.database or None,
+        )
+
+    def shown(self) -> str:
+        return mask(self.url())
+
+    def target(self) -> str:
+        """Opens it, password included: in memory only (see :func:`openable`)."""
+        return openable(self.url())
+
+    def remembered(self) -> str:
+        return remembered(self.url())
+
+
+def openable(url: URL) -> str:
+    """``url`` as text that opens the same database, password included: for handing to
+    :func:`resolve_url` in memory only, never for showing, logging or storing."""
+    return url.render_as_string(hide_password=False)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -19,20 +19,20 @@ from annotator.storage.orm import Base
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def test_new_database_is_created_at_head(db_path: Path) -> None:
-    db = Database.open(db_path)
+def test_new_database_is_created_at_head(backend_url: str) -> None:
+    db = Database.open(backend_url)
     assert db.report.created
     assert migrate.current_revision(db.engine) == migrate.head_revision()
     db.close()
-    again = Database.open(db_path)
+    again = Database.open(backend_url)
     assert not again.report.created
     assert again.report.migration is not None
     assert again.report.migration.before == migrate.head_revision()
     again.close()
 
 
-def test_migrations_match_the_models(db: Database) -> None:
-    with db.engine.connect() as conn:
+def test_migrations_match_the_models(backend_db: Database) -> None:
+    with backend_db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
 
@@ -57,14 +57,14 @@ def test_write_transactions_take_the_write_lock_at_begin(db: Database, db_path: 
         assert store.get_setting("probe") == 1
 
 
-def test_concurrent_writers_do_not_fail(db: Database) -> None:
+def test_concurrent_writers_do_not_fail(backend_db: Database) -> None:
     """Two threads, each with its own units of work, interleave writes without errors."""
     errors: list[BaseException] = []
 
     def work(tag: str) -> None:
         try:
             for i in range(40):
-                with db.write() as store:
+                with backend_db.write() as store:
                     current = store.get_setting(tag, 0)
                     store.set_setting(tag, current + 1)
                     store.log("probe", tag, None, {"i": i})
@@ -77,7 +77,7 @@ def test_concurrent_writers_do_not_fail(db: Database) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    with db.read() as store:
+    with backend_db.read() as store:
         assert store.get_setting("a") == 40
         assert store.get_setting("b") == 40
 
@@ -101,6 +101,18 @@ def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StorageError, match="not an Annotator project"):
         Database.open(path)
+
+
+def test_a_foreign_postgresql_database_is_refused(pg_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE recipes (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    with pytest.raises(StorageError, match="not an Annotator project") as info:
+        Database.open(pg_url)
+    assert mask(pg_url) in str(info.value)
 
 
 def _corrupt(path: Path) -> None:
