@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from annotator.core.errors import NotFoundError
 from annotator.core.model import (
     ClaimDetails,
     Decision,
@@ -32,10 +33,15 @@ class AnnotationStore(Protocol):
     def get_span(self, span_id: int) -> Span: ...
 
     def replace_span(self, span: Span) -> Span:
-        """Overwrite the stored span with ``span.id`` (label, offsets, attributes, claim)."""
+        """Overwrite the stored span with ``span.id`` (label, offsets, attributes, claim) and
+        bump its version; refused with ``ConflictError`` when ``span.version`` is set and the
+        stored row is at another version (somebody else changed it meanwhile)."""
         ...
 
-    def delete_span(self, span_id: int) -> None: ...
+    def delete_span(self, span_id: int, expected_version: int | None = None) -> None:
+        """Delete the span (``ConflictError`` when ``expected_version`` is set and stale);
+        claims citing it lose their claimant and move to their next version."""
+        ...
 
     def claims_citing(self, span_id: int) -> list[Span]:
         """Claims whose claimant is ``span_id``."""
@@ -79,11 +85,22 @@ class Changes:
 
 
 @dataclass(frozen=True, slots=True)
+class SpanVersion:
+    """One span's version before and after a command (``None``: the span did not exist)."""
+
+    span_id: int
+    before: int | None
+    after: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Applied:
     changes: Changes
     inverse: Command
     #: Spans as they are after the command (created or changed), keyed by id.
     spans: tuple[Span, ...] = ()
+    #: How the command moved span versions; lets the history rebase older undo steps.
+    versions: tuple[SpanVersion, ...] = ()
 
 
 class Command(Protocol):
@@ -100,6 +117,23 @@ def _touch(span: Span) -> Changes:
     return Changes(document_ids=frozenset({span.document_id}), span_ids=frozenset({span.id}))
 
 
+def _payload(span_id: int, by: str | None) -> dict:
+    """The event payload; ``by`` (who acted) lets a refused edit say who changed the span."""
+    return {"span": span_id} if by is None else {"span": span_id, "by": by}
+
+
+def _bumped(span: Span) -> Span:
+    """``span`` at the version the store gives it when it changes it once more."""
+    return span if span.version is None else replace(span, version=span.version + 1)
+
+
+# Versions and undo: a span edit carries the version its author saw, and the store refuses it
+# when the row has moved on (another client). An inverse therefore carries the version that
+# is current right after its command, so undoing one's own last edit is accepted while
+# undoing over somebody else's later edit is refused. Within one Batch each span is changed
+# by at most one step, so every step's inverse sees exactly the versions it recorded.
+
+
 @dataclass(frozen=True, slots=True)
 class AddSpan:
     span: Span
@@ -108,58 +142,93 @@ class AddSpan:
     def apply(self, store: AnnotationStore) -> Applied:
         stored = store.add_span(self.span)
         assert stored.id is not None
-        store.log("span.add", stored.annotator, stored.document_id, {"span": stored.id})
-        return Applied(_touch(stored), DeleteSpan(stored.id, name=self.name), (stored,))
+        store.log("span.add", stored.annotator, stored.document_id, _payload(stored.id, None))
+        inverse = DeleteSpan(stored.id, name=self.name, expected_version=stored.version)
+        versions = (SpanVersion(stored.id, None, stored.version),)
+        return Applied(_touch(stored), inverse, (stored,), versions)
 
 
 @dataclass(frozen=True, slots=True)
 class DeleteSpan:
     span_id: int
     name: str = "Delete span"
+    #: The version the view showed: the delete is refused if the span changed since.
+    expected_version: int | None = None
+    #: Who deletes it (logged, so that a refused edit can say who changed the span).
+    by: str | None = None
 
     def apply(self, store: AnnotationStore) -> Applied:
-        old = store.get_span(self.span_id)
+        try:
+            old = store.get_span(self.span_id)
+        except NotFoundError:
+            if self.expected_version is not None:
+                # Deleted by somebody else: the store says so (and by whom) as a conflict.
+                store.delete_span(self.span_id, self.expected_version)
+            raise
         citing = store.claims_citing(self.span_id)
-        store.delete_span(self.span_id)
-        store.log("span.delete", old.annotator, old.document_id, {"span": self.span_id})
-        # Undo puts the span back under its old id and relinks the claims that cited it.
+        store.delete_span(self.span_id, self.expected_version)
+        store.log("span.delete", old.annotator, old.document_id, _payload(self.span_id, self.by))
+        # Undo puts the span back under its old id and relinks the claims that cited it
+        # (the delete moved each of them to its next version).
         inverse = Batch(
-            (RestoreSpan(old, name=self.name), *(ReplaceSpan(c, name=self.name) for c in citing)),
+            (
+                RestoreSpan(old, name=self.name, by=self.by),
+                *(ReplaceSpan(_bumped(c), name=self.name, by=self.by) for c in citing),
+            ),
             name=self.name,
         )
         changes = _touch(old)
+        versions = [SpanVersion(self.span_id, old.version, None)]
         for claim in citing:
             changes = changes | _touch(claim)
-        return Applied(changes, inverse)
+            assert claim.id is not None
+            versions.append(SpanVersion(claim.id, claim.version, _bumped(claim).version))
+        return Applied(changes, inverse, (), tuple(versions))
 
 
 @dataclass(frozen=True, slots=True)
 class RestoreSpan:
-    """Re-insert a deleted span with its old id (only ever made by undo)."""
+    """Re-insert a deleted span with its old id (only ever made by undo), one version above
+    the one it had, so that a span's versions never repeat."""
 
     span: Span
     name: str = "Restore span"
+    by: str | None = None
 
     def apply(self, store: AnnotationStore) -> Applied:
         stored = store.add_span(self.span)
         assert stored.id is not None
-        store.log("span.restore", stored.annotator, stored.document_id, {"span": stored.id})
-        return Applied(_touch(stored), DeleteSpan(stored.id, name=self.name), (stored,))
+        payload = _payload(stored.id, self.by)
+        store.log("span.restore", stored.annotator, stored.document_id, payload)
+        inverse = DeleteSpan(stored.id, name=self.name, expected_version=stored.version, by=self.by)
+        versions = (SpanVersion(stored.id, None, stored.version),)
+        return Applied(_touch(stored), inverse, (stored,), versions)
 
 
 @dataclass(frozen=True, slots=True)
 class ReplaceSpan:
-    """Change a span's label, offsets, attributes or claim details."""
+    """Change a span's label, offsets, attributes or claim details. With ``span.version``
+    set (a span read from storage), refused if the stored span has moved on since."""
 
     span: Span
     name: str = "Edit span"
+    #: Who edits it (logged, so that a refused edit can say who changed the span).
+    by: str | None = None
 
     def apply(self, store: AnnotationStore) -> Applied:
         assert self.span.id is not None
-        old = store.get_span(self.span.id)
+        try:
+            old = store.get_span(self.span.id)
+        except NotFoundError:
+            if self.span.version is not None:
+                store.replace_span(self.span)  # deleted by somebody else: a conflict
+            raise
         stored = store.replace_span(self.span)
-        store.log("span.edit", stored.annotator, stored.document_id, {"span": stored.id})
-        return Applied(_touch(stored), ReplaceSpan(old, name=self.name), (stored,))
+        assert stored.id is not None
+        store.log("span.edit", stored.annotator, stored.document_id, _payload(stored.id, self.by))
+        inverse = ReplaceSpan(replace(old, version=stored.version), name=self.name, by=self.by)
+        versions = (SpanVersion(stored.id, old.version, stored.version),)
+        return Applied(_touch(stored), inverse, (stored,), versions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +284,8 @@ class SetDecision:
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """Several commands as one undoable step (bulk accept, delete with relinking)."""
+    """Several commands as one undoable step (bulk accept, delete with relinking). Each span
+    is changed by at most one of them (see the note on versions above)."""
 
     commands: tuple[Command, ...] = field(default_factory=tuple)
     name: str = "Batch"
@@ -224,12 +294,36 @@ class Batch:
         changes = Changes()
         inverses: list[Command] = []
         spans: list[Span] = []
+        versions: list[SpanVersion] = []
         for command in self.commands:
             applied = command.apply(store)
             changes = changes | applied.changes
             inverses.append(applied.inverse)
             spans.extend(applied.spans)
-        return Applied(changes, Batch(tuple(reversed(inverses)), name=self.name), tuple(spans))
+            versions.extend(applied.versions)
+        inverse = Batch(tuple(reversed(inverses)), name=self.name)
+        return Applied(changes, inverse, tuple(spans), tuple(versions))
+
+
+def rebased(command: Command, moved: dict[int, dict[int, int]]) -> Command:
+    """``command`` expecting, for each span in ``moved``, version ``new`` where it expected
+    ``old`` (``moved[span_id][old] == new``).
+
+    Undo brings a span back to the content of an older version, but as a new version number
+    (versions never repeat, so a view holding an old number is never mistaken for current).
+    The undo steps recorded before it expected the old number for that same content; the
+    history rebases them with this. Commands it does not know are returned as they are.
+    """
+    if isinstance(command, ReplaceSpan):
+        span = command.span
+        new = moved.get(span.id or -1, {}).get(span.version or -1)
+        return command if new is None else replace(command, span=replace(span, version=new))
+    if isinstance(command, DeleteSpan):
+        new = moved.get(command.span_id, {}).get(command.expected_version or -1)
+        return command if new is None else replace(command, expected_version=new)
+    if isinstance(command, Batch):
+        return replace(command, commands=tuple(rebased(c, moved) for c in command.commands))
+    return command
 
 
 def accept_suggestion(

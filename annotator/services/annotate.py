@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from annotator.core.commands import Applied, Command
+from annotator.core.errors import ConflictError
 from annotator.core.history import History
 from annotator.storage.database import Database
 
@@ -15,17 +16,30 @@ class AnnotationService:
         self.history = history or History()
 
     def apply(self, command: Command) -> Applied:
-        with self.db.write() as store:
-            return command.apply(store)
+        # A command only touches the store it is given, so it can run again from the start
+        # when the database rolls it back for a transient reason (another client's lock).
+        return self.db.run_write(command.apply)
 
     def execute(self, command: Command) -> Applied:
-        """Apply a user action and make it undoable."""
+        """Apply a user action and make it undoable. A refused action (``ConflictError``:
+        somebody else changed the span) leaves the history as it was."""
         applied = self.apply(command)
         self.history.record(command.name, applied)
         return applied
 
     def undo(self) -> Applied | None:
-        return self.history.undo(self.apply)
+        """Undo the last step. If somebody else has changed what it would restore since, it
+        is refused and dropped from the history (it can never apply again: versions only
+        grow), so the next Ctrl+Z undoes the step before it."""
+        try:
+            return self.history.undo(self.apply)
+        except ConflictError as exc:
+            name = self.history.drop_undo()
+            raise ConflictError(f"Cannot undo {name}: {exc}") from exc
 
     def redo(self) -> Applied | None:
-        return self.history.redo(self.apply)
+        try:
+            return self.history.redo(self.apply)
+        except ConflictError as exc:
+            name = self.history.drop_redo()
+            raise ConflictError(f"Cannot redo {name}: {exc}") from exc

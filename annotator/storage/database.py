@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
@@ -21,8 +24,31 @@ from annotator.storage.store import Store
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 #: An automatic backup is taken on open when the newest one is older than this.
 BACKUP_INTERVAL_SECONDS = 6 * 3600
+
+#: How often a unit of work is tried when the database reports a transient failure (another
+#: client held a lock, PostgreSQL chose this transaction as a deadlock or serialization victim).
+WRITE_ATTEMPTS = 5
+#: Backoff before the n-th retry is ``uniform(0, base * 2**n)`` seconds, capped ("full jitter":
+#: clients that collided once do not collide again in lock step).
+RETRY_BASE_SECONDS = 0.02
+RETRY_MAX_SECONDS = 1.0
+
+# PostgreSQL SQLSTATEs after which the transaction was rolled back and running it again may
+# succeed: serialization_failure, deadlock_detected, lock_not_available, and unique_violation —
+# two clients doing select-then-insert of the same key (a new annotator name, a decision or a
+# status row) under READ COMMITTED; the rerun finds the other's row.
+_PG_TRANSIENT = frozenset({"40001", "40P01", "55P03", "23505"})
+# sqlite3 extended result codes: SQLITE_BUSY (5) and SQLITE_LOCKED (6) and their extensions.
+_SQLITE_BUSY_CODES = frozenset({5, 6})
+
+
+class TransientStorageError(StorageError):
+    """The database could not run a unit of work now (locked, deadlock, serialization) and
+    rolled it back; running it again may succeed. :meth:`Database.run_write` does that."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,32 +145,107 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Store]:
         """A write unit of work: ``BEGIN IMMEDIATE`` on SQLite; commits when the block ends,
-        rolls back if it raises. Database errors come out as :class:`StorageError`."""
+        rolls back if it raises. Database errors come out as :class:`StorageError`.
+
+        A context manager cannot run its block twice, so only *starting* the transaction is
+        retried here (nothing of the block has run yet). Prefer :meth:`run_write`, which
+        retries the whole unit on transient failures; a transient failure inside this block
+        comes out as :class:`TransientStorageError`.
+        """
         with self._session(write=True) as session:
             yield Store(session)
 
+    def run_write(self, work: Callable[[Store], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
+        """Run ``work(store)`` in one write transaction and return its result, running it
+        again (in a new transaction, after a short jittered pause) when the database rolled
+        it back for a transient reason: SQLite still locked after its busy timeout,
+        PostgreSQL deadlock or serialization failure, a concurrent insert of the same key.
+
+        ``work`` must be re-runnable: everything it does goes through ``store`` (which the
+        rollback undoes) and it keeps no state between calls. Commands are like that. What
+        is not transient, or still fails after ``attempts`` tries, is raised as a
+        :class:`StorageError` (or the :class:`AnnotatorError` ``work`` raised).
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                # One try per loop here: this loop is the retry (also of a busy start).
+                with self._session(write=True, begin_attempts=1) as session:
+                    return work(Store(session))
+            except TransientStorageError as exc:
+                if attempt == attempts:
+                    raise StorageError(
+                        f"{exc} (tried {attempts} times; another client is holding the "
+                        "database — try again in a moment)"
+                    ) from exc
+                log.info("transient database failure (attempt %d): %s", attempt, exc)
+                time.sleep(_backoff(attempt))
+        raise AssertionError("unreachable")  # the loop returns or raises
+
     @contextmanager
-    def _session(self, *, write: bool) -> Iterator[Session]:
+    def _session(self, *, write: bool, begin_attempts: int = WRITE_ATTEMPTS) -> Iterator[Session]:
         try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(annotator_write=write)
-                with Session(bind=conn, expire_on_commit=False) as session, session.begin():
-                    yield session
+            with self._transaction(write=write, begin_attempts=begin_attempts) as session:
+                yield session
         except AnnotatorError:
             raise
-        except OperationalError as exc:
-            raise StorageError(f"database {self.display_url}: {_reason(exc)}") from exc
         except DBAPIError as exc:
+            raise self._storage_error(exc) from exc
+        except SQLAlchemyError as exc:
+            # Not from the driver (a closed connection, a statement SQLAlchemy refused):
+            # still a readable message, never a raw SQLAlchemy error in the UI or CLI.
             raise StorageError(
-                f"database {self.display_url} refused the change: {_reason(exc)}"
+                f"database {self.display_url}: {exc.__class__.__name__}: {_reason(exc)}"
             ) from exc
+
+    @contextmanager
+    def _transaction(self, *, write: bool, begin_attempts: int) -> Iterator[Session]:
+        """One session on one connection in one transaction, committed when the block ends.
+
+        A write takes its lock before the block runs (``BEGIN IMMEDIATE`` on SQLite), so a
+        database that stays busy past the busy timeout is met here, where starting again is
+        safe because nothing of the block has run.
+        """
+        for attempt in range(1, begin_attempts + 1):
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(annotator_write=write)
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    if write:
+                        try:
+                            session.connection()  # begins: BEGIN IMMEDIATE on SQLite
+                        except DBAPIError as exc:
+                            if attempt == begin_attempts or not _is_transient(exc):
+                                raise
+                            log.info("database busy at begin (attempt %d): %s", attempt, exc)
+                            time.sleep(_backoff(attempt))
+                            continue
+                    # Leaving the session without commit (the block raised) rolls back.
+                    yield session
+                    session.commit()
+                    return
+
+    def _storage_error(self, exc: DBAPIError) -> StorageError:
+        where = f"database {self.display_url}"
+        if _is_transient(exc):
+            if getattr(exc.orig, "sqlstate", None) == "23505":
+                what = "refused the change (another client may have stored the same row)"
+            elif getattr(exc.orig, "sqlstate", None) is not None:
+                what = "could not apply the change alongside another client's"
+            else:
+                what = "is busy (another client is writing)"
+            return TransientStorageError(f"{where} {what}: {_reason(exc)}")
+        if isinstance(exc, OperationalError):
+            return StorageError(f"{where}: {_reason(exc)}")
+        return StorageError(f"{where} refused the change: {_reason(exc)}")
 
     def quick_check(self) -> list[str]:
         path = self.path
         if path is not None:
             return backups.quick_check(path)
-        with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database {self.display_url}: {_reason(exc)}") from exc
         return []
 
     def backup(self, *, keep: int = backups.DEFAULT_KEEP) -> backups.BackupResult:
@@ -157,6 +258,23 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _backoff(attempt: int) -> float:
+    return random.uniform(0, min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**attempt))
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    """Whether the driver error means "rolled back, try again" rather than "wrong"."""
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in _PG_TRANSIENT
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _SQLITE_BUSY_CODES
+    message = str(orig).lower()
+    return "database is locked" in message or "database table is locked" in message
 
 
 def _reason(exc: SQLAlchemyError) -> str:

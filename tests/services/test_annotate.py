@@ -16,7 +16,7 @@ from annotator.core.commands import (
     reject_suggestion,
     relabel,
 )
-from annotator.core.errors import NotFoundError, StorageError
+from annotator.core.errors import ConflictError, NotFoundError
 from annotator.core.model import (
     ClaimDetails,
     Decision,
@@ -146,17 +146,24 @@ def test_a_span_past_the_end_is_refused_and_nothing_is_written(db: Database, doc
     assert service.history.undo_name is None
 
 
-def test_a_failed_undo_stays_available(db: Database, doc_id: int) -> None:
+def test_an_undo_overtaken_by_someone_else_is_refused_and_dropped(
+    db: Database, doc_id: int
+) -> None:
     service = AnnotationService(db)
+    service.execute(mark(doc_id, "ana", Status.IN_PROGRESS, 1.0))
     span = service.execute(AddSpan(Span(None, doc_id, Layer.ENTITY, 6, 17, "PERSON", "ana"))).spans[
         0
     ]
-    # Someone else removes the span; undoing our add now fails, loudly and harmlessly.
+    # Someone else removes the span; undoing our add now fails, loudly and harmlessly, and
+    # the step leaves the history (it can never apply again): the next undo is the one before.
     with db.write() as store:
         store.delete_span(span.id)  # type: ignore[arg-type]
-    with pytest.raises(StorageError):
+    with pytest.raises(ConflictError, match=r"Cannot undo Add span: Span .* was deleted"):
         service.undo()
-    assert service.history.undo_name == "Add span"
+    assert service.history.undo_name == "Mark in progress"
+    service.undo()
+    with db.read() as store:
+        assert store.get_state(doc_id, "ana").status is Status.NEW
 
 
 def test_replace_keeps_claim_details(db: Database, doc_id: int) -> None:
