@@ -1,0 +1,131 @@
+"""``annotator agreement``: JSON equal to the service's report, the readable table, options."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import orjson
+import pytest
+
+from annotator.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
+from annotator.core.model import ClaimDetails, DocumentState, Layer, Span, Status
+from annotator.services.agreement import AgreementOptions, compute_agreement
+from annotator.storage.database import Database
+
+TEXTS = [
+    "Strike at the port\nThe Port Authority reported that 41 ships were waiting.\n",
+    "Floods\nMayor Petra Novak said 300 homes had lost power.\n",
+    "Fleet grounded\nSkylane Regional grounded 14 turboprops, the company said.\n",
+]
+MARKS = {
+    # (document index, annotator): entity pieces, (claim piece, claimant piece, type, hedged)
+    (0, "ana"): (
+        [("The Port Authority", "ORG"), ("41 ships", "QUANTITY")],
+        ("41 ships were waiting", "The Port Authority", "quantity", False),
+    ),
+    (0, "ben"): (
+        [("Port Authority", "ORG"), ("41 ships", "QUANTITY")],
+        ("41 ships were waiting", "Port Authority", "quantity", True),
+    ),
+    (0, "cy"): ([("The Port Authority", "ORG")], None),
+    (1, "ana"): ([("Petra Novak", "PERSON")], ("300 homes had lost power", None, "event", False)),
+    (1, "ben"): ([("Petra Novak", "PERSON")], ("300 homes had lost power", None, "event", False)),
+    (2, "ana"): ([("Skylane Regional", "ORG")], None),
+    (2, "ben"): ([("Skylane Regional", "ORG")], None),
+}
+
+
+def at(text: str, piece: str) -> tuple[int, int]:
+    start = text.index(piece)
+    return start, start + len(piece)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> str:
+    path = str(tmp_path / "team.sqlite")
+    db = Database.open(path)
+    with db.write() as store:
+        hashes = store.insert_documents(
+            [
+                {
+                    "title": t.splitlines()[0],
+                    "text": t,
+                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
+                }
+                for t in TEXTS
+            ]
+        )
+        ids = [hashes[hashlib.sha256(t.encode()).hexdigest()] for t in TEXTS]
+        for (index, who), (entities, claim) in MARKS.items():
+            text, doc = TEXTS[index], ids[index]
+            stored = {
+                piece: store.add_span(Span(None, doc, Layer.ENTITY, *at(text, piece), name, who))
+                for piece, name in entities
+            }
+            if claim is not None:
+                piece, claimant, kind, hedged = claim
+                details = ClaimDetails(
+                    None if claimant is None else stored[claimant].id, None, kind, hedged
+                )
+                store.add_span(
+                    Span(None, doc, Layer.CLAIM, *at(text, piece), "CLAIM", who, claim=details)
+                )
+            # Document 2 is still in progress for ben.
+            status = Status.IN_PROGRESS if (index, who) == (2, "ben") else Status.DONE
+            store.set_state(DocumentState(doc, who, status))
+    db.close()
+    return path
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main(["agreement", *args, "--json"]) == EXIT_OK
+    return orjson.loads(capsys.readouterr().out)
+
+
+def test_json_equals_the_service(project: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from annotator.cli_agreement import limited
+
+    db = Database.open(project)
+    try:
+        expected = limited(compute_agreement(db), 20).to_dict()
+        unfinished = compute_agreement(db, AgreementOptions(include_unfinished=True)).to_dict()
+        pair = compute_agreement(db, AgreementOptions(annotators=("ana", "cy"))).to_dict()
+    finally:
+        db.close()
+    got = run_json(capsys, "--db", project)
+    assert got == expected
+    assert got["overall"]["documents"] == 2
+    assert got["overall"]["annotators"] == ["ana", "ben", "cy"]
+    assert run_json(capsys, "--db", project, "--include-unfinished", "--documents", "0") == (
+        unfinished
+    )
+    assert run_json(capsys, "--db", project, "--annotators", "ana,cy") == pair
+    assert pair["overall"]["pairs"] == 1
+    # --documents limits the list of documents, not the figures.
+    one = run_json(capsys, "--db", project, "--documents", "1")
+    assert len(one["documents"]) == 1 and one["overall"] == expected["overall"]
+    assert one["documents"][0] == expected["documents"][0]
+
+
+def test_table(project: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", project, "agreement"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "Documents: 2   Annotators: ana, ben, cy   Pairs: 3" in out
+    assert "Per label" in out and "QUANTITY" in out and "PERSON" in out
+    assert "Hardest documents first" in out
+    hardest = out.split("Hardest documents first")[1].splitlines()
+    # The port document (extent, hedged and claimant disagreements) comes first.
+    assert "Strike at the port" in hardest[2]
+    assert "Per pair" in out and "ana / ben" in out
+
+
+def test_empty_and_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = str(tmp_path / "empty.sqlite")
+    assert main(["--db", empty, "agreement"]) == EXIT_OK
+    assert "no agreement to measure" in capsys.readouterr().out
+    assert main(["--db", empty, "agreement", "--annotators", "ana"]) == EXIT_USAGE
+    assert "at least two" in capsys.readouterr().err
+    assert main(["--db", empty, "agreement", "--documents", "-1"]) == EXIT_USAGE
+    assert main(["--db", empty, "agreement", "--annotators", "ana,bob"]) == EXIT_REJECTED
+    assert "no annotator named 'ana', 'bob'" in capsys.readouterr().err
