@@ -37,6 +37,7 @@ def build(
     problems: ProblemLog,
     schema_version: int,
     notes: dict[str, Any],
+    gold: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "manifest_version": VERSION,
@@ -50,6 +51,8 @@ def build(
         "options": options,
         "splits": splits,
         "left_out": left_out,
+        # With --gold: that the adjudicated gold layer was used, and for how many documents.
+        **({"gold": gold} if gold is not None else {}),
         "problems": dict(sorted(problems.counts.items())),
         "problem_examples": [
             {
