@@ -149,18 +149,11 @@ def choose_project(parent: QWidget, db: Database | None = None) -> None:
 
 
 def new_project(parent: QWidget, db: Database | None = None) -> None:
-    """File > New project: name a file; it is created (empty) when opened."""
-    path, _ = QFileDialog.getSaveFileName(
-        parent,
-        "New project",
-        str(Path(_start_folder(db)) / "project.sqlite"),
-        PROJECT_FILTER,
-        options=QFileDialog.Option.DontConfirmOverwrite,  # an existing project is opened
-    )
-    if path:
-        if not Path(path).suffix:
-            path += ".sqlite"
-        request_open(path)
+    """File > New project: the dialog (location, schema template, first import) in
+    :mod:`annotator.ui.new_project`; it creates the project and asks to open it."""
+    from annotator.ui.new_project import ask_new_project  # it imports this module
+
+    ask_new_project(parent, db)
 
 
 class RecentMenu(QMenu):

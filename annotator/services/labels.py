@@ -1,0 +1,51 @@
+"""Use cases of the label schema: create a project from a template, count label use, and make
+the rename / merge / edit commands (run through :class:`AnnotationService` for undo)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator.core.errors import StorageError
+from annotator.core.relabel_commands import EditLabels, LabelStep, merge_label, rename_label
+from annotator.core.schema import LabelSchema, template_schema, validate
+from annotator.storage import project_contents, relabel
+from annotator.storage.database import Database
+
+
+def create_project(target: str | Path | None, template_key: str) -> LabelSchema:
+    """Create the project at ``target`` (a path or URL; None: the default) with the
+    template's schema as its first version. Refuses a project that already holds documents,
+    terms or a schema."""
+    schema = validate(template_schema(template_key))
+    db = Database.open(target)
+    try:
+        with db.write() as store:
+            found = {k: n for k, n in project_contents.contents(store).items() if n}
+            if found:
+                held = ", ".join(f"{n} {what}" for what, n in found.items())
+                raise StorageError(
+                    f"{db.display_url} is an existing project ({held}): open it with "
+                    "File > Open project, or choose a new file or an empty database"
+                )
+            return store.save_schema(schema)
+    finally:
+        db.close()
+
+
+def label_usage(db: Database) -> dict[str, int]:
+    with db.read() as store:
+        return relabel.label_usage(store)
+
+
+def rename(schema: LabelSchema, old: str, new: str) -> EditLabels:
+    return rename_label(schema, old, new, relabel.REWRITER)
+
+
+def merge(schema: LabelSchema, old: str, into: str) -> EditLabels:
+    return merge_label(schema, old, into, relabel.REWRITER)
+
+
+def edit(steps: Sequence[LabelStep], schema: LabelSchema, name: str = "Edit labels") -> EditLabels:
+    """Everything the schema editor changed, as one undoable command."""
+    return EditLabels(tuple(steps), validate(schema), relabel.REWRITER, name=name)

@@ -1,0 +1,168 @@
+"""Bulk relabelling for :mod:`annotator.core.relabel_commands`: move every entity span,
+suggestion, decision and gazetteer term from one label to another, and put them back.
+
+Runs inside the caller's write transaction (the command's). Spans have no unique key on the
+label, so they are relabelled in place and remembered by id. Suggestions, decisions and terms
+do: when the row already exists under the new label (a merge of two labels that both had it),
+the old row is deleted and kept whole in the :class:`LabelMove` so undo can re-insert it with
+its id. Statements are built with SQLAlchemy expressions, never strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table, and_, delete, exists, func, select, update
+
+from annotator.core.model import Layer
+from annotator.core.relabel_commands import LabelMove
+from annotator.storage.orm import DecisionRow, SpanRow, SuggestionRow, TermRow, utcnow
+from annotator.storage.store import Store
+
+_ENTITY = Layer.ENTITY.value
+#: Ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits.
+_CHUNK = 500
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for i in range(0, len(ids), _CHUNK):
+        yield ids[i : i + _CHUNK]
+
+
+def _move_keyed(
+    store: Store, table: Table, key: Sequence[str], old: str, new: str, entity_only: bool
+) -> tuple[tuple[int, ...], tuple[Mapping[str, Any], ...], set[int]]:
+    """Relabel ``old`` rows of a table with a unique key (``key`` + label): drop those whose
+    twin under ``new`` exists, relabel the rest. Returns (moved ids, dropped rows, documents)."""
+    conn = store.session.connection()
+    twin = table.alias("twin")
+    mine = [table.c.label == old]
+    if entity_only:
+        mine.append(table.c.layer == _ENTITY)
+    clash = exists().where(and_(*(twin.c[k] == table.c[k] for k in key), twin.c.label == new))
+    dropped = tuple(
+        dict(row._mapping)
+        for row in conn.execute(select(table).where(*mine, clash).order_by(table.c.id))
+    )
+    documents = {int(r["document_id"]) for r in dropped if "document_id" in r}
+    for ids in _chunks([int(r["id"]) for r in dropped]):
+        conn.execute(delete(table).where(table.c.id.in_(ids)))
+    has_document = "document_id" in table.c
+    columns = [table.c.id, table.c.document_id] if has_document else [table.c.id]
+    moved: list[int] = []
+    for row in conn.execute(select(*columns).where(*mine).order_by(table.c.id)):
+        moved.append(int(row[0]))
+        if has_document:
+            documents.add(int(row[1]))
+    conn.execute(update(table).where(*mine).values(label=new))
+    return tuple(moved), dropped, documents
+
+
+def move(store: Store, old: str, new: str) -> LabelMove:
+    """Move every use of the entity label ``old`` to ``new``."""
+    conn = store.session.connection()
+    store.session.flush()  # the ORM's pending changes first: the statements below bypass it
+    spans = SpanRow.__table__
+    span_rows = conn.execute(
+        select(spans.c.id, spans.c.document_id)
+        .where(spans.c.label == old, spans.c.layer == _ENTITY)
+        .order_by(spans.c.id)
+    ).all()
+    span_ids = tuple(int(r[0]) for r in span_rows)
+    documents = {int(r[1]) for r in span_rows}
+    for ids in _chunks(span_ids):
+        conn.execute(
+            update(spans)
+            .where(spans.c.id.in_(ids))
+            .values(label=new, version=spans.c.version + 1, updated_at=utcnow())
+        )
+    suggestion_ids, dropped_suggestions, docs = _move_keyed(
+        store,
+        SuggestionRow.__table__,
+        ("document_id", "suggester", "layer", "start", "end"),
+        old,
+        new,
+        entity_only=True,
+    )
+    documents |= docs
+    decision_ids, dropped_decisions, docs = _move_keyed(
+        store,
+        DecisionRow.__table__,
+        ("document_id", "annotator_id", "layer", "start", "end"),
+        old,
+        new,
+        entity_only=True,
+    )
+    documents |= docs
+    term_ids, dropped_terms, _ = _move_keyed(
+        store, TermRow.__table__, ("term",), old, new, entity_only=False
+    )
+    store.session.expire_all()  # rows loaded before now carry the old label
+    return LabelMove(
+        old=old,
+        new=new,
+        span_ids=span_ids,
+        suggestion_ids=suggestion_ids,
+        decision_ids=decision_ids,
+        term_ids=term_ids,
+        dropped_suggestions=dropped_suggestions,
+        dropped_decisions=dropped_decisions,
+        dropped_terms=dropped_terms,
+        document_ids=frozenset(documents),
+    )
+
+
+def restore(store: Store, moved: LabelMove) -> None:
+    """Undo :func:`move`: the moved rows get ``old`` back, the dropped rows return."""
+    store.session.flush()
+    conn = store.session.connection()
+    spans = SpanRow.__table__
+    for ids in _chunks(moved.span_ids):
+        conn.execute(
+            update(spans)
+            .where(spans.c.id.in_(ids))
+            .values(label=moved.old, version=spans.c.version + 1, updated_at=utcnow())
+        )
+    for table, ids, dropped in (
+        (SuggestionRow.__table__, moved.suggestion_ids, moved.dropped_suggestions),
+        (DecisionRow.__table__, moved.decision_ids, moved.dropped_decisions),
+        (TermRow.__table__, moved.term_ids, moved.dropped_terms),
+    ):
+        for chunk in _chunks(ids):
+            conn.execute(update(table).where(table.c.id.in_(chunk)).values(label=moved.old))
+        if dropped:
+            conn.execute(table.insert(), [dict(row) for row in dropped])
+    store.session.expire_all()
+
+
+class SqlRewriter:
+    """The :class:`~annotator.core.relabel_commands.LabelRewriter` the commands are given."""
+
+    def move(self, store: Any, old: str, new: str) -> LabelMove:
+        return move(store, old, new)
+
+    def restore(self, store: Any, move_: LabelMove) -> None:
+        restore(store, move_)
+
+    def __repr__(self) -> str:
+        return "SqlRewriter()"
+
+
+REWRITER = SqlRewriter()
+
+
+def label_usage(store: Store) -> dict[str, int]:
+    """How many entity spans, suggestions and gazetteer terms use each label."""
+    counts: dict[str, int] = {}
+    for table, entity_only in (
+        (SpanRow.__table__, True),
+        (SuggestionRow.__table__, True),
+        (TermRow.__table__, False),
+    ):
+        query = select(table.c.label, func.count()).group_by(table.c.label)
+        if entity_only:
+            query = query.where(table.c.layer == _ENTITY)
+        for label, n in store.session.execute(query):
+            counts[label] = counts.get(label, 0) + int(n)
+    return counts
