@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from annotator.core.resources import resource
 from annotator.services.importing import ImportSummary, import_paths
@@ -27,9 +28,21 @@ def seed_demo(db: Database) -> ImportSummary | None:
     return import_paths(db, sorted(folder.rglob("*.txt")), fmt="txt")
 
 
-def open_project(target: str | Path | None = None, *, seed: bool = True) -> Database:
-    """Open (or create) the project; a new default project gets the demo articles."""
-    db = Database.open(target)
+def open_project(
+    target: str | Path | None = None,
+    *,
+    seed: bool = True,
+    backup_interval: float | None = None,
+    backup_keep: int | None = None,
+) -> Database:
+    """Open (or create) the project; a new default project gets the demo articles. The
+    backup values (None: the defaults) are the user's preferences, see ``Database.open``."""
+    backup: dict[str, Any] = {}
+    if backup_interval is not None:
+        backup["backup_interval"] = backup_interval
+    if backup_keep is not None:
+        backup["backup_keep"] = backup_keep
+    db = Database.open(target, **backup)
     if seed and db.report.created and is_default_target(target):
         seed_demo(db)
     return db

@@ -653,6 +653,17 @@ class ArticleView(QPlainTextEdit):
     def reset_zoom(self) -> None:
         self._set_point_size(self._default_point_size)
 
+    def set_base_font(self, family: str | None, size: float | None) -> None:
+        """The preferred article font (Edit > Preferences; None: the application's default).
+        The size becomes what Ctrl+0 returns to; the zoom keys still work from it."""
+        font = self.font()
+        font.setFamily(family or QApplication.font(self).family())
+        if size is not None:
+            self._default_point_size = min(max(size, self.MIN_POINT_SIZE), self.MAX_POINT_SIZE)
+            font.setPointSizeF(self._default_point_size)
+        self.setFont(font)
+        self.zoomChanged.emit(self.font_size())
+
     def _set_point_size(self, size: float) -> None:
         size = min(max(size, self.MIN_POINT_SIZE), self.MAX_POINT_SIZE)
         if size == self.font_size():

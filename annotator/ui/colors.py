@@ -20,6 +20,8 @@ __all__ = [
     "FOCUS_ALPHA",
     "IGNORED_COLOR",
     "SUGGESTION_ALPHA",
+    "blend",
+    "contrast_ratio",
     "label_color",
     "qcolor",
 ]
@@ -54,3 +56,30 @@ def qcolor(hex_color: str, alpha: int = 255) -> QColor:
         color = QColor(FALLBACK_COLOR)
     color.setAlpha(alpha)
     return color
+
+
+def blend(color: QColor, base: QColor) -> QColor:
+    """``color`` (with its alpha) drawn over the opaque ``base``: what the reader sees."""
+    a = color.alphaF()
+    return QColor.fromRgbF(
+        color.redF() * a + base.redF() * (1 - a),
+        color.greenF() * a + base.greenF() * (1 - a),
+        color.blueF() * a + base.blueF() * (1 - a),
+    )
+
+
+def _luminance(color: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.redF())
+        + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF())
+    )
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two opaque colours (1 to 21; body text wants 4.5 or more)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

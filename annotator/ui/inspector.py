@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Layer, Span, Suggestion
 from annotator.core.schema import LabelSchema
 from annotator.services.workspace import DocumentView
-from annotator.ui.plain import label
+from annotator.ui.label_bar import label_help
+from annotator.ui.plain import label, tooltip
 
 _EXCERPT = 80
 
@@ -44,7 +45,9 @@ class Inspector(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._view: DocumentView | None = None
+        self._schema: LabelSchema | None = None
         self._items: list[Span | Suggestion] = []
+        self._shown: Span | Suggestion | None = None
         self._updating = False
 
         layout = QVBoxLayout(self)
@@ -81,10 +84,24 @@ class Inspector(QWidget):
         self.show_item(None)
 
     def set_schema(self, schema: LabelSchema) -> None:
+        self._schema = schema
         self._updating = True
         self.claim_type.clear()
         self.claim_type.addItems(list(schema.claim_types))
         self._updating = False
+        # Descriptions may have changed: refresh the tooltips already shown.
+        for row, item in enumerate(self._items):
+            entry = self.list.item(row)
+            if entry is not None:
+                entry.setToolTip(self._help(item))
+        self.kind.setToolTip(self._help(self._shown) if self._shown is not None else "")
+
+    def _help(self, item: Span | Suggestion) -> str:
+        """The item's label explained (its description from the schema), as a tooltip."""
+        if self._schema is None:
+            return tooltip(item.label)
+        name = self._schema.claim_label if item.layer is Layer.CLAIM else item.label
+        return tooltip(label_help(self._schema, name))
 
     def set_view(self, view: DocumentView | None) -> None:
         self._view = view
@@ -98,6 +115,7 @@ class Inspector(QWidget):
         text = view.document.text
         for item in items:
             entry = QListWidgetItem(describe(item, text))
+            entry.setToolTip(self._help(item))
             if isinstance(item, Suggestion):
                 font = entry.font()
                 font.setItalic(True)
@@ -111,8 +129,10 @@ class Inspector(QWidget):
 
     def show_item(self, item: Span | Suggestion | None) -> None:
         self._updating = True
+        self._shown = item
         try:
             view = self._view
+            self.kind.setToolTip(self._help(item) if item is not None else "")
             is_claim = item is not None and item.layer is Layer.CLAIM
             for widget in (self.claim_type, self.hedged):
                 widget.setEnabled(is_claim and isinstance(item, Span))
