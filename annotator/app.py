@@ -31,7 +31,7 @@ from annotator.storage.database import Database
 from annotator.ui import recent
 from annotator.ui.instance import ProjectLock, project_file
 from annotator.ui.plain import message_box
-from annotator.ui.settings import open_settings
+from annotator.ui.settings import check_annotator_name, load_preferences, open_settings
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,14 @@ def ask_annotator(app: QApplication, *, unattended: bool = False) -> str | None:
     )
     if not ok or not name.strip():
         return None
-    settings.setValue("annotator/name", name.strip())
+    try:
+        name = check_annotator_name(name)
+    except AnnotatorError as exc:  # the reserved gold name
+        message_box(None, "Annotator", str(exc), QMessageBox.Icon.Warning).exec()
+        return None
+    settings.setValue("annotator/name", name)
     settings.sync()
-    return name.strip()
+    return name
 
 
 def settle_runtime() -> None:
@@ -143,7 +148,8 @@ class Session(QObject):
                 self.tell(refusal, QMessageBox.Icon.Information)
                 return False
         try:
-            database = open_project(target)
+            # This user's backup interval and count (Edit > Preferences), read at every open.
+            database = open_project(target, **load_preferences().open_options())
         except AnnotatorError as exc:
             if lock is not None:
                 lock.release()
@@ -151,13 +157,14 @@ class Session(QObject):
             if self.window is None:  # nothing to fall back to: the start failed
                 self.exit_code = 1
             return False
-        if self.annotator is None:
-            self.annotator = ask_annotator(self.app, unattended=self.unattended)
-            if self.annotator is None:
-                database.close()
-                if lock is not None:
-                    lock.release()
-                return False
+        # Read at every open: a name changed in Edit > Preferences applies from here on.
+        annotator = ask_annotator(self.app, unattended=self.unattended) or self.annotator
+        if annotator is None:
+            database.close()
+            if lock is not None:
+                lock.release()
+            return False
+        self.annotator = annotator
         self._show(database, lock)
         return True
 

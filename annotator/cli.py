@@ -131,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add pending suggestions (annotator format only)",
     )
+    exp.add_argument(
+        "--gold",
+        action="store_true",
+        help="the adjudicated gold version of every document that has one; the others as usual",
+    )
+    exp.add_argument(
+        "--gold-only", action="store_true", help="only adjudicated documents, as their gold version"
+    )
 
     sug = sub.add_parser(
         "suggest",
@@ -154,11 +162,30 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="documents, statuses and labels")
     _db_option(stats, top=False)
     stats.add_argument("--json", action="store_true", help="machine-readable output")
-    stats.add_argument("--annotator", help="statuses and labels of one annotator")
+    stats.add_argument("--annotator", help="only this annotator's figures (gold: the gold layer)")
+    stats.add_argument(
+        "--days", type=_positive_days, default=7, help="throughput window in days (default 7)"
+    )
 
     db = sub.add_parser("db", help="check, back up or upgrade the database")
     _db_option(db, top=False)
     db.add_argument("action", choices=("check", "backup", "upgrade"))
+
+    from annotator import cli_agreement  # the agreement command lives in its own module
+
+    cli_agreement.add_parser(sub, _db_option)
+
+    from annotator import cli_team  # annotators, reviewers, K per document: its own module
+
+    cli_team.add_team_parser(sub, _db_option)
+
+    from annotator import cli_adjudicate  # the gold layer from the command line
+
+    cli_adjudicate.add_parser(sub, _db_option)
+
+    from annotator import cli_labels  # a project from a schema template; the label schema
+
+    cli_labels.add_parsers(sub, _db_option)
     return parser
 
 
@@ -186,7 +213,10 @@ def project_argument(argv: Sequence[str], commands: Collection[str]) -> list[str
     if index != len(args) - 1 or args[index] in commands or not _looks_like_project(args[index]):
         return args
     if db_given:
-        raise ValueError(f"give the project once: {args[index]} or --db, not both")
+        from annotator.storage.engine import mask  # a URL's password never reaches stderr
+
+        shown = mask(args[index]) if "://" in args[index] else args[index]
+        raise ValueError(f"give the project once: {shown} or --db, not both")
     return [*args[:index], "--db", args[index]]
 
 
@@ -219,6 +249,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "suggest": _suggest,
         "stats": _stats,
         "db": _db,
+        "agreement": _agreement,
+        "team": _team,
+        "adjudicate": _adjudicate,
+        "new": _labels,
+        "labels": _labels,
     }[args.command]
     try:
         return handler(args)
@@ -329,6 +364,8 @@ def _export(args: argparse.Namespace) -> int:
         drop_ignored=args.drop_ignored,
         split=split,
         progress=_progress_printer(sys.stderr.isatty()),
+        gold=args.gold,
+        gold_only=args.gold_only,
     )
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -345,6 +382,8 @@ def _export(args: argparse.Namespace) -> int:
         left.append(
             f"{summary.skipped_conflicts} done by several annotators (choose with --annotator)"
         )
+    if summary.skipped_not_adjudicated:
+        left.append(f"{summary.skipped_not_adjudicated} not adjudicated (--gold-only)")
     splits = ""
     if split is not None:
         splits = " (" + ", ".join(f"{n} {name}" for name, n in summary.splits.items()) + ")"
@@ -352,8 +391,10 @@ def _export(args: argparse.Namespace) -> int:
     print(
         f"Exported {summary.documents} documents{splits} ({summary.entities} entities, "
         f"{summary.claims} claims) as {summary.format} to {summary.path}"
+        + (f"; {summary.from_gold} from the gold layer" if args.gold or args.gold_only else "")
         + (f"; left out: {'; '.join(left)}" if left else "")
         + (f"; reported: {reported}" if reported else "")
+        + f"; label schema version {summary.schema_version}"
         + ("; read back and checked." if summary.checked else ".")
     )
     return EXIT_OK
@@ -403,12 +444,42 @@ def _suggest(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if counts.failed else EXIT_OK
 
 
+def _positive_days(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days >= 1, not {value!r}")
+    return int(value)
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    from annotator.cli_agreement import run
+
+    return run(args)
+
+
+def _adjudicate(args: argparse.Namespace) -> int:
+    from annotator.cli_adjudicate import run
+
+    return run(args)
+
+
+def _labels(args: argparse.Namespace) -> int:
+    from annotator.cli_labels import run
+
+    return run(args)
+
+
+def _team(args: argparse.Namespace) -> int:
+    from annotator.cli_team import run_team
+
+    return run_team(args)
+
+
 def _stats(args: argparse.Namespace) -> int:
     from annotator.services.project import open_project
     from annotator.services.stats import format_stats, project_stats
 
     db = open_project(args.db, seed=False)
-    figures = project_stats(db, args.annotator)
+    figures = project_stats(db, args.annotator, days=args.days)
     if args.json:
         sys.stdout.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:

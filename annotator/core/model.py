@@ -32,6 +32,9 @@ CLAIM_TYPES: tuple[str, ...] = ("quantity", "event", "quote", "causal", "predict
 
 MANUAL = "manual"
 
+#: The reserved annotator whose spans, claims and status are the adjudicated gold layer.
+GOLD_ANNOTATOR = "gold"
+
 
 def suggested_origin(suggester: str) -> str:
     """The ``origin`` of a span that was accepted from ``suggester``'s suggestion."""

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from annotator.core.model import Layer, Span
+from annotator.core.model import GOLD_ANNOTATOR, Layer, Span
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.tokens import tokenize_many
 from annotator.export import manifest
 from annotator.export.atomic import atomic_file, atomic_folder
 from annotator.export.checking import check_export
-from annotator.export.choosing import CONFLICT, NOT_DONE, Choice, choose
+from annotator.export.choosing import CONFLICT, NOT_ADJUDICATED, NOT_DONE, Choice, choose
 from annotator.export.document import ExportDocument
 from annotator.export.dropping import drop_ignored as drop_ignored_ranges
 from annotator.export.errors import ExportCheckError, ExportError
@@ -60,6 +60,10 @@ class ExportSummary:
     skipped_not_done: int = 0
     #: Documents left out because several annotators' versions compete (see choosing.py).
     skipped_conflicts: int = 0
+    #: With ``gold``: documents that went out as their adjudicated gold version, and (with
+    #: ``gold_only``) the documents left out because they are not adjudicated.
+    from_gold: int = 0
+    skipped_not_adjudicated: int = 0
     #: Documents per split (``{"all": n}`` without splits).
     splits: dict[str, int] = field(default_factory=dict)
     #: The first problems reported in full, and the count of every kind.
@@ -68,6 +72,8 @@ class ExportSummary:
     manifest: Path | None = None
     #: Whether the export was read back by its format's check (and the real consumer).
     checked: bool = False
+    #: The project's label schema version the export used (also in the manifest).
+    schema_version: int = 0
 
 
 @dataclass
@@ -81,6 +87,11 @@ class _Plan:
     everyone: bool = False
     not_done: int = 0
     conflicts: int = 0
+    #: Whether gold wins where adjudicated (``--gold``), how many documents it gave, and how
+    #: many were left out for not being adjudicated (``--gold-only``).
+    gold: bool = False
+    from_gold: int = 0
+    not_adjudicated: int = 0
 
 
 def export(
@@ -97,6 +108,8 @@ def export(
     split: SplitSpec | None = None,
     validate: bool = True,
     batch: int = BATCH,
+    gold: bool = False,
+    gold_only: bool = False,
 ) -> ExportSummary:
     """Export the project to ``out`` in format ``fmt``.
 
@@ -105,7 +118,9 @@ def export(
     ``drop_ignored`` cuts boilerplate out of the text and shifts every offset. ``split`` writes
     one file or folder per split plus a manifest into the folder ``out``. With ``validate``
     the written export is read back by its format's check before it replaces ``out``; a
-    failed check raises :class:`ExportCheckError` and leaves ``out`` as it was.
+    failed check raises :class:`ExportCheckError` and leaves ``out`` as it was. With
+    ``gold`` the adjudicated gold version goes out wherever there is one (``gold_only``: and
+    nothing else).
     """
     spec = get(fmt)
     if include_suggestions and not spec.lossless:
@@ -125,6 +140,8 @@ def export(
         problems=context.problems,
         progress=progress,
         cancel=cancel,
+        gold=gold or gold_only,
+        gold_only=gold_only,
     )
     names = split.names if split is not None else (ALL,)
     where = [0] * len(plan.ids)
@@ -168,6 +185,8 @@ def export(
                 "drop_ignored": drop_ignored,
                 "include_suggestions": include_suggestions,
             }
+            if plan.gold:
+                options |= {"gold": True, "gold_only": gold_only}
             _write_manifest(root, spec, split, written, options, plan, context)
         if validate:
             progress(len(plan.ids), len(plan.ids), "reading the export back")
@@ -182,11 +201,14 @@ def export(
         claims=counts["claims"],
         skipped_not_done=plan.not_done,
         skipped_conflicts=plan.conflicts,
+        from_gold=plan.from_gold,
+        skipped_not_adjudicated=plan.not_adjudicated,
         splits={name: counts[name] for name in names},
         problems=tuple(context.problems.kept),
         problem_counts=dict(context.problems.counts),
         manifest=out / manifest.NAME if folder else None,
         checked=validate,
+        schema_version=context.schema.version,
     )
 
 
@@ -214,10 +236,12 @@ def _write_manifest(
             spec=split,
             splits=splits,
             options=options,
-            left_out={"not_done": plan.not_done, "conflicts": plan.conflicts},
+            left_out={"not_done": plan.not_done, "conflicts": plan.conflicts}
+            | ({"not_adjudicated": plan.not_adjudicated} if plan.gold else {}),
             problems=context.problems,
             schema_version=context.schema.version,
             notes=context.notes,
+            gold={"used": True, "documents": plan.from_gold} if plan.gold else None,
         ),
     )
 
@@ -254,9 +278,11 @@ def _plan(
     problems: ProblemLog,
     progress: ProgressCallback,
     cancel: CancelToken | None,
+    gold: bool = False,
+    gold_only: bool = False,
 ) -> _Plan:
     """One pass over ids and statuses (no texts) choosing what goes out."""
-    plan = _Plan(everyone=spec.lossless and annotator is None)
+    plan = _Plan(everyone=spec.lossless and annotator is None, gold=gold)
     need_workers = include_all and annotator is None and not spec.lossless
     after = 0
     while True:
@@ -276,6 +302,8 @@ def _plan(
                 annotator=annotator,
                 include_all=include_all,
                 lossless=spec.lossless,
+                gold=gold,
+                gold_only=gold_only,
             )
             key = external_id if external_id is not None else str(doc_id)
             if not choice.include:
@@ -283,18 +311,22 @@ def _plan(
                 continue
             plan.ids.append(doc_id)
             plan.annotators.append(choice.annotator)
+            if gold and choice.annotator == GOLD_ANNOTATOR:
+                plan.from_gold += 1
             if split is not None:
                 plan.keys.append(key)
                 if split.group_by:
                     plan.groups.append(source)
         after = index[-1][0]
-        seen = len(plan.ids) + plan.not_done + plan.conflicts
+        seen = len(plan.ids) + plan.not_done + plan.conflicts + plan.not_adjudicated
         progress(seen, None, f"choosing documents: {len(plan.ids)} of {seen} go out")
 
 
 def _left_out(plan: _Plan, choice: Choice, key: str, problems: ProblemLog) -> None:
     if choice.reason == NOT_DONE:
         plan.not_done += 1
+    elif choice.reason == NOT_ADJUDICATED:
+        plan.not_adjudicated += 1
     elif choice.reason == CONFLICT:
         plan.conflicts += 1
         problems.report(key, ANNOTATOR_CONFLICT, f"left out: {choice.message}")
@@ -351,26 +383,33 @@ def _load(
     documents = store.documents_by_ids(ids)
     if len(documents) != len(ids):
         raise ExportError("documents were deleted while the export ran; run it again")
-    spans = store.spans_by_document(ids, annotator)
+    # With gold, a document's owner may be gold instead of ``annotator``: read everyone's and
+    # keep the owner's below.
+    only = None if plan.gold else annotator
+    spans = store.spans_by_document(ids, only)
     ignored = store.ignored_by_document(ids)
     states = store.states_by_document(ids) if spec.lossless else {}
-    decisions = store.decisions_by_document(ids, annotator) if spec.lossless else {}
+    decisions = store.decisions_by_document(ids, only) if spec.lossless else {}
     suggestions = store.suggestions_by_document(ids) if include_suggestions else {}
     result = []
     for document, owner in zip(documents, chosen, strict=True):
         doc_id = document.id
         doc_spans: list[Span] = spans.get(doc_id, [])
-        if not plan.everyone:
+        everyone = plan.everyone and owner is None
+        if not everyone:
             doc_spans = [s for s in doc_spans if s.annotator == owner] if owner else []
         doc_states = states.get(doc_id, [])
-        if annotator is not None:
-            doc_states = [s for s in doc_states if s.annotator == annotator]
+        doc_decisions = decisions.get(doc_id, [])
+        keep = owner if owner == GOLD_ANNOTATOR else annotator
+        if keep is not None:
+            doc_states = [s for s in doc_states if s.annotator == keep]
+            doc_decisions = [d for d in doc_decisions if d.annotator == keep]
         result.append(
             ExportDocument(
                 document=document,
                 spans=tuple(doc_spans),
                 ignored=tuple(ignored.get(doc_id, ())),
-                decisions=tuple(decisions.get(doc_id, ())),
+                decisions=tuple(doc_decisions),
                 states=tuple(doc_states),
                 suggestions=tuple(suggestions.get(doc_id, ())) if include_suggestions else None,
                 annotator=owner,

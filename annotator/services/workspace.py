@@ -37,6 +37,7 @@ from annotator.core.model import (
 )
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Tokenized, tokenize
+from annotator.storage import assignments
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
 
@@ -101,6 +102,10 @@ class Workspace:
     def __init__(self, db: Database, annotator: str) -> None:
         self.db = db
         self.annotator = annotator
+        #: Whose work the article view shows: the annotator's own (editable), another
+        #: annotator's, or everyone's (None). Only reviewers may change it, and anything but
+        #: their own is read-only (annotator.services.team checks; the window refuses edits).
+        self.showing: str | None = annotator
         self._tokens: OrderedDict[int, Tokenized] = OrderedDict()
         self._tokens_lock = threading.Lock()
 
@@ -140,17 +145,33 @@ class Workspace:
             document = store.document(document_id)
             return self._view(store, document)
 
+    @property
+    def editable(self) -> bool:
+        """Whether the work on screen is the annotator's own (the only work they may edit)."""
+        return self.showing == self.annotator
+
+    @property
+    def listed(self) -> str:
+        """Whose statuses and counts the document list shows: the one annotator on screen,
+        else (everyone's work) the annotator's own."""
+        return self.showing or self.annotator
+
     def _view(self, store: Store, document: Document) -> DocumentView:
-        spans = store.spans(document.id, self.annotator)
+        shown = self.showing
+        spans = store.spans(document.id, shown)
         decided = {
             (d.layer.value, d.start, d.end, d.label)
-            for d in store.decisions(document.id, self.annotator)
+            for d in store.decisions(document.id, shown)
             if d.decision in (Decision.ACCEPTED, Decision.REJECTED)
         }
+        # Everyone's work is an overlay to read: nobody's pending suggestions belong on it.
+        suggestions = (
+            () if shown is None else pending(store.suggestions(document.id), spans, decided)
+        )
         return DocumentView(
             document=document,
             spans=tuple(spans),
-            suggestions=pending(store.suggestions(document.id), spans, decided),
+            suggestions=suggestions,
             ignored=tuple(store.ignored(document.id)),
             state=store.get_state(document.id, self.annotator),
             tokens=self.tokens(document),
@@ -171,7 +192,7 @@ class Workspace:
     ) -> list[DocumentSummary]:
         with self.db.read() as store:
             return store.summaries(
-                self.annotator, after_id=after_id, limit=limit, text=text, status=status
+                self.listed, after_id=after_id, limit=limit, text=text, status=status
             )
 
     # The document list fetches these a page at a time from the database worker; see
@@ -194,7 +215,7 @@ class Workspace:
         """One bounded slice of the scan for the page starts of a filtered list."""
         with self.db.read() as store:
             return store.scan_page_starts(
-                self.annotator,
+                self.listed,
                 scan,
                 page_size=page_size,
                 text=text,
@@ -213,28 +234,43 @@ class Workspace:
     ) -> list[DocumentSummary]:
         with self.db.read() as store:
             return store.summaries_between(
-                self.annotator, start_id, end_id, limit=limit, text=text, status=status
+                self.listed, start_id, end_id, limit=limit, text=text, status=status
             )
 
     def summaries_of(self, document_ids: Iterable[int]) -> list[DocumentSummary]:
         with self.db.read() as store:
-            return store.summaries_of(self.annotator, document_ids)
+            return store.summaries_of(self.listed, document_ids)
 
     def first_document(self) -> int | None:
-        """The first document not done or skipped, else the first document."""
-        return self.next_unfinished(0) or self.neighbour(0, +1)
+        """The first document not done or skipped (handed out, when K is set), else the first
+        document."""
+        return self.take_next(0) or self.neighbour(0, +1)
 
     def neighbour(self, document_id: int, step: int) -> int | None:
         with self.db.read() as store:
             return store.neighbour(document_id, step)
 
     def next_unfinished(self, after_id: int) -> int | None:
-        """The next document (wrapping around) this annotator has not done or skipped."""
+        """The next document (wrapping around) this annotator has not done or skipped; with K
+        annotators per document set, what :meth:`take_next` would hand out, taking nothing."""
         with self.db.read() as store:
+            if assignments.per_document(store):
+                return assignments.peek_assignment(store, self.annotator, after_id)
             found = store.next_with_status(self.annotator, after_id)
             if found is None and after_id:
                 found = store.next_with_status(self.annotator, 0)
             return found if found != after_id else None
+
+    def take_next(self, after_id: int) -> int | None:
+        """Done-and-next: :meth:`next_unfinished`, except that with K annotators per document
+        set the document is handed out, taking one of its K slots (see
+        annotator.storage.assignments)."""
+        with self.db.read() as store:
+            limited = assignments.per_document(store) > 0
+        if not limited:
+            return self.next_unfinished(after_id)
+        with self.db.write() as store:
+            return assignments.hand_out(store, self.annotator, after_id)
 
     def search(self, query: str, limit: int = 100) -> list[SearchHit]:
         """Documents whose title or text contains ``query`` (case-insensitive)."""
@@ -291,22 +327,29 @@ class Workspace:
         )
         return AddSpan(span, name="Add claim")
 
+    # Edits carry the version of the span the view showed (``span.version``): if another
+    # client changed it meanwhile the store refuses with ConflictError instead of overwriting.
+
     def relabel(self, span: Span, label: str) -> Command:
-        return relabel(span, label)
+        return replace(relabel(span, label), by=self.annotator)
 
     def resize(self, span: Span, start: int, end: int) -> Command:
-        return ReplaceSpan(replace(span, start=start, end=end), name="Resize span")
+        changed = replace(span, start=start, end=end)
+        return ReplaceSpan(changed, name="Resize span", by=self.annotator)
 
     def delete(self, span: Span) -> Command:
         assert span.id is not None
-        return DeleteSpan(span.id, name=f"Delete {span.label}")
+        return DeleteSpan(
+            span.id, name=f"Delete {span.label}", expected_version=span.version, by=self.annotator
+        )
 
     def set_claim(self, claim: Span, **changes: object) -> Command:
         """Change a claim's claimant (``claimant_id``), ``cue``, ``claim_type`` or ``hedged``."""
         details = claim.claim or ClaimDetails()
         new = replace(details, **changes)  # type: ignore[arg-type]
         what = ", ".join(changes)
-        return ReplaceSpan(replace(claim, claim=new), name=f"Set claim {what}".replace("_", " "))
+        name = f"Set claim {what}".replace("_", " ")
+        return ReplaceSpan(replace(claim, claim=new), name=name, by=self.annotator)
 
     def accept(self, view: DocumentView, suggestion: Suggestion) -> Command:
         """Accept a suggestion; a claim's proposed claimant is accepted as an entity too."""
@@ -333,12 +376,15 @@ class Workspace:
         """Record time spent on a document (not an undoable action: it only ever grows)."""
         if seconds <= 0:
             return
-        with self.db.write() as store:
+
+        def work(store: Store) -> None:  # re-runnable: retried when the database is busy
             state = store.get_state(document_id, self.annotator)
             status = Status.IN_PROGRESS if state.status is Status.NEW else state.status
             store.set_state(
                 replace(state, status=status, seconds_spent=state.seconds_spent + seconds)
             )
+
+        self.db.run_write(work)
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,4 +437,5 @@ class _AcceptWithClaimant:
             changes = changes | step.changes
         inverse = Batch(tuple(s.inverse for s in reversed(steps)), name=self.name)
         spans = tuple(span for step in steps for span in step.spans)
-        return Applied(changes, inverse, spans)
+        versions = tuple(v for step in steps for v in step.versions)
+        return Applied(changes, inverse, spans, versions)

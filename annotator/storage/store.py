@@ -28,6 +28,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from annotator.core.errors import NotFoundError, SchemaError
@@ -45,7 +46,7 @@ from annotator.core.model import (
     SuggestionDecision,
 )
 from annotator.core.schema import LabelSchema, default_schema
-from annotator.storage import convert
+from annotator.storage import convert, sequences, span_conflicts
 from annotator.storage.orm import (
     Annotator,
     ClaimRow,
@@ -106,13 +107,26 @@ class Store:
         if found is None:
             if not create:
                 raise NotFoundError(f"no annotator named {name!r}")
-            row = Annotator(name=name)
-            self.session.add(row)
-            self.session.flush()
-            found = row.id
+            found = self._add_annotator(name)
         self._annotator_ids[name] = found
         self._annotator_names[found] = name
         return found
+
+    def _add_annotator(self, name: str) -> int:
+        # PostgreSQL runs write transactions side by side (SQLite's BEGIN IMMEDIATE queues
+        # them): two clients may add the same name at once. The second insert waits for the
+        # first to commit and fails on the unique name; inside a savepoint that failure leaves
+        # the transaction usable, and the name's row is then there to read.
+        try:
+            with self.session.begin_nested():
+                row = Annotator(name=name)
+                self.session.add(row)
+            return row.id
+        except IntegrityError:
+            found = self.session.scalar(select(Annotator.id).where(Annotator.name == name))
+            if found is None:
+                raise
+            return found
 
     def annotator_name(self, annotator_id: int) -> str:
         cached = self._annotator_names.get(annotator_id)
@@ -124,7 +138,9 @@ class Store:
         return cached
 
     def annotators(self) -> list[str]:
-        return list(self.session.scalars(select(Annotator.name).order_by(Annotator.name)))
+        # Sorted here, in code point order: a server's collation (en_US on PostgreSQL) would
+        # order names differently from SQLite.
+        return sorted(self.session.scalars(select(Annotator.name)))
 
     # -- settings and schema ----------------------------------------------------------------
 
@@ -135,9 +151,17 @@ class Store:
     def set_setting(self, key: str, value: Any) -> None:
         row = self.session.get(Setting, key)
         if row is None:
-            self.session.add(Setting(key=key, value={"value": value}))
-        else:
-            row.value = {"value": value}
+            # A savepoint for the same reason as in _add_annotator: another client may store
+            # the key first; then this value replaces it, as it would have a moment later.
+            try:
+                with self.session.begin_nested():
+                    self.session.add(Setting(key=key, value={"value": value}))
+                return
+            except IntegrityError:
+                row = self.session.get(Setting, key)
+                if row is None:
+                    raise
+        row.value = {"value": value}
 
     def schema(self) -> LabelSchema:
         row = self.session.scalar(
@@ -679,10 +703,15 @@ class Store:
         )
         if span.id is not None:
             row.id = span.id
+            # Put back under its old id (undo of a delete): above the version it had, so
+            # that versions of one span never repeat (History rebases the older undo steps).
+            row.version = (span.version or 0) + 1
         if span.created_at is not None:
             row.created_at = span.created_at
         self.session.add(row)
         self.session.flush()
+        if span.id is not None:
+            sequences.keep_ahead_of(self.session, SpanRow.__table__.c.id, span.id)
         if span.claim is not None and span.layer is Layer.CLAIM:
             self.session.add(self._claim_row(row.id, span))
             self.session.flush()
@@ -701,16 +730,33 @@ class Store:
         )
 
     def replace_span(self, span: Span) -> Span:
+        """Overwrite the span and bump its version. With ``span.version`` set, only if the
+        row is still at that version (one atomic ``UPDATE … WHERE version = :v``, also under
+        PostgreSQL READ COMMITTED): otherwise :class:`ConflictError` saying who changed it."""
         assert span.id is not None
-        row = self.session.get(SpanRow, span.id)
-        if row is None:
-            raise NotFoundError(f"no span with id {span.id}")
         self._check_span(span)
-        row.layer = span.layer.value
-        row.start, row.end, row.label = span.start, span.end, span.label
-        row.origin = span.origin
-        row.attributes = dict(span.attributes)
-        row.annotator_id = self.annotator_id(span.annotator)
+        guard = [SpanRow.id == span.id]
+        if span.version is not None:
+            guard.append(SpanRow.version == span.version)
+        result = self.session.execute(
+            update(SpanRow)
+            .where(*guard)
+            .values(
+                layer=span.layer.value,
+                start=span.start,
+                end=span.end,
+                label=span.label,
+                origin=span.origin,
+                attributes=dict(span.attributes),
+                annotator_id=self.annotator_id(span.annotator),
+                version=SpanRow.version + 1,
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            if span.version is None:
+                raise NotFoundError(f"no span with id {span.id}")
+            raise span_conflicts.refused(self, span.id, span.version)
         claim = self.session.get(ClaimRow, span.id)
         if claim is not None:
             self.session.delete(claim)
@@ -720,10 +766,28 @@ class Store:
         self.session.flush()
         return self.get_span(span.id)
 
-    def delete_span(self, span_id: int) -> None:
-        result = self.session.execute(delete(SpanRow).where(SpanRow.id == span_id))
+    def delete_span(self, span_id: int, expected_version: int | None = None) -> None:
+        """Delete the span; with ``expected_version``, only if the row is still at that
+        version (else :class:`ConflictError`). Claims that cited it lose their claimant and
+        move to their next version, so a view still showing the old claimant is refused."""
+        citing = list(
+            self.session.scalars(select(ClaimRow.span_id).where(ClaimRow.claimant_id == span_id))
+        )
+        guard = [SpanRow.id == span_id]
+        if expected_version is not None:
+            guard.append(SpanRow.version == expected_version)
+        result = self.session.execute(delete(SpanRow).where(*guard))
         if result.rowcount == 0:  # type: ignore[attr-defined]
-            raise NotFoundError(f"no span with id {span_id}")
+            if expected_version is None:
+                raise NotFoundError(f"no span with id {span_id}")
+            raise span_conflicts.refused(self, span_id, expected_version)
+        if citing:
+            self.session.execute(
+                update(SpanRow)
+                .where(SpanRow.id.in_(citing))
+                .values(version=SpanRow.version + 1)
+                .execution_options(synchronize_session=False)
+            )
         # SQLite applies ON DELETE SET NULL itself; clear it explicitly too so that a backend
         # without the foreign key action (or a stale session) never holds a dangling claimant.
         self.session.execute(
@@ -746,7 +810,7 @@ class Store:
         rows = self.session.scalars(
             select(IgnoredRangeRow)
             .where(IgnoredRangeRow.document_id == document_id)
-            .order_by(IgnoredRangeRow.start)
+            .order_by(IgnoredRangeRow.start, IgnoredRangeRow.end, IgnoredRangeRow.id)
         )
         return [IgnoredRange(r.start, r.end, r.reason) for r in rows]
 
@@ -879,9 +943,10 @@ class Store:
             select(DocumentStatusRow, Annotator.name)
             .join(Annotator, Annotator.id == DocumentStatusRow.annotator_id)
             .where(DocumentStatusRow.document_id == document_id)
-            .order_by(Annotator.name)
         )
-        return [convert.state(document_id, name, row) for row, name in rows]
+        # Code point order of names on every backend (see annotators()).
+        ordered = sorted(rows, key=lambda pair: pair[1])
+        return [convert.state(document_id, name, row) for row, name in ordered]
 
     def set_state(self, state: DocumentState) -> None:
         key = (state.document_id, self.annotator_id(state.annotator))
@@ -1088,9 +1153,9 @@ class Store:
                 )
                 .join(Annotator, Annotator.id == DocumentStatusRow.annotator_id)
                 .where(DocumentStatusRow.document_id.in_(chunk))
-                .order_by(DocumentStatusRow.document_id, Annotator.name)
             )
-            for doc_id, name, status, seconds, reason in rows:
+            # Sorted here: names in code point order on every backend (see annotators()).
+            for doc_id, name, status, seconds, reason in sorted(rows, key=lambda r: (r[0], r[1])):
                 result.setdefault(doc_id, []).append(
                     DocumentState(doc_id, name, Status(status), float(seconds or 0.0), reason)
                 )
@@ -1108,7 +1173,12 @@ class Store:
                     IgnoredRangeRow.reason,
                 )
                 .where(IgnoredRangeRow.document_id.in_(chunk))
-                .order_by(IgnoredRangeRow.document_id, IgnoredRangeRow.start)
+                .order_by(
+                    IgnoredRangeRow.document_id,
+                    IgnoredRangeRow.start,
+                    IgnoredRangeRow.end,
+                    IgnoredRangeRow.id,
+                )
             )
             for doc_id, start, end, reason in rows:
                 result.setdefault(doc_id, []).append(IgnoredRange(start, end, reason))

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from annotator import __version__
 from annotator.core.commands import Applied, Command
-from annotator.core.errors import AnnotatorError, OperationCancelled
+from annotator.core.errors import AnnotatorError, ConflictError, OperationCancelled
 from annotator.core.model import Layer, Span, Status, Suggestion
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Sentence
@@ -42,16 +42,19 @@ from annotator.services.suggesting import SuggestionService
 from annotator.services.training import TrainingService, describe_status
 from annotator.services.workspace import DocumentView, OverlapError, SearchHit, Workspace
 from annotator.storage.database import Database
+from annotator.ui import schema_editor
 from annotator.ui.article_view import ArticleView
 from annotator.ui.dialogs import ClaimantDialog, ExportDialog, SearchDialog, ShortcutsDialog
 from annotator.ui.document_list import DocumentList
 from annotator.ui.executor import DbExecutor
+from annotator.ui.guidelines import GuidelinesDock
 from annotator.ui.inspector import Inspector
 from annotator.ui.label_bar import LabelBar
 from annotator.ui.plain import label, message_box, tooltip
 from annotator.ui.settings import open_settings
 from annotator.ui.suggestions import SuggestionRunner
 from annotator.ui.tasks import BackgroundTask, TaskProgress
+from annotator.ui.team import TeamControls
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +101,12 @@ class MainWindow(QMainWindow):
         right.setWidget(self.inspector)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right)
 
+        # Project guidelines (View > Guidelines, F2); hidden until asked for or restored.
+        self.guidelines = GuidelinesDock(db, self.executor, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines)
+        self.guidelines.hide()
+        self.guidelines.panel.editRequested.connect(self.edit_guidelines)
+
         self.label_bar = LabelBar(self)
         bar = QToolBar("Labels", self)
         bar.setObjectName("label-bar")
@@ -113,6 +122,8 @@ class MainWindow(QMainWindow):
         self.status_model = label("")
         self.statusBar().addPermanentWidget(self.status_model)
         self.statusBar().addPermanentWidget(self.status_progress)
+        #: Role, whose work is on screen, Project > Team… (annotator.ui.team).
+        self.team = TeamControls(self)
 
         self._build_actions()
         self._connect()
@@ -161,6 +172,9 @@ class MainWindow(QMainWindow):
         a("File", "&New project…", lambda: recent.new_project(self, self.db), "Ctrl+N")
         a("File", "&Open project…", lambda: recent.choose_project(self, self.db), "Ctrl+O")
         self._menus["File"].addMenu(recent.RecentMenu(self))
+        from annotator.ui.connect import connect_to_team_database  # PostgreSQL projects
+
+        a("File", "Connect to &team database…", lambda: connect_to_team_database(self, self.db))
         self._menus["File"].addSeparator()
         a("File", "&Import…", self.import_files, "Ctrl+I")
         a("File", "&Export…", self.export_file, "Ctrl+E")
@@ -170,6 +184,10 @@ class MainWindow(QMainWindow):
         self.undo_action = a("Edit", "&Undo", self.undo, "Ctrl+Z")
         self.redo_action = a("Edit", "&Redo", self.redo, "Ctrl+Shift+Z", "Ctrl+Y")
         a("Edit", "&Search the corpus…", self.search, "Ctrl+F")
+        a("Edit", "&Preferences…", self.preferences, "Ctrl+,")
+        a("Project", "&Guidelines…", self.edit_guidelines)
+        a("Project", "&Labels…", lambda: schema_editor.open_editor(self))
+        a("Project", "&Team…", self.team.show_team)
 
         a("Annotate", "Make &claim (selection or sentence)", self.make_claim, "C")
         a("Annotate", "&Link claimant…", self.link_claimant, "L")
@@ -194,6 +212,22 @@ class MainWindow(QMainWindow):
         a("View", "Zoom &in", self.article.zoom_in, "Ctrl+=", "Ctrl++")
         a("View", "Zoom &out", self.article.zoom_out, "Ctrl+-")
         a("View", "&Reset zoom", self.article.reset_zoom, "Ctrl+0")
+        from annotator.ui.overview import show_overview  # charts of where the work stands
+
+        a("View", "&Overview", lambda: show_overview(self, self.db, self.executor), "Ctrl+Shift+O")
+        a("View", "&Guidelines", self.guidelines.toggle, "F2")
+        a("View", "Show &work of…", self.team.choose_shown_work, "Ctrl+Shift+W")
+
+        from annotator.ui.agreement_view import open_agreement  # Review > Agreement
+
+        a(
+            "Review",
+            "A&greement…",
+            lambda: open_agreement(self, self.db, self.open_document, self._back_to_article),
+        )
+        from annotator.ui.adjudication import open_adjudication  # gold layer, for reviewers
+
+        a("Review", "A&djudicate document…", lambda: open_adjudication(self), "Ctrl+Shift+J")
 
         a("Help", "&Keyboard shortcuts", self.show_shortcuts, "F1")
         a("Help", "&About Annotator", self.about)
@@ -244,6 +278,9 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        from annotator.ui.preferences import apply_startup
+
+        apply_startup(self)  # theme, article font, this user's suggesters; before the zoom
         zoom = self.settings.value("view/font_size")
         if zoom is not None:
             self.article.set_font_size(float(zoom))
@@ -347,7 +384,7 @@ class MainWindow(QMainWindow):
         self._finish(Status.DONE, None)
 
     def skip(self) -> None:
-        if self.view is None:
+        if self.view is None or self.team.refuse_edit():
             return
         reason, ok = QInputDialog.getText(self, "Skip document", "Why skip this document?")
         if ok:
@@ -355,7 +392,7 @@ class MainWindow(QMainWindow):
 
     def _finish(self, status: Status, reason: str | None) -> None:
         view = self.view
-        if view is None:
+        if view is None or self.team.refuse_edit():
             return
         seconds = view.state.seconds_spent + min(
             time.monotonic() - self._opened_at, MAX_VISIT_SECONDS
@@ -366,7 +403,8 @@ class MainWindow(QMainWindow):
 
         def work() -> tuple[Applied, int | None]:
             applied = self.service.execute(command)
-            return applied, self.workspace.next_unfinished(current)
+            # With K annotators per document, the next one is handed out (takes a slot).
+            return applied, self.workspace.take_next(current)
 
         def done(result: tuple[Applied, int | None]) -> None:
             applied, next_id = result
@@ -386,7 +424,7 @@ class MainWindow(QMainWindow):
     def run(self, command: Command, focus: Callable[[Applied], Any] | None = None) -> None:
         """Execute a user action on the database worker and redraw what it changed."""
         view = self.view
-        if view is None:
+        if view is None or self.team.refuse_edit():
             return
 
         def work() -> tuple[Applied, DocumentView]:
@@ -399,7 +437,18 @@ class MainWindow(QMainWindow):
             if focus is not None:
                 focus(applied)
 
-        self.executor.submit(work, done)
+        self.executor.submit(work, done, self._command_failed)
+
+    def _command_failed(self, error: BaseException) -> None:
+        """A command was refused: say why. On a conflict (somebody else changed the span) the
+        open document is reloaded so the person sees the other version; the history is as
+        it was (a refused action is not recorded; a refused undo step is dropped)."""
+        self._update_undo_texts()
+        view = self.view
+        if isinstance(error, ConflictError) and view is not None:
+            self.statusBar().showMessage(str(error), 15000)
+            self.executor.submit(lambda: self.workspace.reload_spans(view), self._redraw)
+        self.show_error(error)
 
     def _apply_fresh(self, fresh: DocumentView, applied: Applied) -> None:
         if self.view is None or fresh.document.id != self.view.document.id:
@@ -412,6 +461,8 @@ class MainWindow(QMainWindow):
 
     def _after_command(self, applied: Applied) -> None:
         self.documents.refresh_documents(set(applied.changes.document_ids))
+        self.guidelines.changed(applied)  # an edit of the guidelines, or its undo/redo
+        schema_editor.after_command(self, applied)  # a label edit, or its undo/redo
         self._update_undo_texts()
         if applied.changes.status:
             self.refresh_progress()
@@ -448,6 +499,8 @@ class MainWindow(QMainWindow):
         self.suggestions.reload_gazetteer()
 
     def _replay(self, step: Callable[[], Applied | None]) -> None:
+        if self.team.refuse_edit():
+            return
         view = self.view
 
         def work() -> tuple[Applied | None, DocumentView | None]:
@@ -478,13 +531,13 @@ class MainWindow(QMainWindow):
             else:
                 self._after_command(applied)
 
-        self.executor.submit(work, done)
+        self.executor.submit(work, done, self._command_failed)
 
     # -- annotation actions -----------------------------------------------------------------
 
     def apply_label(self, name: str) -> None:
         view = self.view
-        if view is None:
+        if view is None or self.team.refuse_edit():
             return
         selection = self.article.selection()
         focused = self.article.focused
@@ -625,7 +678,7 @@ class MainWindow(QMainWindow):
             self.run(self.workspace.set_claim(focused, **changes), self._refocus(focused))
 
     def accept(self) -> None:
-        if self._link_focused_entity():
+        if self.team.refuse_edit() or self._link_focused_entity():
             return
         focused = self.article.focused
         if isinstance(focused, Suggestion) and self.view is not None:
@@ -637,6 +690,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Focus a suggestion (Tab) to accept it.", 4000)
 
     def accept_all(self) -> None:
+        if self.team.refuse_edit():
+            return
         if self.view is not None and self.view.suggestions:
             self._confirm_in_gazetteer(self.view.suggestions)
             self.run(self.workspace.accept_all(self.view))
@@ -650,6 +705,8 @@ class MainWindow(QMainWindow):
                 self.suggestions.confirmed(text[s.start : s.end], s.label)
 
     def reject_or_delete(self) -> None:
+        if self.team.refuse_edit():
+            return
         focused = self.article.focused
         if isinstance(focused, Suggestion):
             self.run(self.workspace.reject(focused), self._focus_next_suggestion(focused.end))
@@ -767,6 +824,7 @@ class MainWindow(QMainWindow):
                 "annotator": self.annotator if dialog.mine.isChecked() else None,
                 "only_done": dialog.only_done.isChecked(),
                 "drop_ignored": dialog.drop_ignored.isChecked(),
+                "gold": dialog.gold.isChecked(),
                 "split": parse_split(split_text, seed=int(dialog.seed.text()))
                 if split_text
                 else None,
@@ -786,11 +844,14 @@ class MainWindow(QMainWindow):
         text = (
             f"Exported {summary.documents} documents ({summary.entities} entities, "
             f"{summary.claims} claims) as {summary.format} to {summary.path}."
+            f" Label schema version {summary.schema_version}."
         )
         if summary.skipped_not_done:
             text += f" {summary.skipped_not_done} documents not done were left out."
         if summary.skipped_conflicts:
             text += f" {summary.skipped_conflicts} with competing annotators were left out."
+        if summary.from_gold:
+            text += f" {summary.from_gold} went out as their adjudicated gold version."
         details = "\n".join(p.describe() for p in summary.problems) or None
         box = message_box(self, "Export", text, QMessageBox.Icon.Information, details)
         box.setObjectName("export-summary")
@@ -878,6 +939,19 @@ class MainWindow(QMainWindow):
         dialog.setObjectName("shortcuts-dialog")
         dialog.finished.connect(self._back_to_article)
         dialog.open()
+
+    def run_project_command(self, command: Command) -> None:
+        """A project-level action (no document involved, e.g. the guidelines): stored as one
+        undoable command, then what it changed is redrawn."""
+        self.executor.submit(lambda: self.service.execute(command), self._after_command)
+
+    def edit_guidelines(self) -> None:
+        self.guidelines.edit(self.annotator, self.run_project_command, self._back_to_article)
+
+    def preferences(self) -> None:
+        from annotator.ui.preferences import open_preferences
+
+        open_preferences(self)
 
     def _back_to_article(self) -> None:
         """After a dialog, the keys belong to the article again (window managers differ in

@@ -286,7 +286,7 @@ def test_errors_reach_the_user(window: MainWindow, project: Database, qtbot) -> 
         store.delete_span(span.id)  # type: ignore[union-attr]
     key(qtbot, window, Qt.Key.Key_X)
     box = window.findChild(QMessageBox, "error-dialog")
-    assert box is not None and "no span" in box.text()
+    assert box is not None and "was deleted by another client" in box.text()
 
 
 def test_f1_lists_every_shortcut(window: MainWindow, qtbot) -> None:
