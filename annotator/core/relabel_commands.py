@@ -18,9 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from annotator.core.commands import Applied, Changes
+from annotator.core.commands import Applied, Changes, SpanVersion
 from annotator.core.errors import SchemaError
 from annotator.core.schema import LabelSchema
+
+ENTITY_LABEL = "entity"
+CLAIM_TYPE = "claim_type"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,11 @@ class LabelMove:
     old: str
     new: str
     span_ids: tuple[int, ...] = ()
+    #: Each moved span's version before the move (aligned with ``span_ids``); every move and
+    #: restore bumps it by one, which the history needs to rebase older undo steps.
+    span_versions: tuple[int, ...] = ()
+    #: ``entity``: an entity label; ``claim_type``: a claim type (claims' ``type``).
+    kind: str = ENTITY_LABEL
     suggestion_ids: tuple[int, ...] = ()
     decision_ids: tuple[int, ...] = ()
     term_ids: tuple[int, ...] = ()
@@ -56,9 +64,11 @@ class LabelMove:
 class LabelRewriter(Protocol):
     """The bulk relabelling done inside the command's transaction (storage layer)."""
 
-    def move(self, store: Any, old: str, new: str) -> LabelMove: ...
+    def move(self, store: Any, old: str, new: str, kind: str = ENTITY_LABEL) -> LabelMove: ...
 
-    def restore(self, store: Any, move: LabelMove) -> None: ...
+    def restore(self, store: Any, move: LabelMove) -> tuple[int, ...]:
+        """Put the move back; returns the moved spans' versions before the restore."""
+        ...
 
 
 class SchemaStore(Protocol):
@@ -74,10 +84,11 @@ class SchemaStore(Protocol):
 @dataclass(frozen=True, slots=True)
 class LabelStep:
     """Move every use of ``old`` to ``new``: a rename when ``new`` was not a label yet, a
-    merge when it was."""
+    merge when it was. ``kind`` says whether these are entity labels or claim types."""
 
     old: str
     new: str
+    kind: str = ENTITY_LABEL
 
 
 def _changes(moves: tuple[LabelMove, ...]) -> Changes:
@@ -105,7 +116,7 @@ class EditLabels:
         for step in self.steps:
             if step.old == step.new:
                 continue
-            moves.append(self.rewriter.move(store, step.old, step.new))
+            moves.append(self.rewriter.move(store, step.old, step.new, step.kind))
         saved = store.save_schema(self.schema)
         store.log(
             "schema.edit",
@@ -119,7 +130,12 @@ class EditLabels:
         )
         done = tuple(moves)
         inverse = RestoreLabels(done, before, self, rewriter=self.rewriter, name=self.name)
-        return Applied(_changes(done), inverse)
+        versions = tuple(
+            SpanVersion(span_id, v, v + 1)
+            for move in done
+            for span_id, v in zip(move.span_ids, move.span_versions, strict=True)
+        )
+        return Applied(_changes(done), inverse, versions=versions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +150,16 @@ class RestoreLabels:
     name: str = "Edit labels"
 
     def apply(self, store: Any) -> Applied:
+        versions: list[SpanVersion] = []
         for move in reversed(self.moves):
-            self.rewriter.restore(store, move)
+            before = self.rewriter.restore(store, move)
+            versions.extend(
+                SpanVersion(span_id, v, v + 1)
+                for span_id, v in zip(move.span_ids, before, strict=True)
+            )
         saved = store.save_schema(self.schema)
         store.log("schema.restore", None, None, {"version": saved.version})
-        return Applied(_changes(self.moves), self.redo)
+        return Applied(_changes(self.moves), self.redo, versions=tuple(versions))
 
 
 def rename_label(schema: LabelSchema, old: str, new: str, rewriter: LabelRewriter) -> EditLabels:

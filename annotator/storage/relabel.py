@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Table, and_, delete, exists, func, select, update
 
 from annotator.core.model import Layer
-from annotator.core.relabel_commands import LabelMove
-from annotator.storage.orm import DecisionRow, SpanRow, SuggestionRow, TermRow, utcnow
+from annotator.core.relabel_commands import CLAIM_TYPE, ENTITY_LABEL, LabelMove
+from annotator.storage.orm import ClaimRow, DecisionRow, SpanRow, SuggestionRow, TermRow, utcnow
 from annotator.storage.store import Store
 
 _ENTITY = Layer.ENTITY.value
@@ -65,7 +65,7 @@ def move(store: Store, old: str, new: str) -> LabelMove:
     store.session.flush()  # the ORM's pending changes first: the statements below bypass it
     spans = SpanRow.__table__
     span_rows = conn.execute(
-        select(spans.c.id, spans.c.document_id)
+        select(spans.c.id, spans.c.document_id, spans.c.version)
         .where(spans.c.label == old, spans.c.layer == _ENTITY)
         .order_by(spans.c.id)
     ).all()
@@ -103,6 +103,7 @@ def move(store: Store, old: str, new: str) -> LabelMove:
         old=old,
         new=new,
         span_ids=span_ids,
+        span_versions=tuple(int(r[2]) for r in span_rows),
         suggestion_ids=suggestion_ids,
         decision_ids=decision_ids,
         term_ids=term_ids,
@@ -113,9 +114,65 @@ def move(store: Store, old: str, new: str) -> LabelMove:
     )
 
 
-def restore(store: Store, moved: LabelMove) -> None:
-    """Undo :func:`move`: the moved rows get ``old`` back, the dropped rows return."""
+def move_claim_type(store: Store, old: str, new: str) -> LabelMove:
+    """Move every claim of type ``old`` to ``new`` (claims have no unique key on the type:
+    a merge of two types is the same statement as a rename)."""
     store.session.flush()
+    conn = store.session.connection()
+    spans, claims = SpanRow.__table__, ClaimRow.__table__
+    rows = conn.execute(
+        select(spans.c.id, spans.c.document_id, spans.c.version)
+        .join(claims, claims.c.span_id == spans.c.id)
+        .where(claims.c.claim_type == old)
+        .order_by(spans.c.id)
+    ).all()
+    span_ids = tuple(int(r[0]) for r in rows)
+    _set_claim_type(store, span_ids, new)
+    store.session.expire_all()
+    return LabelMove(
+        old=old,
+        new=new,
+        span_ids=span_ids,
+        span_versions=tuple(int(r[2]) for r in rows),
+        kind=CLAIM_TYPE,
+        document_ids=frozenset(int(r[1]) for r in rows),
+    )
+
+
+def _set_claim_type(store: Store, span_ids: Sequence[int], claim_type: str) -> None:
+    conn = store.session.connection()
+    spans, claims = SpanRow.__table__, ClaimRow.__table__
+    for ids in _chunks(span_ids):
+        conn.execute(update(claims).where(claims.c.span_id.in_(ids)).values(claim_type=claim_type))
+        conn.execute(
+            update(spans)
+            .where(spans.c.id.in_(ids))
+            .values(version=spans.c.version + 1, updated_at=utcnow())
+        )
+
+
+def _versions(store: Store, span_ids: Sequence[int]) -> tuple[int, ...]:
+    """The current versions of these spans, in the order given."""
+    conn = store.session.connection()
+    spans = SpanRow.__table__
+    found: dict[int, int] = {}
+    for ids in _chunks(span_ids):
+        found.update(
+            (int(i), int(v))
+            for i, v in conn.execute(select(spans.c.id, spans.c.version).where(spans.c.id.in_(ids)))
+        )
+    return tuple(found[i] for i in span_ids)
+
+
+def restore(store: Store, moved: LabelMove) -> tuple[int, ...]:
+    """Undo :func:`move` (or :func:`move_claim_type`): the moved rows get ``old`` back, the
+    dropped rows return. Returns the spans' versions before the restore."""
+    store.session.flush()
+    before = _versions(store, moved.span_ids)
+    if moved.kind == CLAIM_TYPE:
+        _set_claim_type(store, moved.span_ids, moved.old)
+        store.session.expire_all()
+        return before
     conn = store.session.connection()
     spans = SpanRow.__table__
     for ids in _chunks(moved.span_ids):
@@ -134,16 +191,19 @@ def restore(store: Store, moved: LabelMove) -> None:
         if dropped:
             conn.execute(table.insert(), [dict(row) for row in dropped])
     store.session.expire_all()
+    return before
 
 
 class SqlRewriter:
     """The :class:`~annotator.core.relabel_commands.LabelRewriter` the commands are given."""
 
-    def move(self, store: Any, old: str, new: str) -> LabelMove:
+    def move(self, store: Any, old: str, new: str, kind: str = ENTITY_LABEL) -> LabelMove:
+        if kind == CLAIM_TYPE:
+            return move_claim_type(store, old, new)
         return move(store, old, new)
 
-    def restore(self, store: Any, move_: LabelMove) -> None:
-        restore(store, move_)
+    def restore(self, store: Any, move_: LabelMove) -> tuple[int, ...]:
+        return restore(store, move_)
 
     def __repr__(self) -> str:
         return "SqlRewriter()"

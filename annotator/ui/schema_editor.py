@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.commands import Applied
-from annotator.core.relabel_commands import EditLabels, LabelStep, touches_schema
+from annotator.core.relabel_commands import CLAIM_TYPE, EditLabels, LabelStep, touches_schema
 from annotator.core.schema import (
     CLAIM_ATTRIBUTES,
     DARK_TEXT,
@@ -183,7 +183,8 @@ class SchemaEditor(QDialog):
         self.claim_types = QListWidget()
         self.claim_types.setObjectName("claim-types")
         for claim_type in schema.claim_types:
-            self._add_type_item(claim_type)
+            # Remember the stored name: an edited item becomes a rename of the stored claims.
+            self._add_type_item(claim_type).setData(Qt.ItemDataRole.UserRole, claim_type)
         type_buttons = QVBoxLayout()
         for text, name, slot in (
             ("Add &type", "add-type", self.add_type),
@@ -469,8 +470,29 @@ class SchemaEditor(QDialog):
         if schema == self.schema and not self.steps:
             self.reject()  # nothing changed: no new version
             return
-        self.command = labels.edit(self.steps, schema, name=self._command_name())
+        self.command = labels.edit(
+            [*self.steps, *self._type_steps()], schema, name=self._command_name()
+        )
         self.accept()
+
+    def _type_steps(self) -> list[LabelStep]:
+        """Claim types renamed in the list, as steps that move the stored claims too. A
+        rename onto another type's old name (a swap) goes through a temporary name so the
+        two sets of claims never mix."""
+        renames: list[tuple[str, str]] = []
+        for i in range(self.claim_types.count()):
+            item = self.claim_types.item(i)
+            old = item.data(Qt.ItemDataRole.UserRole)
+            new = item.text().strip()
+            if isinstance(old, str) and old != new:
+                renames.append((old, new))
+        olds = {old for old, _new in renames}
+        if not any(new in olds for _old, new in renames):
+            return [LabelStep(old, new, CLAIM_TYPE) for old, new in renames]
+        parked = [(old, f"renaming-{i}", new) for i, (old, new) in enumerate(renames)]
+        return [LabelStep(old, tmp, CLAIM_TYPE) for old, tmp, _new in parked] + [
+            LabelStep(tmp, new, CLAIM_TYPE) for _old, tmp, new in parked
+        ]
 
     def _command_name(self) -> str:
         return self.step_names[0] if len(self.step_names) == 1 else "Edit labels"

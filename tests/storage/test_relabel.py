@@ -165,3 +165,89 @@ def test_exports_record_the_schema_version_they_used(project: Database, tmp_path
     folder = exporting.export(project, tmp_path / "brat", fmt="brat")
     assert folder.manifest is not None
     assert orjson.loads(folder.manifest.read_bytes())["label_schema_version"] == 2
+
+
+def _claims(db: Database) -> list[tuple[int, str]]:
+    with db.read() as store:
+        doc = store.document_ids()[0]
+        return sorted(
+            (s.id or 0, s.claim.claim_type)
+            for s in store.spans(doc, "ana", Layer.CLAIM)
+            if s.claim is not None
+        )
+
+
+def _add_claims(db: Database) -> None:
+    from annotator.core.model import ClaimDetails
+
+    with db.write() as store:
+        doc = store.document_ids()[0]
+        for piece, claim_type in (("Petra Novak met", "quote"), ("on Monday", "event")):
+            store.add_span(
+                Span(
+                    None,
+                    doc,
+                    Layer.CLAIM,
+                    *at(piece),
+                    "CLAIM",
+                    "ana",
+                    claim=ClaimDetails(None, None, claim_type, False),
+                )
+            )
+
+
+def test_claim_types_are_renamed_in_stored_claims_and_swaps_do_not_mix(project: Database) -> None:
+    from dataclasses import replace
+
+    from annotator.core.relabel_commands import CLAIM_TYPE, LabelStep
+
+    _add_claims(project)
+    with project.read() as store:
+        schema = store.schema()
+    before = _claims(project)
+    service = AnnotationService(project, History())
+    renamed = replace(
+        schema,
+        claim_types=tuple({"quote": "statement"}.get(t, t) for t in schema.claim_types),
+    )
+    service.execute(labels.edit([LabelStep("quote", "statement", CLAIM_TYPE)], renamed))
+    assert [t for _i, t in _claims(project)] == ["statement", "event"]
+    service.undo()
+    assert _claims(project) == before
+    # A swap through temporary names (as the schema editor builds it) keeps the two apart.
+    swap = [
+        LabelStep("quote", "renaming-0", CLAIM_TYPE),
+        LabelStep("event", "renaming-1", CLAIM_TYPE),
+        LabelStep("renaming-0", "event", CLAIM_TYPE),
+        LabelStep("renaming-1", "quote", CLAIM_TYPE),
+    ]
+    service.execute(labels.edit(swap, schema))
+    assert [t for _i, t in _claims(project)] == ["event", "quote"]
+    service.undo()
+    assert _claims(project) == before
+
+
+def test_undo_reaches_past_a_relabel_to_earlier_span_edits(project: Database) -> None:
+    """A relabel bumps span versions; undoing it must leave the older undo steps (which
+    expect the versions from before it) able to apply, not refused as conflicts."""
+    from dataclasses import replace
+
+    from annotator.core.commands import ReplaceSpan
+
+    with project.read() as store:
+        doc = store.document_ids()[0]
+        span = next(s for s in store.spans(doc, "ana") if s.label == "GPE")
+        schema = store.schema()
+    service = AnnotationService(project, History())
+    service.execute(ReplaceSpan(replace(span, end=span.end - 1)))  # shrink "Harbourton"
+    service.execute(labels.rename(schema, "GPE", "PLACE"))
+    service.undo()  # the rename
+    service.undo()  # the shrink: must not be refused
+    with project.read() as store:
+        back = store.get_span(span.id or 0)
+    assert (back.label, back.start, back.end) == ("GPE", span.start, span.end)
+    service.redo()
+    service.redo()
+    with project.read() as store:
+        again = store.get_span(span.id or 0)
+    assert (again.label, again.end) == ("PLACE", span.end - 1)

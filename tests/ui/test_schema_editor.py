@@ -277,6 +277,50 @@ def test_claim_types_and_attributes(qtbot: QtBot, window: MainWindow, project: D
     assert schema.claim_attributes == ("type", "hedged", "claimant")
 
 
+def test_renaming_a_claim_type_renames_stored_claims_and_undoes(
+    qtbot: QtBot, window: MainWindow, project: Database
+) -> None:
+    from annotator.core.model import ClaimDetails
+
+    with project.write() as store:
+        doc = store.document_ids()[0]
+        store.add_span(
+            Span(
+                None,
+                doc,
+                Layer.CLAIM,
+                0,
+                10,
+                "CLAIM",
+                "ana",
+                claim=ClaimDetails(None, None, "quote", False),
+            )
+        )
+
+    def types() -> list[str]:
+        with project.read() as store:
+            return [
+                s.claim.claim_type
+                for s in store.spans(doc, "ana", Layer.CLAIM)
+                if s.claim is not None
+            ]
+
+    editor = open_editor(qtbot, window)
+    row = [editor.claim_types.item(i).text() for i in range(editor.claim_types.count())]
+    editor.claim_types.setCurrentRow(row.index("quote"))
+    click(qtbot, editor, "rename-type")
+    field = next(w for w in editor.claim_types.viewport().findChildren(QLineEdit) if w.isVisible())
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(field, "statement")
+    enter(qtbot, field)
+    save(qtbot, window, editor)
+    assert types() == ["statement"]
+    with project.read() as store:
+        assert "statement" in store.schema().claim_types
+    undo(qtbot, window)
+    assert types() == ["quote"]
+
+
 def test_reserved_keys_cover_every_single_key_shortcut_of_the_window(window: MainWindow) -> None:
     labels = {e.hotkey for e in window.schema.entities} if window.schema else set()
     single = set()
