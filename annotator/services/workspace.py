@@ -106,6 +106,10 @@ class Workspace:
         #: annotator's, or everyone's (None). Only reviewers may change it, and anything but
         #: their own is read-only (annotator.services.team checks; the window refuses edits).
         self.showing: str | None = annotator
+        #: Suggesters this user turned off (Edit > Preferences): their stored suggestions, made
+        #: earlier or for someone else, are not shown either. Replaced whole, never mutated,
+        #: so the worker thread always reads a consistent set.
+        self.hidden_suggesters: frozenset[str] = frozenset()
         self._tokens: OrderedDict[int, Tokenized] = OrderedDict()
         self._tokens_lock = threading.Lock()
 
@@ -165,9 +169,9 @@ class Workspace:
             if d.decision in (Decision.ACCEPTED, Decision.REJECTED)
         }
         # Everyone's work is an overlay to read: nobody's pending suggestions belong on it.
-        suggestions = (
-            () if shown is None else pending(store.suggestions(document.id), spans, decided)
-        )
+        hidden = self.hidden_suggesters
+        stored = [s for s in store.suggestions(document.id) if s.suggester not in hidden]
+        suggestions = () if shown is None else pending(stored, spans, decided)
         return DocumentView(
             document=document,
             spans=tuple(spans),

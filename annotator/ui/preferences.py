@@ -236,6 +236,9 @@ def apply_preferences(window: MainWindow, preferences: Preferences) -> None:
     apply_theme(preferences.theme)
     window.article.set_base_font(preferences.font_family, preferences.font_size)
     window.suggestions.set_overrides(preferences.suggesters)
+    window.workspace.hidden_suggesters = frozenset(
+        name for name, on in preferences.suggesters.items() if not on
+    )
 
 
 def project_switches(value: SuggesterSettings) -> dict[str, bool]:
@@ -257,6 +260,7 @@ def open_preferences(window: MainWindow) -> None:
             save_preferences(preferences, window.settings)
             apply_preferences(window, preferences)
             if window.view is not None and preferences.suggesters != current.suggesters:
+                window.open_document(window.view.document.id)  # without the hidden ones
                 window.suggestions.refresh([window.view.document.id])
             notes: Sequence[str] = [
                 text

@@ -305,3 +305,32 @@ def test_ok_without_changes_keeps_defaults_unset(qtbot, window: MainWindow) -> N
     assert stored.value("annotator/name") == "ana"
     assert window.article.font() == font
     assert load_preferences() == load_preferences(window.settings)
+
+
+def test_suggestions_stored_by_a_suggester_turned_off_are_hidden(
+    qtbot, window: MainWindow, db: Database
+) -> None:
+    """Made earlier (or for someone else), they stay in the project but leave this user's
+    view; turning the suggester back on shows them again."""
+    from annotator.core.model import Suggestion
+
+    doc = window.view.document.id
+    start = FIRST.index("Petra Novak")
+    with db.write() as store:
+        store.add_suggestions(
+            [Suggestion(None, doc, Layer.ENTITY, start, start + 11, "PERSON", "rules", 0.9, "r")]
+        )
+    window.open_document(doc)
+    qtbot.waitUntil(lambda: any(s.suggester == "rules" for s in window.view.suggestions))
+
+    dialog = open_dialog(qtbot, window)
+    press(qtbot, dialog.suggesters["rules"], Qt.Key.Key_Down, 2)  # Off for this user
+    click(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
+    qtbot.waitUntil(lambda: not any(s.suggester == "rules" for s in window.view.suggestions))
+    assert "rules" in suggesters_of(db, doc)  # still stored
+
+    back_in_window(qtbot, window)
+    dialog = open_dialog(qtbot, window)
+    press(qtbot, dialog.suggesters["rules"], Qt.Key.Key_Up, 2)  # back to the project's choice
+    click(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
+    qtbot.waitUntil(lambda: any(s.suggester == "rules" for s in window.view.suggestions))
