@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QHeaderView,
     QInputDialog,
     QPlainTextEdit,
     QSplitter,
@@ -204,7 +205,14 @@ class AdjudicationDialog(QDialog):
                 if column == 2 or (column >= 4 and unit.kind is not Kind.AGREED):
                     item.setBackground(colour)
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        # The versions share the width (wrapping long claims) so every annotator's column is
+        # in view side by side; the short columns fit their contents.
+        header = self.table.horizontalHeader()
+        for column in range(len(headers)):
+            mode = QHeaderView.ResizeMode.ResizeToContents
+            if column >= 4:
+                mode = QHeaderView.ResizeMode.Stretch
+            header.setSectionResizeMode(column, mode)
         self.table.resizeRowsToContents()
         self.table.blockSignals(False)
         undecided = [i for i, u in enumerate(view.units) if not u.decided]
@@ -277,7 +285,7 @@ class AdjudicationDialog(QDialog):
         elif key == Qt.Key.Key_A:
             self.take_agreed()
         elif key in (Qt.Key.Key_X, Qt.Key.Key_Delete):
-            self.reject()
+            self.reject_unit()
         elif key == Qt.Key.Key_E:
             self.edit()
         else:
@@ -298,7 +306,9 @@ class AdjudicationDialog(QDialog):
         self._say(f"Took {name}'s version.")
         self._submit(lambda: self.adjudicator.take(unit, name), self._after(unit))
 
-    def reject(self) -> None:
+    # Not named ``reject``: that is QDialog's close (Escape, the title bar's close button) and
+    # must never store anything.
+    def reject_unit(self) -> None:
         unit = self.current
         if self.busy or unit is None:
             return

@@ -150,6 +150,22 @@ def test_adjudicate_a_document_by_keys(
     window.executor.wait_idle()
 
 
+def test_escape_closes_without_storing_anything(
+    qtbot,  # type: ignore[no-untyped-def]
+    window: MainWindow,
+    db: Database,
+    document: int,
+) -> None:
+    """Escape (QDialog's reject) only closes: no unit is rejected into gold."""
+    dialog = open_dialog(qtbot, window)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    window.executor.wait_idle()
+    assert gold(db, document) == []
+    with db.read() as store:
+        assert store.decisions(document, GOLD_ANNOTATOR) == []
+
+
 def test_a_conflict_is_shown_and_reloaded(
     qtbot,  # type: ignore[no-untyped-def]
     window: MainWindow,
