@@ -113,13 +113,22 @@ class Inspector(QWidget):
         items.sort(key=lambda i: (i.start, i.end))
         self._items = items
         text = view.document.text
+        # Hundreds of items share a handful of labels: explain each label once per document
+        # and make one italic font (this runs on every document switch).
+        helps: dict[tuple[Layer, str], str] = {}
+        italic = None
         for item in items:
             entry = QListWidgetItem(describe(item, text))
-            entry.setToolTip(self._help(item))
+            key = (item.layer, item.label)
+            help_text = helps.get(key)
+            if help_text is None:
+                help_text = helps[key] = self._help(item)
+            entry.setToolTip(help_text)
             if isinstance(item, Suggestion):
-                font = entry.font()
-                font.setItalic(True)
-                entry.setFont(font)
+                if italic is None:
+                    italic = entry.font()
+                    italic.setItalic(True)
+                entry.setFont(italic)
             self.list.addItem(entry)
 
     def _activated(self, entry: QListWidgetItem) -> None:
