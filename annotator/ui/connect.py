@@ -197,8 +197,20 @@ class ConnectDialog(QDialog):
     def done(self, result: int) -> None:
         task = self._task
         if task is not None:
-            task.join()  # at most the connect timeout; its signals need this object alive
+            # Closing must not wait for a slow server (up to the connect timeout on the UI
+            # thread): forget the answer and keep the task referenced until its thread ends.
+            self._pending = None
+            task.succeeded.disconnect(self._checked)
+            task.failed.disconnect(self._failed)
+            task.finished.disconnect(self._finished)
+            _ORPHANS.add(task)
+            task.finished.connect(lambda: _ORPHANS.discard(task))
+            self._task = None
         super().done(result)
+
+
+#: Checks still running after their dialog closed (see ConnectDialog.done).
+_ORPHANS: set[BackgroundTask] = set()
 
 
 def _env_port() -> int:

@@ -198,3 +198,37 @@ def test_the_fields_start_from_the_open_team_project(
         assert dialog.user.text() == parsed.username and dialog.password.text() == ""
     finally:
         db.close()
+
+
+def test_closing_while_a_server_is_silent_neither_waits_nor_connects(qtbot: QtBot) -> None:
+    """A server that accepts and never answers: Escape closes the dialog at once (the check
+    goes on in the background) and its late answer opens nothing. No PostgreSQL needed."""
+    import socket
+
+    from annotator.ui import connect
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    port = silent.getsockname()[1]
+    dialog = ConnectDialog()
+    qtbot.addWidget(dialog)
+    connected: list[object] = []
+    dialog.on_connect = connected.append
+    dialog.show()
+    _type(qtbot, dialog.host, "127.0.0.1")
+    _type(qtbot, dialog.port, str(port))
+    _type(qtbot, dialog.database, "corpus")
+    _type(qtbot, dialog.user, "ana")
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    peer, _ = silent.accept()  # the client is now waiting for the server's first word
+    task = dialog._task
+    assert task is not None
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert task._thread is not None and task._thread.is_alive()  # not joined on the UI thread
+    peer.close()  # the server hangs up: the check fails in the background
+    silent.close()
+    qtbot.waitUntil(lambda: task not in connect._ORPHANS, timeout=WAIT_MS)
+    QApplication.processEvents()
+    assert connected == []
