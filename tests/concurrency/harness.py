@@ -19,6 +19,7 @@ import orjson
 
 from annotator.core.model import Layer, Span, Suggestion
 from annotator.storage.database import Database
+from tests.concurrency.client import span_fact
 
 CLIENT = Path(__file__).with_name("client.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,19 +146,9 @@ def wait_for_acks(run: Run, count: int, timeout: float = 300) -> None:
 
 
 def fact(span: Span) -> list[Any]:
-    claim = span.claim
-    return [
-        span.document_id,
-        span.layer.value,
-        span.start,
-        span.end,
-        span.label,
-        span.annotator,
-        None if claim is None else claim.claimant_id,
-        None if claim is None else claim.claim_type,
-        None if claim is None else claim.hedged,
-        span.version,
-    ]
+    fact = span_fact(span)
+    assert fact is not None
+    return fact
 
 
 def verify(db: Database, runs: list[Run], doc_ids: list[int]) -> dict[str, int]:
