@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from annotator.core.commands import Applied, Changes
 from annotator.core.errors import AnnotatorError
+from annotator.core.model import GOLD_ANNOTATOR
 from annotator.storage import assignments
 from annotator.storage.assignments import TeamMember
 from annotator.storage.database import Database
@@ -190,6 +191,8 @@ class TeamService:
                 raise NotAllowedError(
                     f"only reviewers can see other annotators' work ({viewer} is not a reviewer)"
                 )
+            if shown == GOLD_ANNOTATOR:
+                return  # the gold layer exists from its first span on
             if shown is not None and not assignments.exists_annotator(store, shown):
                 raise NotAllowedError(f"no annotator named {shown!r} in this project")
 
@@ -200,4 +203,6 @@ def describe_shown(viewer: str, shown: str | None) -> str:
         return "showing my work"
     if shown is None:
         return "showing everyone's work (read-only)"
+    if shown == GOLD_ANNOTATOR:
+        return "editing the gold layer"
     return f"showing {shown}'s work (read-only)"

@@ -24,6 +24,7 @@ from annotator.core.commands import (
 )
 from annotator.core.errors import AnnotatorError, NotFoundError
 from annotator.core.model import (
+    GOLD_ANNOTATOR,
     ClaimDetails,
     Decision,
     Document,
@@ -37,7 +38,7 @@ from annotator.core.model import (
 )
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Tokenized, tokenize
-from annotator.storage import assignments
+from annotator.storage import adjudication, assignments
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
 
@@ -151,8 +152,15 @@ class Workspace:
 
     @property
     def editable(self) -> bool:
-        """Whether the work on screen is the annotator's own (the only work they may edit)."""
-        return self.showing == self.annotator
+        """Whether the work on screen may be edited: the annotator's own, or the gold layer
+        (only reviewers can choose to show it: annotator.services.team checks)."""
+        return self.showing in (self.annotator, GOLD_ANNOTATOR)
+
+    @property
+    def acting(self) -> str:
+        """Whose work new annotations, decisions and statuses are stored as: the gold layer
+        while a reviewer edits it, else the annotator's own."""
+        return GOLD_ANNOTATOR if self.showing == GOLD_ANNOTATOR else self.annotator
 
     @property
     def listed(self) -> str:
@@ -177,7 +185,7 @@ class Workspace:
             spans=tuple(spans),
             suggestions=suggestions,
             ignored=tuple(store.ignored(document.id)),
-            state=store.get_state(document.id, self.annotator),
+            state=store.get_state(document.id, self.acting),
             tokens=self.tokens(document),
         )
 
@@ -268,7 +276,14 @@ class Workspace:
     def take_next(self, after_id: int) -> int | None:
         """Done-and-next: :meth:`next_unfinished`, except that with K annotators per document
         set the document is handed out, taking one of its K slots (see
-        annotator.storage.assignments)."""
+        annotator.storage.assignments). A reviewer editing the gold layer goes on to the next
+        document that needs adjudication."""
+        if self.showing == GOLD_ANNOTATOR:
+            with self.db.read() as store:
+                found = adjudication.needing_adjudication(store, after_id=after_id, limit=1)
+                if not found:
+                    found = adjudication.needing_adjudication(store, limit=1)
+            return found[0] if found else None
         with self.db.read() as store:
             limited = assignments.per_document(store) > 0
         if not limited:
@@ -313,7 +328,7 @@ class Workspace:
                         f"overlaps {other.label} '{text[other.start : other.end]}'; this "
                         "schema does not allow overlapping entities (relabel or delete it first)"
                     )
-        span = Span(None, view.document.id, Layer.ENTITY, start, end, label, self.annotator)
+        span = Span(None, view.document.id, Layer.ENTITY, start, end, label, self.acting)
         return AddSpan(span, name=f"Add {label}")
 
     def add_claim(
@@ -326,7 +341,7 @@ class Workspace:
             start,
             end,
             "CLAIM",
-            self.annotator,
+            self.acting,
             claim=ClaimDetails(claim_type=claim_type),
         )
         return AddSpan(span, name="Add claim")
@@ -361,11 +376,11 @@ class Workspace:
             suggestion.attributes.get("claimant") if suggestion.layer is Layer.CLAIM else None
         )
         if not claimant:
-            return accept_suggestion(suggestion, self.annotator)
-        return _AcceptWithClaimant(suggestion, self.annotator, view)
+            return accept_suggestion(suggestion, self.acting)
+        return _AcceptWithClaimant(suggestion, self.acting, view)
 
     def reject(self, suggestion: Suggestion) -> Command:
-        return reject_suggestion(suggestion, self.annotator)
+        return reject_suggestion(suggestion, self.acting)
 
     def accept_all(self, view: DocumentView) -> Command:
         commands = tuple(self.accept(view, s) for s in view.suggestions)
@@ -374,7 +389,7 @@ class Workspace:
     def set_status(
         self, view: DocumentView, status: Status, seconds: float, reason: str | None = None
     ) -> Command:
-        return mark(view.document.id, self.annotator, status, seconds, reason)
+        return mark(view.document.id, self.acting, status, seconds, reason)
 
     def add_time(self, document_id: int, seconds: float) -> None:
         """Record time spent on a document (not an undoable action: it only ever grows)."""

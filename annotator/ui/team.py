@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.commands import Applied, Command
+from annotator.core.model import GOLD_ANNOTATOR
 from annotator.services.team import (
     AddAnnotator,
     SetPerDocument,
@@ -186,11 +187,12 @@ class ShowWorkDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Show work of")
-        self.choices: list[str | None] = [me, *others, None]
+        self.choices: list[str | None] = [me, GOLD_ANNOTATOR, *others, None]
         self.list = QListWidget(self)
         self.list.addItems(
             [
                 f"My work ({me}) — editable",
+                "The gold layer (adjudication) — editable",
                 *(f"{o} — read-only" for o in others),
                 "Everyone — read-only",
             ]

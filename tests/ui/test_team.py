@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from annotator.core.model import DocumentState, Layer, Span, Status
+from annotator.core.model import GOLD_ANNOTATOR, DocumentState, Layer, Span, Status
 from annotator.storage import assignments
 from annotator.storage.database import Database
 from annotator.ui.main_window import MainWindow
@@ -144,7 +144,7 @@ def test_reviewer_looks_at_others_work_read_only(
     d1 = window.view.document.id  # type: ignore[union-attr]
     assert shown_spans(window) == []  # nobody else's work by default
 
-    choose_shown(qtbot, window, Qt.Key.Key_Down)  # my work, bob, carol, everyone
+    choose_shown(qtbot, window, Qt.Key.Key_Down, Qt.Key.Key_Down)  # me, gold, bob, carol, all
     assert window.workspace.showing == "bob"
     assert shown_spans(window) == [("bob", "PERSON")]
     assert "showing bob's work (read-only)" in window.status_annotator.text()
@@ -176,6 +176,41 @@ def test_reviewer_looks_at_others_work_read_only(
     key(qtbot, window, Qt.Key.Key_1)
     assert stored(project, "alice") == ["PERSON"]
     assert shown_spans(window) == [("alice", "PERSON")]
+
+
+def test_reviewer_edits_the_gold_layer_in_the_window(
+    alice: MainWindow, project: Database, qtbot
+) -> None:
+    """View > Show work of… > the gold layer: the usual keys label, delete and finish as
+    `gold` (the reviewer's own work untouched), and Done goes on to the next document that
+    needs adjudication."""
+    window = alice
+    d1 = window.view.document.id  # type: ignore[union-attr]
+    with project.write() as store:  # carol finishes the first document too: it needs gold
+        store.set_state(DocumentState(d1, "carol", Status.DONE))
+    choose_shown(qtbot, window, Qt.Key.Key_Down)  # me, gold, ...
+    assert window.workspace.showing == GOLD_ANNOTATOR and window.workspace.editable
+    assert "editing the gold layer" in window.status_annotator.text()
+    window.article.select_range(*at(FIRST, "Marta Ilves"))
+    key(qtbot, window, Qt.Key.Key_1)
+    window.article.select_range(*at(FIRST, "41 ships"))
+    key(qtbot, window, Qt.Key.Key_9)
+    assert stored(project, GOLD_ANNOTATOR) == ["PERSON", "QUANTITY"]
+    assert shown_spans(window) == [(GOLD_ANNOTATOR, "PERSON"), (GOLD_ANNOTATOR, "QUANTITY")]
+    quantity = next(s for s in window.view.spans if s.label == "QUANTITY")  # type: ignore[union-attr]
+    window.article.focus_item(quantity)
+    key(qtbot, window, Qt.Key.Key_X)
+    assert stored(project, GOLD_ANNOTATOR) == ["PERSON"]
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored(project, GOLD_ANNOTATOR) == ["PERSON", "QUANTITY"]
+    key(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(window)
+    with project.read() as store:
+        assert store.get_state(d1, GOLD_ANNOTATOR).status is Status.DONE
+        assert store.get_state(d1, "alice").status is Status.NEW
+    assert stored(project, "alice") == []
+    # No other document is done by two annotators: nothing left, the first stays open.
+    assert window.view.document.id == d1  # type: ignore[union-attr]
 
 
 def test_annotator_sees_only_their_own_work(bob: MainWindow, project: Database, qtbot) -> None:
