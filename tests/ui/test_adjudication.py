@@ -15,6 +15,7 @@ from annotator.storage.orm import Annotator
 from annotator.ui.adjudication import AdjudicationDialog
 from annotator.ui.main_window import MainWindow
 from tests.services.adjudication_corpus import CLAIM, TEXT, at, project
+from tests.ui import windows
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -32,20 +33,9 @@ def document(db: Database) -> int:
     return document_id
 
 
-def open_window(db: Database, qtbot, name: str) -> MainWindow:  # type: ignore[no-untyped-def]
-    win = MainWindow(db, name)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.view is not None, timeout=10_000)
-    win.article.setFocus()
-    return win
-
-
 @pytest.fixture
 def window(db: Database, document: int, qtbot) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    win = open_window(db, qtbot, "rita")
+    win = windows.open_window(db, "rita", qtbot)
     yield win
     win.executor.wait_idle()
 
@@ -194,7 +184,7 @@ def test_a_conflict_is_shown_and_reloaded(
 
 
 def test_only_reviewers_adjudicate(qtbot, db: Database, document: int) -> None:  # type: ignore[no-untyped-def]
-    win = open_window(db, qtbot, "ana")
+    win = windows.open_window(db, "ana", qtbot)
     qtbot.keyClick(win, Qt.Key.Key_J, CTRL | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: "Only reviewers" in win.statusBar().currentMessage(), timeout=5000)
     assert getattr(win, "_adjudication", None) is None

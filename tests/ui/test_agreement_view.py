@@ -14,6 +14,7 @@ from annotator.core.model import DocumentState, Layer, Span, Status
 from annotator.storage.database import Database
 from annotator.ui.agreement_view import AgreementView
 from annotator.ui.main_window import MainWindow
+from tests.ui.windows import open_window
 
 EASY = "Port reopens\nThe Port Authority said 41 ships were waiting.\n"
 HARD = "Floods <b>rise</b>\nMayor Petra Novak said 300 homes lost power.\n"
@@ -58,13 +59,7 @@ def project(db: Database) -> tuple[Database, dict[str, int]]:
 @pytest.fixture
 def window(project: tuple[Database, dict[str, int]], qtbot) -> Iterator[MainWindow]:
     db, _ = project
-    win = MainWindow(db, "ana")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.view is not None, timeout=10_000)
-    win.article.setFocus()
+    win = open_window(db, "ana", qtbot)
     yield win
     view = win.findChild(AgreementView)
     if view is not None and view.task is not None:

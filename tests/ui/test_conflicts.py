@@ -18,6 +18,7 @@ from annotator.core.model import Span
 from annotator.services.annotate import AnnotationService
 from annotator.storage.database import Database
 from annotator.ui.main_window import MainWindow
+from tests.ui.windows import open_window
 
 TEXT = "Mayor Petra Novak said 300 homes had lost power.\nThe port reopened on Monday.\n"
 NAME = (TEXT.index("Petra Novak"), TEXT.index("Petra Novak") + len("Petra Novak"))
@@ -45,13 +46,7 @@ def other(db_path: Path, project: Database) -> Iterator[Database]:
 
 @pytest.fixture
 def window(project: Database, qtbot) -> Iterator[MainWindow]:
-    win = MainWindow(project, "ana")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.view is not None, timeout=10_000)
-    win.article.setFocus()
+    win = open_window(project, "ana", qtbot)
     yield win
     win.executor.wait_idle()
 

@@ -16,6 +16,7 @@ from annotator.core.guidelines import GUIDELINES_KEY, Guidelines
 from annotator.storage.database import Database
 from annotator.ui.guidelines import EMPTY_TEXT, SafeMarkdownView, drop_images
 from annotator.ui.main_window import MainWindow
+from tests.ui.windows import open_window
 
 RED = QColor("#ff0000")
 
@@ -197,13 +198,7 @@ def window(db: Database, qtbot) -> Iterator[MainWindow]:
         store.insert_documents(
             [{"title": "Storm", "text": TEXT, "sha256": hashlib.sha256(TEXT.encode()).hexdigest()}]
         )
-    win = MainWindow(db, "ana")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.view is not None, timeout=10_000)
-    win.article.setFocus()
+    win = open_window(db, "ana", qtbot)
     yield win
     win.executor.wait_idle()
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from annotator.core.model import Decision, Layer, Status, Suggestion
 from annotator.storage.database import Database
 from annotator.ui.main_window import MainWindow
+from tests.ui.windows import open_window
 
 FIRST = (
     "Storm closes port 🇺🇦 😀\n"
@@ -88,13 +89,7 @@ def project(db: Database) -> Database:
 
 @pytest.fixture
 def window(project: Database, qtbot) -> Iterator[MainWindow]:
-    win = MainWindow(project, "ana")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.view is not None, timeout=10_000)
-    win.article.setFocus()
+    win = open_window(project, "ana", qtbot)
     yield win
     win.executor.wait_idle()
 

@@ -32,6 +32,7 @@ from annotator.ui.main_window import MainWindow
 from annotator.ui.preferences import PreferencesDialog
 from annotator.ui.settings import load_preferences, open_settings
 from annotator.ui.theme import apply_theme, palette
+from tests.ui.windows import open_window
 
 FIRST = "Storm closes port\nMayor Petra Novak said 300 homes had lost power within 24 hours.\n"
 SECOND = "Ferry resumes\nThe ferry company said 41 ships were waiting offshore on Monday.\n"
@@ -59,13 +60,7 @@ def window(db: Database, qtbot) -> Iterator[MainWindow]:
     settings = open_settings()
     settings.setValue("annotator/name", "ana")
     settings.sync()
-    win = MainWindow(db, "ana")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.view is not None, timeout=30_000)
-    win.article.setFocus()
+    win = open_window(db, "ana", qtbot)
     yield win
     win.executor.wait_idle()
     apply_theme("system")  # the palette belongs to the whole test process

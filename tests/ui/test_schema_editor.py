@@ -19,6 +19,7 @@ from annotator.storage.database import Database
 from annotator.ui import colors
 from annotator.ui.main_window import MainWindow
 from annotator.ui.schema_editor import NAME, NEW_COLORS, RemoveLabelDialog, SchemaEditor
+from tests.ui.windows import open_window
 
 TEXT = "Harbour reopens\nMayor Petra Novak visited Harbourton and the Ost valley on Monday.\n"
 
@@ -49,13 +50,7 @@ def project(db: Database) -> Database:
 
 @pytest.fixture
 def window(project: Database, qtbot: QtBot) -> Iterator[MainWindow]:
-    win = MainWindow(project, "ana")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.view is not None, timeout=10_000)
-    win.article.setFocus()
+    win = open_window(project, "ana", qtbot)
     yield win
     win.executor.wait_idle()
 

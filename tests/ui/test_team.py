@@ -16,6 +16,7 @@ from annotator.storage import assignments
 from annotator.storage.database import Database
 from annotator.ui.main_window import MainWindow
 from annotator.ui.team import ShowWorkDialog, TeamDialog
+from tests.ui import windows
 
 FIRST = "Port strike goes on\nUnion secretary Marta Ilves said 41 ships were waiting offshore.\n"
 SECOND = "Ferry resumes\nThe ferry company said services would resume on Monday.\n"
@@ -55,12 +56,7 @@ def project(db: Database) -> Database:
 
 
 def open_window(db: Database, name: str, qtbot) -> MainWindow:
-    win = MainWindow(db, name)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: win.view is not None, timeout=60_000)
+    win = windows.open_window(db, name, qtbot)
     settle(win)
     win.article.setFocus()
     return win
