@@ -1,6 +1,6 @@
 """The evaluation corpus (resources/eval/gold.jsonl): readable by the project's own native
 reader, every span token-aligned (so spaCy's strict ``char_span`` accepts it), claimants and
-cues consistent, and exactly what ``build_gold.py`` makes from the marked-up articles."""
+cues consistent, and exactly what ``tools/build_gold.py`` makes from the marked-up articles."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from annotator.ingest.native import read_native
 from annotator.ingest.records import ImportedDocument, ImportProblem
 
 EVAL = Path(str(resource("eval")))
+BUILDER = Path(__file__).resolve().parents[2] / "tools" / "build_gold.py"
 GOLD = EVAL / "gold.jsonl"
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "DATE", "QUANTITY", "WEAPON"}
 
@@ -85,5 +86,5 @@ def test_claimants_are_named_entities_and_cues_lie_outside_claims(
 
 
 def test_gold_is_what_the_builder_makes_from_the_articles() -> None:
-    builder = runpy.run_path(str(EVAL / "build_gold.py"), run_name="build_gold")
+    builder = runpy.run_path(str(BUILDER), run_name="build_gold")
     assert builder["build"]() == GOLD.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """Render the application icon's PNG sizes, the Windows .ico and the macOS .icns from the SVG.
 
-    .venv/bin/python packaging/render_icons.py
+    .venv/bin/python tools/render_icons.py
 
 The rendered files are committed (resources/icons/), so building needs no SVG tool; run this
 after editing ``annotator.svg`` (tests/packaging checks that every size is there).

@@ -1,7 +1,7 @@
 """Make docs/screenshot.png: the real window on a demo project with suggestions and a claim
 linked to its claimant. Run under a display, e.g.:
 
-    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python docs/make_screenshot.py
+    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python tools/make_screenshot.py
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 annotators and some adjudication (seeded, so the picture is the same each run apart from the
 dates). Run under a display, e.g.:
 
-    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/make_overview_screenshot.py
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python tools/make_overview_screenshot.py
 """
 
 from __future__ import annotations

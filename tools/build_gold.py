@@ -1,7 +1,7 @@
-"""Build ``gold.jsonl`` (native JSONL) from the marked-up articles in ``articles/*.txt``.
+"""Build ``resources/eval/gold.jsonl`` (native JSONL) from the marked-up ``articles/*.txt`` there.
 
-    .venv/bin/python resources/eval/build_gold.py          # rewrite gold.jsonl
-    .venv/bin/python resources/eval/build_gold.py --check  # exit 1 if gold.jsonl is stale
+    .venv/bin/python tools/build_gold.py          # rewrite gold.jsonl
+    .venv/bin/python tools/build_gold.py --check  # exit 1 if gold.jsonl is stale
 
 Offsets are counted by this script, never by hand. The output is deterministic (files in name
 order, spans in text order, fixed key order), so rebuilding gives the same bytes and a test
@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ARTICLES = HERE / "articles"
-GOLD = HERE / "gold.jsonl"
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT / "resources" / "eval"
+ARTICLES = EVAL / "articles"
+GOLD = EVAL / "gold.jsonl"
 ANNOTATOR = "eval"
 CLAIM_TYPES = ("quantity", "event", "quote", "causal", "prediction", "other")
 _OPEN = {"[": "entity", "{": "claim", "<": "cue", "⟦": "ignored"}
@@ -201,7 +202,7 @@ def record(article: Article) -> dict:
 
 def check_alignment(rec: dict) -> list[str]:
     """Problems: spans that are not token-aligned or overlap where they must not."""
-    sys.path.insert(0, str(HERE.parents[1]))
+    sys.path.insert(0, str(ROOT))
     from annotator.core.tokens import tokenize
 
     tokens = tokenize(rec["text"])
@@ -247,7 +248,7 @@ def main() -> int:
     if args.check:
         current = GOLD.read_text(encoding="utf-8") if GOLD.exists() else ""
         if current != built:
-            print("gold.jsonl is stale: run resources/eval/build_gold.py", file=sys.stderr)
+            print("gold.jsonl is stale: run tools/build_gold.py", file=sys.stderr)
             return 1
         return 0
     GOLD.write_text(built, encoding="utf-8", newline="\n")

@@ -1,8 +1,8 @@
 """Make docs/adjudication.png and docs/agreement.png: Review > Adjudicate document and Review >
-Agreement on the seeded demo project of docs/make_overview_screenshot.py (three annotators, some
+Agreement on the seeded demo project of tools/make_overview_screenshot.py (three annotators, some
 documents done by two of them and not adjudicated yet), as its reviewer. Run under a display:
 
-    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/make_team_screenshots.py
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python tools/make_team_screenshots.py
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "docs"))
+sys.path.insert(0, str(ROOT / "tools"))
 
 from make_overview_screenshot import build  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Make docs/guidelines.png: the window with the project's guidelines open in their panel
 (View > Guidelines, F2). Run under a display, e.g.:
 
-    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/make_guidelines_screenshot.py
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python tools/make_guidelines_screenshot.py
 """
 
 from __future__ import annotations
