@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run    installs into .venv and starts the app on the default project
 #   make test   installs into .venv (with the test tools) and runs the tests
+# The first run says what it is doing before each slow step; pip itself stays quiet.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,12 +9,16 @@ BIN := $(VENV)/bin
 .PHONY: run test lint check clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "make: creating a Python environment in $(VENV)/ (first run only; $(PYTHON) -m venv)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+	@echo "make: installing Annotator and its dependencies into $(VENV)/ (PySide6 and spaCy are" \
+		"large: a few minutes the first time, less when pip's cache has them)"
+	@$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+	@echo "make: $(VENV)/ is ready"
 
 run: $(VENV)/.installed
 	$(BIN)/annotator
