@@ -1,7 +1,9 @@
-"""The wheel: built from a clean copy of the sources, installed into a fresh virtual environment
-with its dependencies from the package index, it runs the command line and starts the window
-headless with every resource (label schema, demo articles, migrations, icons) found inside the
-installed package, not in this checkout.
+"""The wheel: built from a clean copy of the sources without a packaging warning, it holds every
+resource the application reads (label schemas, demo articles, migrations, icons) and no
+scripts (tools/) or evaluation corpus (resources/eval). Installed into a fresh virtual
+environment with its dependencies from the package index, it runs the command line and starts
+the window headless with every resource found inside the installed package, not in this
+checkout.
 
 Slow (a virtual environment and a few hundred MB of dependencies, from pip's cache when it is
 warm), so marked ``slow``; skipped, saying why, when the package index cannot be reached.
@@ -23,9 +25,12 @@ from annotator import __version__
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-# What setuptools needs to build the wheel; copied so that no stale build/ folder of the
-# checkout can slip files into the wheel, and nothing is written into the checkout.
-SOURCES = ("annotator", "resources", "pyproject.toml", "README.md", "LICENSE")
+# What setuptools needs to build the wheel, and tools/ to show it stays out; copied so that no
+# stale build/ folder of the checkout can slip files into the wheel, and nothing is written into
+# the checkout.
+SOURCES = ("annotator", "resources", "tools", "pyproject.toml", "README.md", "LICENSE")
+# Data packages of resources/ (pyproject.toml); resources/eval is for benchmarks and tests.
+SHIPPED_RESOURCES = ("demo", "icons", "schema")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
 
 
@@ -68,11 +73,13 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
         else:
             shutil.copy2(item, source / name)
     dist = tmp_path / "dist"
-    built = _run(
-        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-w", str(dist)],
+    built = _run(  # -v shows setuptools' own warnings
+        [sys.executable, "-m", "pip", "wheel", "-v", str(source), "--no-deps", "-w", str(dist)],
         timeout=600,
     )
     assert built.returncode == 0, built.stdout + built.stderr
+    output = built.stdout + built.stderr
+    assert "is absent from the `packages` configuration" not in output, output[-6000:]
     (wheel,) = dist.glob("annotator-*.whl")
     assert wheel.name.startswith(f"annotator-{__version__}-py3-none-any")
 
@@ -91,6 +98,17 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     ):
         assert needed in names, needed
     assert len([n for n in names if n.startswith("annotator/resources/demo/")]) >= 8
+    for folder in SHIPPED_RESOURCES:
+        for path in (ROOT / "resources" / folder).rglob("*"):
+            if path.is_file():
+                assert f"annotator/{path.relative_to(ROOT).as_posix()}" in names, path
+    extra = sorted(
+        n
+        for n in names
+        if n.startswith(("tools/", "annotator/resources/eval/", "annotator/tools/"))
+        or Path(n).name in {p.name for p in (ROOT / "tools").glob("*.py")}
+    )
+    assert not extra, f"scripts or the evaluation corpus in the wheel: {extra}"
     assert b"annotator = annotator.cli:main" in entry_points
     assert b"annotator-gui = annotator.app:main" in entry_points
 
