@@ -1,7 +1,7 @@
 """``annotator agreement``: inter-annotator agreement as a table or JSON.
 
 Registered by :mod:`annotator.cli`; the figures come from :mod:`annotator.services.agreement`
-and mean what the README's "Agreement" section says.
+and mean what docs/team.md ("Agreement") says.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Inter-annotator agreement: pure arithmetic on annotations, no I/O.
 
-The figures, and how each is pooled (the README's "Agreement" section says how to read them):
+The figures, and how each is pooled (docs/team.md, "Agreement", says how to read them):
 
 * **Span F1** per pair of annotators, micro-averaged over the pair's documents:
   ``F1 = 2·matched / (spans of A + spans of B)`` (symmetric: neither side is the reference).

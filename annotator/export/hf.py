@@ -6,7 +6,7 @@ per sentence): ``id`` (``<document id>:<sentence index>``), ``document_id``, ``s
 ``{"ner_tags": ["O", "B-PERSON", "I-PERSON", ...], "claim_tags": ["O", "B-CLAIM",
 "I-CLAIM"]}``, in IOB2 order (``O`` first, then ``B-``/``I-`` per label, the schema's labels
 first), the same for every split. ``datasets.load_dataset("json", data_files=...)`` and a
-``ClassLabel(names=...)`` cast give a ClassLabel dataset (README). Tags are the CoNLL tags
+``ClassLabel(names=...)`` cast give a ClassLabel dataset (docs/formats.md). Tags are the CoNLL tags
 (:mod:`annotator.export.tagging`).
 """
 

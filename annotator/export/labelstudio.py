@@ -6,7 +6,7 @@ sharing the region's id (``claim_type``: the type; ``hedged``: ``"true"``/``"fal
 are regions labelled ``CUE``; ``relation`` results join a claim (``from_id``) to its claimant
 or cue (``to_id``) with ``labels`` ``["Claimant"]``/``["Cue"]``. Each region's ``origin`` is
 ``manual`` or ``prediction`` (accepted from a suggestion; region ``meta.origin`` names the
-suggester). The labeling config that matches is in the README.
+suggester). The labeling config that matches is in docs/formats.md ("Loading an export").
 
 Offsets are code points, which is what Label Studio writes since its emoji fix; older versions
 counted UTF-16 units (the importer notices and converts). ``data`` carries the document id,

@@ -115,7 +115,7 @@ _PRUNE_AT = 100_000
 
 @dataclass(frozen=True, slots=True)
 class BoilerplateSettings:
-    """Thresholds; the defaults are what the README documents."""
+    """Thresholds; the defaults are what docs/formats.md ("Boilerplate") documents."""
 
     #: A piece is frequent in at least this share of a source's documents…
     min_share: float = 0.2

@@ -11,7 +11,7 @@ the WHERE against the committed row): of two people asking at once for the last 
 updates a row and the other updates none and tries the next candidate. No lock is held between
 reading the candidates and taking one, and no transaction retries.
 
-Rules (README "Annotators, reviewers and assignment"):
+Rules (docs/team.md, "Annotators, reviewers and assignment"):
 
 * K is the project setting ``annotators_per_document``; absent or 0 means no limit: "next
   document" is then simply the next one this annotator has not done or skipped, and nothing
