@@ -224,7 +224,7 @@ def test_reading_an_export_back_leaves_nothing_behind(corpus_db: Database, tmp_p
         "XDG_CACHE_HOME": str(places["cache"]),
         "HF_HOME": str(places["hf"]),
         "TMPDIR": str(places["tmp"]),
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     out = tmp_path / "out"
     out.mkdir()
