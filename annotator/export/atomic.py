@@ -29,6 +29,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,7 +38,7 @@ from typing import BinaryIO
 
 import orjson
 
-from annotator.export.errors import ExportWriteError
+from annotator.export.errors import ExportWriteError, ForeignTargetError
 
 try:
     import fcntl
@@ -99,6 +100,8 @@ def _staged(
 ) -> Iterator[Path]:
     """The working folder's output path; file system errors become :class:`ExportWriteError`
     naming ``path``, after the working folder is gone."""
+    if not folder:
+        _refuse_special(path)
     try:
         work = _Work.create(path)
     except OSError as exc:
@@ -123,6 +126,19 @@ def _staged(
         work.discard()
         raise
     work.discard()
+
+
+def _refuse_special(path: Path) -> None:
+    """A rename over a device, pipe or socket would replace it (``/dev/null`` included, as
+    root): only a regular file, or a link to one, is replaced by a file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # nothing there (or a dangling link, which is replaced)
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise ForeignTargetError(
+            path, "is not a regular file (a device, pipe or socket); give a file name"
+        )
 
 
 class _Work:

@@ -5,6 +5,9 @@ formats): the format, ``"offsets": "codepoint"``, the seed, ratios and grouping 
 each split's document ids in file order with its counts, what was left out and why, the counts
 of reported problems (and the first of them), the label schema version and the time. A split
 export can be checked (``annotator export --check``) and reproduced from it.
+
+``"kind": "annotator-export"`` marks the folder as ours: a later export replaces a folder only
+when its manifest has it (see :mod:`annotator.export.ownership`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -39,11 +38,7 @@ def ensure_replaceable(out: Path, *, folder: bool) -> None:
             raise ForeignTargetError(
                 out, "is a folder; this export writes a file: give a file name"
             )
-        if out.exists() and not stat.S_ISREG(out.stat().st_mode):
-            raise ForeignTargetError(
-                out, "is not a regular file (a device, pipe or socket); give a file name"
-            )
-        return
+        return  # a device, pipe or socket is refused by the atomic writer itself
     if not out.is_dir():
         raise ForeignTargetError(out, "is a file; this export writes a folder: choose a new name")
     if not any(out.iterdir()):

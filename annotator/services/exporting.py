@@ -212,7 +212,8 @@ def export(
             progress(len(plan.ids), len(plan.ids), "reading the export back")
             found = check_export(root, fmt) if folder else spec.check(root)
             if found:
-                raise ExportCheckError(found)
+                # Named as they will be, not by the working folder they are checked in.
+                raise ExportCheckError([message.replace(str(root), str(out)) for message in found])
     return ExportSummary(
         path=out,
         format=fmt,

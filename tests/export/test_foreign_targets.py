@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from annotator.cli import EXIT_REJECTED, main
+from annotator.export.atomic import atomic_write
 from annotator.export.errors import ForeignTargetError
 from annotator.export.splitting import parse_split
 from annotator.services.exporting import export
@@ -181,3 +182,15 @@ def test_files_put_into_the_old_export_while_the_new_one_is_written_are_kept(
         export(corpus_db, out, fmt="brat", only_done=True, progress=progress)
     assert (out / "draft-notes.md").read_text() == "written meanwhile"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_overviews_atomic_writer_does_not_replace_a_pipe_either(tmp_path: Path) -> None:
+    pipe = tmp_path / "overview.csv"
+    os.mkfifo(pipe)
+    with (
+        pytest.raises(ForeignTargetError, match="not a regular file"),
+        atomic_write(pipe) as handle,
+    ):
+        handle.write(b"a,b\n")
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["overview.csv"]

@@ -157,6 +157,17 @@ def test_a_name_too_long_for_the_file_system_is_a_message(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_long_name_that_fits_the_file_system_is_exported(
+    flag_db: Database, tmp_path: Path
+) -> None:
+    """The working folder's name must fit too: 240 + ``.<random>.partial`` would not."""
+    out = tmp_path / ("n" * 240 + ".jsonl")
+    export(flag_db, out, fmt="annotator")
+    for fmt in ("hf", "brat"):
+        export(flag_db, tmp_path / ("f" * 250), fmt=fmt)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, "f" * 250])
+
+
 def test_a_path_through_a_file_is_a_message(flag_db: Database, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("a file, not a folder")
     out = tmp_path / "notes.txt" / "out.jsonl"  # ENOTDIR: the parent is a file
