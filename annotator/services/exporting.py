@@ -289,7 +289,7 @@ def _plan(
     plan = _Plan(everyone=spec.lossless and annotator is None, gold=gold)
     need_workers = include_all and annotator is None and not spec.lossless
     # Hashes of the ids that go out: a repeat is checked exactly (and reported) when it comes.
-    seen: set[int] = set()
+    going: set[int] = set()
     after = 0
     while True:
         if cancel is not None:
@@ -315,9 +315,9 @@ def _plan(
             if not choice.include:
                 _left_out(plan, choice, key, problems)
                 continue
-            if hash(key) in seen:
+            if hash(key) in going:
                 _refuse_duplicate(db, plan, key, doc_id)
-            seen.add(hash(key))
+            going.add(hash(key))
             plan.ids.append(doc_id)
             plan.annotators.append(choice.annotator)
             if gold and choice.annotator == GOLD_ANNOTATOR:

@@ -13,6 +13,7 @@ import pytest
 from annotator.cli import EXIT_REJECTED, main
 from annotator.export.checking import check_export
 from annotator.export.errors import DuplicateIdError
+from annotator.services import exporting
 from annotator.services.exporting import FORMATS, export
 from annotator.storage.database import Database
 
@@ -51,6 +52,15 @@ def test_a_shared_id_is_refused_naming_both_documents(
     assert "'1'" in message
     assert "#1 'Harbour news'" in message and "#2 'Ferry news'" in message
     assert list(tmp_path.iterdir()) == []  # nothing written, nothing left
+
+
+def test_a_clash_across_planning_batches_is_found(
+    clashing_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documents are planned a batch at a time; one document per batch here."""
+    monkeypatch.setattr(exporting, "_PLAN_BATCH", 1)
+    with pytest.raises(DuplicateIdError, match="#1 'Harbour news'"):
+        export(clashing_db, tmp_path / "out.jsonl", fmt="annotator")
 
 
 def test_the_command_line_prints_the_clash_in_one_line(
