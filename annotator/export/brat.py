@@ -10,12 +10,18 @@ or byte offsets anywhere). In the ``.ann``:
 * ``R`` lines ``Claimant Arg1:<claim> Arg2:<entity>`` and ``Cue Arg1:<claim> Arg2:<cue>``;
 * ``A`` lines ``ClaimType <claim> <type>`` and ``Hedged <claim>`` (binary: present if hedged).
 
-File names are the document ids with characters outside ``A-Za-z0-9._-`` replaced by ``_``
-(and ``-2``, ``-3`` added on a clash); the manifest lists the renamed ones.
+File names are the document ids with characters outside ``A-Za-z0-9._-`` replaced by ``_``,
+leading dots dropped and ``_`` put before a name Windows reserves (``CON``, ``NUL``, ``COM1``...).
+An id longer than :data:`STEM_LIMIT` characters is cut and ends in ``-`` and the first 16 hex
+digits of the SHA-256 of the whole id, so that every name fits every common file system
+(255 bytes on most, 143 on an encrypted home folder). Names are unique regardless of case
+(``-2``, ``-3`` are added on a clash). The manifest's ``"renamed"`` maps every file name that
+is not the document id itself to the id, so the id always round-trips.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,7 +41,16 @@ FORMAT = "brat"
 CONF = "annotation.conf"
 CLAIM_TYPE = "ClaimType"
 HEDGED = "Hedged"
+#: What a brat folder holds: the documents, and the statistics cache the brat server adds.
+MEMBERS = ("*.txt", "*.ann", ".stats_cache")
+#: The longest file name stem (without ``.txt``/``.ann``); see the module's docstring.
+STEM_LIMIT = 120
+_HASH_DIGITS = 16
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"]
+    + [f"{device}{n}" for device in ("COM", "LPT") for n in range(1, 10)]
+)
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
 _R_LINE = re.compile(r"^(R\d+)\t(\S+) Arg1:(T\d+) Arg2:(T\d+)$")
 _A_LINE = re.compile(r"^(A\d+)\t(\S+) (T\d+)(?: (\S+))?$")
@@ -113,7 +128,7 @@ class BratWriter:
         path.mkdir(parents=True, exist_ok=True)
         self.folder = path
         self.context = context
-        self.used: set[str] = set()
+        self.used = context.file_stems
         self.renamed: dict[str, str] = context.notes.setdefault("renamed", {})  # type: ignore[assignment]
 
     def write(self, doc: ExportDocument, tokens: Tokenized | None) -> None:
@@ -131,11 +146,12 @@ class BratWriter:
             labels.add(span.label)
 
     def _stem(self, key: str) -> str:
-        stem = _UNSAFE.sub("_", key).lstrip(".") or "document"
+        stem = file_stem(key)
         candidate, n = stem, 1
         while candidate.lower() in self.used:
             n += 1
-            candidate = f"{stem}-{n}"
+            suffix = f"-{n}"
+            candidate = stem[: STEM_LIMIT - len(suffix)] + suffix
         self.used.add(candidate.lower())
         if candidate != key:
             self.renamed[candidate] = key
@@ -143,6 +159,17 @@ class BratWriter:
 
     def close(self) -> None:
         pass
+
+
+def file_stem(key: str) -> str:
+    """A safe file name stem for the document id ``key`` (before making it unique)."""
+    stem = _UNSAFE.sub("_", key).lstrip(".") or "document"
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = f"_{stem}"
+    if len(stem) > STEM_LIMIT:
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        stem = f"{stem[: STEM_LIMIT - _HASH_DIGITS - 1]}-{digest[:_HASH_DIGITS]}"
+    return stem
 
 
 def write_conf(root: Path, context: ExportContext) -> None:

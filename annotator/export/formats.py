@@ -41,6 +41,10 @@ class ExportFormat:
     finish: Callable[[Path, ExportContext], None] | None = None
     #: Writes every annotator's annotations when none is named (see :mod:`.choosing`).
     lossless: bool = False
+    #: Files ``finish`` writes at the top of the export folder.
+    shared: tuple[str, ...] = ()
+    #: For formats whose split is a folder: the names (glob patterns) of what is in it.
+    members: tuple[str, ...] = ()
 
     @property
     def is_folder(self) -> bool:
@@ -80,6 +84,7 @@ _ALL = (
         True,
         docbin.DocBinWriter,
         docbin.check,
+        members=(f"*{docbin.SUFFIX}",),
     ),
     ExportFormat(
         conll.FORMAT,
@@ -99,6 +104,7 @@ _ALL = (
         split_suffix=hf.SUFFIX,
         unsplit=hf.UNSPLIT + hf.SUFFIX,
         finish=hf.write_labels,
+        shared=(hf.LABELS,),
     ),
     ExportFormat(
         brat.FORMAT,
@@ -108,6 +114,8 @@ _ALL = (
         brat.BratWriter,
         brat.check,
         finish=brat.write_conf,
+        shared=(brat.CONF,),
+        members=brat.MEMBERS,
     ),
     ExportFormat(
         doccano.FORMAT,

@@ -12,6 +12,7 @@ first), the same for every split. ``datasets.load_dataset("json", data_files=...
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -137,18 +138,37 @@ def _check_row(
 
 
 def _load_with_datasets(path: Path, names: dict[str, list[str]], findings: Findings) -> None:
-    """Load through ``datasets`` when it is installed; it is never required."""
+    """Load through ``datasets`` when it is installed; it is never required.
+
+    ``datasets`` caches what it loads under the user's home (``~/.cache/huggingface``) unless
+    told otherwise: the check gives it a temporary cache folder, removed when the check ends,
+    and keeps the loaded table in memory, so a check leaves nothing anywhere.
+    """
     try:
         import datasets  # type: ignore[import-not-found]
     except ImportError:
         return
     if path.stat().st_size == 0:
         return
-    try:
-        loaded = datasets.load_dataset("json", data_files=str(path), split="train")
-        features = loaded.features.copy()
-        for column in COLUMNS:
-            features[column] = datasets.Sequence(datasets.ClassLabel(names=names[column]))
-        loaded.cast(features)
-    except Exception as exc:  # whatever datasets raises
-        findings.add(str(path), f"datasets cannot load it: {exc}")
+    # Its progress bars would interleave with the export's own progress.
+    bars = getattr(datasets, "is_progress_bar_enabled", lambda: False)()
+    if bars:
+        datasets.disable_progress_bars()
+    with tempfile.TemporaryDirectory(prefix="annotator-hf-check-") as cache:
+        try:
+            loaded = datasets.load_dataset(
+                "json",
+                data_files=str(path),
+                split="train",
+                cache_dir=cache,
+                keep_in_memory=True,
+            )
+            features = loaded.features.copy()
+            for column in COLUMNS:
+                features[column] = datasets.Sequence(datasets.ClassLabel(names=names[column]))
+            loaded.cast(features, keep_in_memory=True)
+        except Exception as exc:  # whatever datasets raises
+            findings.add(str(path), f"datasets cannot load it: {exc}")
+        finally:
+            if bars:
+                datasets.enable_progress_bars()

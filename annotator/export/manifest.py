@@ -5,10 +5,14 @@ formats): the format, ``"offsets": "codepoint"``, the seed, ratios and grouping 
 each split's document ids in file order with its counts, what was left out and why, the counts
 of reported problems (and the first of them), the label schema version and the time. A split
 export can be checked (``annotator export --check``) and reproduced from it.
+
+``"kind": "annotator-export"`` marks the folder as ours: a later export replaces a folder only
+when its manifest has it (see :mod:`annotator.export.ownership`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,8 +25,14 @@ from annotator.export.validation import Findings
 from annotator.export.writing import OFFSETS
 
 NAME = "manifest.json"
-#: The version of this manifest's own layout.
-VERSION = 1
+#: The version of this manifest's own layout (2: ``"kind"`` added).
+VERSION = 2
+#: ``"kind"``: says that the folder is an Annotator export, which a later export may replace.
+KIND = "annotator-export"
+#: Keys every manifest of ours has had since the first version.
+OWN_KEYS = ("manifest_version", "format", "offsets", "created_at", "label_schema_version", "splits")
+#: Keys a version 1 manifest (written before ``"kind"``) has besides those.
+_V1_KEYS = ("options", "left_out", "problems")
 #: Problems written out in full.
 EXAMPLES = 100
 
@@ -40,6 +50,7 @@ def build(
     gold: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
+        "kind": KIND,
         "manifest_version": VERSION,
         "format": fmt,
         "offsets": OFFSETS,
@@ -67,6 +78,22 @@ def build(
         ],
         **notes,
     }
+
+
+def is_ours(data: object, formats: Iterable[str]) -> bool:
+    """Whether ``data`` (a parsed ``manifest.json``) was written by an Annotator export: the
+    marker and our own keys, or a version 1 manifest's full set of keys (before the marker)."""
+    if not isinstance(data, dict) or any(key not in data for key in OWN_KEYS):
+        return False
+    if (
+        data["format"] not in formats
+        or data["offsets"] != OFFSETS
+        or not isinstance(data["splits"], dict)
+    ):
+        return False
+    if data.get("kind") == KIND:
+        return True
+    return data["manifest_version"] == 1 and all(key in data for key in _V1_KEYS)
 
 
 def write(root: Path, manifest: dict[str, Any]) -> None:

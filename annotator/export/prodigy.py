@@ -141,9 +141,18 @@ class ProdigyWriter:
 
 def check(path: Path) -> list[str]:
     """Tokens tile the text in order; every span sits exactly on its tokens (``token_end``
-    inclusive); relations point at spans' last tokens; ``answer`` and ``meta.offsets``."""
+    inclusive); relations point at spans' last tokens; ``answer`` and ``meta.offsets``; no
+    document id (``meta.id``) twice."""
     findings = Findings()
+    seen: dict[object, str] = {}
     for where, item in iter_json_lines(path, findings):
+        meta = item.get("meta")
+        doc_id = meta.get("id") if isinstance(meta, dict) else None
+        if isinstance(doc_id, str | int) and not isinstance(doc_id, bool):
+            if doc_id in seen:
+                findings.add(where, f"document id {doc_id!r} is also at {seen[doc_id]}")
+            else:
+                seen[doc_id] = where
         text = require_str(item, "text", where, findings)
         if text is None:
             continue

@@ -62,6 +62,9 @@ class ExportContext:
     claim_labels: set[str] = field(default_factory=set)
     #: Anything a format wants recorded in the manifest (brat's renamed files).
     notes: dict[str, object] = field(default_factory=dict)
+    #: File names given to documents (lower case), across all splits: brat's ``"renamed"``
+    #: note maps a name to one id, so a name is never used twice in one export.
+    file_stems: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for name in self.schema.entity_names:
@@ -85,6 +88,10 @@ def open_output(path: Path) -> BinaryIO:
 def close_output(handle: BinaryIO) -> None:
     """Flush and fsync before the export is renamed into place: a crash right after the
     rename must not leave an empty file under the final name."""
-    handle.flush()
-    os.fsync(handle.fileno())
-    handle.close()
+    try:
+        handle.flush()
+        os.fsync(handle.fileno())
+    finally:
+        # Closed even when the flush fails (a full disk): an open handle would keep the
+        # removed partial file's space, and its disk busy, until the garbage collector ran.
+        handle.close()

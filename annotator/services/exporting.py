@@ -9,13 +9,15 @@ corpus (for the split and the manifest).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from annotator.core.model import GOLD_ANNOTATOR, Layer, Span
+from annotator.core.model import GOLD_ANNOTATOR, Document, Layer, Span
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.tokens import tokenize_many
 from annotator.export import manifest
@@ -24,9 +26,15 @@ from annotator.export.checking import check_export
 from annotator.export.choosing import CONFLICT, NOT_ADJUDICATED, NOT_DONE, Choice, choose
 from annotator.export.document import ExportDocument
 from annotator.export.dropping import drop_ignored as drop_ignored_ranges
-from annotator.export.errors import ExportCheckError, ExportError
+from annotator.export.errors import (
+    DuplicateIdError,
+    ExportCheckError,
+    ExportError,
+    ExportWriteError,
+)
 from annotator.export.formats import FORMATS as EXPORT_FORMATS
 from annotator.export.formats import ExportFormat, get
+from annotator.export.ownership import ensure_replaceable
 from annotator.export.problems import ANNOTATOR_CONFLICT, ExportProblem, ProblemLog
 from annotator.export.splitting import ALL, SplitSpec, assign
 from annotator.export.writing import ExportContext, Writer
@@ -121,13 +129,21 @@ def export(
     failed check raises :class:`ExportCheckError` and leaves ``out`` as it was. With
     ``gold`` the adjudicated gold version goes out wherever there is one (``gold_only``: and
     nothing else).
+
+    ``out`` is only replaced if it is an earlier export (:mod:`annotator.export.ownership`);
+    two documents with the same id raise :class:`DuplicateIdError` before anything is
+    written; a file system error (full disk, no permission) raises :class:`ExportWriteError`
+    naming ``out``. In every case the partial output is removed and ``out`` is as it was.
     """
     spec = get(fmt)
     if include_suggestions and not spec.lossless:
         raise ValueError("pending suggestions can only go into the native (annotator) format")
     out = Path(out)
     folder = spec.is_folder or split is not None
-    _ensure_replaceable(out, folder)
+    try:
+        ensure_replaceable(out, folder=folder)
+    except OSError as exc:
+        raise ExportWriteError(out, exc) from exc
     with db.read() as store:
         schema = store.schema()
     context = ExportContext(schema=schema, include_suggestions=include_suggestions)
@@ -150,7 +166,11 @@ def export(
     # Document ids per split, for the manifest (kept only when there is one).
     written: dict[str, list[str]] = {name: [] for name in names}
     counts = {"entities": 0, "claims": 0, **{name: 0 for name in names}}
-    opener = atomic_folder if folder else atomic_file
+    opener = (
+        partial(atomic_folder, replaceable=partial(ensure_replaceable, folder=True))
+        if folder
+        else atomic_file
+    )
     with opener(out) as root:
         writers = [
             spec.writer(spec.target(root, None if split is None else name), context)
@@ -192,7 +212,8 @@ def export(
             progress(len(plan.ids), len(plan.ids), "reading the export back")
             found = check_export(root, fmt) if folder else spec.check(root)
             if found:
-                raise ExportCheckError(found)
+                # Named as they will be, not by the working folder they are checked in.
+                raise ExportCheckError([message.replace(str(root), str(out)) for message in found])
     return ExportSummary(
         path=out,
         format=fmt,
@@ -251,23 +272,6 @@ def check(path: Path, fmt: str) -> list[str]:
     return check_export(Path(path), fmt)
 
 
-def _ensure_replaceable(out: Path, folder: bool) -> None:
-    """Refuse to replace what is not an earlier export: a folder export only replaces an
-    empty folder or one with a manifest, and a file export never replaces a folder."""
-    if not out.exists():
-        return
-    if folder:
-        if not out.is_dir():
-            raise ExportError(f"{out} is a file; this export writes a folder: choose a new name")
-        if any(out.iterdir()) and not (out / manifest.NAME).is_file():
-            raise ExportError(
-                f"{out} is a folder that is not an Annotator export (no {manifest.NAME}); "
-                "choose a new or empty folder"
-            )
-    elif out.is_dir():
-        raise ExportError(f"{out} is a folder; this export writes a file: give a file name")
-
-
 def _plan(
     db: Database,
     spec: ExportFormat,
@@ -284,6 +288,8 @@ def _plan(
     """One pass over ids and statuses (no texts) choosing what goes out."""
     plan = _Plan(everyone=spec.lossless and annotator is None, gold=gold)
     need_workers = include_all and annotator is None and not spec.lossless
+    # Hashes of the ids that go out: a repeat is checked exactly (and reported) when it comes.
+    going: set[int] = set()
     after = 0
     while True:
         if cancel is not None:
@@ -309,6 +315,9 @@ def _plan(
             if not choice.include:
                 _left_out(plan, choice, key, problems)
                 continue
+            if hash(key) in going:
+                _refuse_duplicate(db, plan, key, doc_id)
+            going.add(hash(key))
             plan.ids.append(doc_id)
             plan.annotators.append(choice.annotator)
             if gold and choice.annotator == GOLD_ANNOTATOR:
@@ -320,6 +329,38 @@ def _plan(
         after = index[-1][0]
         seen = len(plan.ids) + plan.not_done + plan.conflicts + plan.not_adjudicated
         progress(seen, None, f"choosing documents: {len(plan.ids)} of {seen} go out")
+
+
+def _refuse_duplicate(db: Database, plan: _Plan, key: str, doc_id: int) -> None:
+    """Raise :class:`DuplicateIdError` if a document already planned has the export id
+    ``key`` (the caller saw its hash again; a mere hash collision returns)."""
+    after = 0
+    while after < doc_id:
+        with db.read() as store:
+            index = store.document_index(after_id=after, limit=_PLAN_BATCH)
+        if not index:
+            return
+        for other, external_id, _source in index:
+            if other >= doc_id:
+                return
+            same = (external_id if external_id is not None else str(other)) == key
+            found = bisect.bisect_left(plan.ids, other)
+            if same and found < len(plan.ids) and plan.ids[found] == other:
+                with db.read() as store:
+                    first, second = store.documents_by_ids([other, doc_id])
+                raise DuplicateIdError(key, _describe(first), _describe(second))
+        after = index[-1][0]
+
+
+def _describe(document: Document) -> str:
+    """How the user finds a document: its number, title and where its export id comes from."""
+    origin = (
+        "its imported id"
+        if document.external_id is not None
+        else "no id of its own, so its number is used"
+    )
+    title = document.title if len(document.title) <= 60 else document.title[:57] + "..."
+    return f"document #{document.id} {title!r} ({origin})"
 
 
 def _left_out(plan: _Plan, choice: Choice, key: str, problems: ProblemLog) -> None:
@@ -420,7 +461,8 @@ def _load(
 
 @contextlib.contextmanager
 def _closing(writers: list[Writer]) -> Iterator[None]:
-    """Close every writer; a writer's error on close only surfaces if nothing else failed."""
+    """Close every writer, even after one failed to close (a full disk shows on the flush at
+    close); a writer's error on close only surfaces if nothing else failed, the first one."""
     try:
         yield
     except BaseException:
@@ -428,8 +470,14 @@ def _closing(writers: list[Writer]) -> Iterator[None]:
             with contextlib.suppress(Exception):
                 writer.close()
         raise
+    failed: Exception | None = None
     for writer in writers:
-        writer.close()
+        try:
+            writer.close()
+        except Exception as exc:
+            failed = failed or exc
+    if failed is not None:
+        raise failed
 
 
 __all__ = [

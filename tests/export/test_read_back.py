@@ -173,14 +173,16 @@ def test_hf_is_loaded_with_datasets_when_it_is_installed(
     class Loaded:
         features = Features(tokens=None, ner_tags=None, claim_tags=None)
 
-        def cast(self, features: Features) -> Loaded:
+        def cast(self, features: Features, keep_in_memory: bool = False) -> Loaded:
             calls.append(("cast", features["ner_tags"], features["claim_tags"]))
             return self
 
     stub = types.ModuleType("datasets")
 
-    def load_dataset(kind: str, data_files: str, split: str) -> Loaded:
-        calls.append((kind, data_files, split))
+    def load_dataset(
+        kind: str, data_files: str, split: str, cache_dir: str, keep_in_memory: bool
+    ) -> Loaded:
+        calls.append((kind, data_files, split, cache_dir, keep_in_memory))
         return Loaded()
 
     stub.load_dataset = load_dataset  # type: ignore[attr-defined]
@@ -190,8 +192,10 @@ def test_hf_is_loaded_with_datasets_when_it_is_installed(
     summary = _export(corpus_db, tmp_path, "hf")
     names = orjson.loads((summary.path / "labels.json").read_bytes())
     # Loaded before the export took its final name, from the temporary folder.
-    kind, data_files, split = calls[0]
-    assert (kind, Path(data_files).name, split) == ("json", "data.jsonl", "train")
+    kind, data_files, split, cache_dir, in_memory = calls[0]
+    assert (kind, Path(data_files).name, split, in_memory) == ("json", "data.jsonl", "train", True)
+    # Its cache went into a temporary folder, gone afterwards (not ~/.cache/huggingface).
+    assert not Path(cache_dir).exists()
     assert calls[1] == (
         "cast",
         ("Sequence", ("ClassLabel", tuple(names["ner_tags"]))),
