@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from annotator.core import limits
-from annotator.core.errors import InputError
+from annotator.core.errors import InputError, StorageError
 from annotator.ingest.field_names import FieldNames
 from annotator.services.importing import import_paths
 from annotator.storage.database import Database
@@ -109,3 +109,30 @@ def test_an_over_long_annotator_for_the_whole_import_is_refused_up_front(
     assert refused.value.field == "annotator" and "the limit is 200" in str(refused.value)
     with backend_db.read() as store:
         assert store.document_count() == 0
+
+
+def test_a_record_the_database_refuses_anyway_is_named_and_the_batch_kept(
+    db: Database, tmp_path: Path
+) -> None:
+    """A refusal no check foresaw (here a real trigger) costs its own record, not its batch;
+    when the database refuses every record, the fault is the database's and is raised."""
+    with db.write() as store:
+        store.session.connection().exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON documents WHEN NEW.source = 'refused' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
+        )
+    records = [_record(n) for n in range(1, 11)]
+    records[6]["source"] = "refused"
+    path = tmp_path / "ten.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
+    summary = import_paths(db, [path], detect_boilerplate=False)
+    assert summary.imported == 9
+    (problem,) = summary.errors
+    assert problem.path == f"{path}:7" and "refused by a trigger" in problem.reason
+
+    everything = tmp_path / "all.jsonl"
+    everything.write_bytes(
+        b"".join(orjson.dumps({**_record(n), "source": "refused"}) + b"\n" for n in (20, 21))
+    )
+    with pytest.raises(StorageError, match="refused by a trigger"):
+        import_paths(db, [everything], detect_boilerplate=False)
