@@ -282,7 +282,8 @@ def _import(args: argparse.Namespace) -> int:
     from annotator.services.importing import import_paths
     from annotator.services.project import open_project
 
-    missing = [p for p in args.paths if not os.path.exists(p)]
+    # lexists: a link that loops or leads nowhere is read, and its reader says which.
+    missing = [p for p in args.paths if not os.path.lexists(p)]
     db = open_project(args.db, seed=False)
     defaults = FieldNames()
     fields = FieldNames(
@@ -294,7 +295,7 @@ def _import(args: argparse.Namespace) -> int:
     )
     summary = import_paths(
         db,
-        [p for p in args.paths if os.path.exists(p)],
+        [p for p in args.paths if os.path.lexists(p)],
         fmt=args.format,
         annotator=args.annotator,
         fields=fields,

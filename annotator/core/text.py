@@ -12,10 +12,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from annotator.core import limits
 from annotator.core.errors import TextDecodeError
 
-#: Larger files are refused: an article is kilobytes; 50 MB is a corpus dump, not a document.
-MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Larger files are refused (see :mod:`annotator.core.limits`).
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its little-endian BOM starts with UTF-16's.

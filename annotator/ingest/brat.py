@@ -1,7 +1,8 @@
 """brat standoff: a ``.txt`` and its ``.ann`` (T, R and A lines) per document.
 
-Give the ``.txt`` or the ``.ann`` of a pair, or a folder (its ``.txt`` files are visited and
-each finds its ``.ann``; a ``.txt`` without one is a document without annotations). The
+Give the ``.txt`` or the ``.ann`` of a pair, or a folder (each pair is read once; a ``.txt``
+without an ``.ann`` is a document without annotations, an ``.ann`` without its ``.txt`` is
+reported). Problems with an annotation name the ``.ann`` file and its line. The
 document id is the file name without its suffix. brat offsets count the characters of the
 ``.txt`` as Python reads it, i.e. code points, like ours; a discontinuous T (``0 5;6 9``) is
 imported as the one span from its first start to its last end. ``T`` lines labelled ``CLAIM``
@@ -15,27 +16,47 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core import text as core_text
 from annotator.core.errors import InputError, OffsetError
 from annotator.core.model import Status
 from annotator.ingest.foreign import Link, Region, annotations, check_text_unchanged
-from annotator.ingest.problems import problem_from, too_large
+from annotator.ingest.opening import read_limited
+from annotator.ingest.problems import problem_from
+from annotator.ingest.record_checks import checked
 from annotator.ingest.records import ImportedDocument, ImportProblem
 from annotator.ingest.values import shorten, title_from_text
 
 _T = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t?(.*)$")
 _R = re.compile(r"^(R\d+)\t(\S+) Arg1:(T\d+) Arg2:(T\d+)\s*$")
 _A = re.compile(r"^([AM]\d+)\t(\S+) (T\d+)(?: (\S+))?\s*$")
+#: The place :mod:`annotator.ingest.foreign` gives a region: ``line N`` (then ``.label``…).
+_AT_LINE = re.compile(r"^line (\d+)(?:\.(.+))?$")
+_AT_LINE_REASON = re.compile(r"^line (\d+): (.*)$", re.DOTALL)
 CLAIM_TYPE = "claimtype"
 HEDGED = "hedged"
+
+
+def brat_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """``paths`` with one path per ``.txt``/``.ann`` pair: a folder holds both, and reading
+    either reads the pair."""
+    seen: set[Path] = set()
+    for path in paths:
+        if path.suffix.lower() in (".txt", ".ann"):
+            pair = path.with_suffix("")
+            if pair in seen:
+                continue
+            seen.add(pair)
+        yield path
 
 
 def read_brat(
     path: Path, *, default_annotator: str | None = None, source: str | None = None
 ) -> Iterator[ImportedDocument | ImportProblem]:
+    """The document of one ``.txt``/``.ann`` pair. Problems with an annotation name the
+    ``.ann`` file and its line; problems with the text name the ``.txt``."""
     suffix = path.suffix.lower()
     if path.name == "manifest.json":
         return  # the manifest of one of our brat exports, met when importing its folder
@@ -43,42 +64,62 @@ def read_brat(
         yield ImportProblem(str(path), "not a brat .txt or .ann file; skipped", severity="warning")
         return
     txt, ann = path.with_suffix(".txt"), path.with_suffix(".ann")
-    name = str(ann if suffix == ".ann" else txt)
-    try:
-        data = _read(txt)
-        lines = _read(ann).decode("utf-8").splitlines() if ann.exists() else []
-    except InputError as exc:
-        yield problem_from(exc, name)
+    if suffix == ".ann" and not txt.exists():
+        yield ImportProblem(
+            str(ann),
+            f"has no {txt.name} beside it (brat keeps the text in a .txt of the same name); "
+            "its annotations are not imported",
+        )
         return
-    except UnicodeDecodeError as exc:
-        yield ImportProblem(str(ann), f"is not UTF-8: {exc.reason} at byte {exc.start}")
+    try:
+        data = read_limited(txt)
+        lines = _ann_lines(ann)
+    except InputError as exc:
+        yield problem_from(exc, str(txt))
         return
     try:
         document, warnings = parse_brat(
             data,
             lines,
-            path=name,
+            path=str(txt),
+            ann_path=str(ann),
             stem=txt.stem,
             default_annotator=default_annotator,
             source=source,
         )
     except InputError as exc:
-        yield problem_from(exc, name)
+        yield _placed(exc, str(ann))
         return
     for warning in warnings:
-        yield ImportProblem(str(ann), warning, severity="warning")
+        yield _placed(InputError(warning), str(ann), severity="warning")
     yield document
 
 
-def _read(path: Path) -> bytes:
-    limit = core_text.MAX_FILE_BYTES
+def _ann_lines(ann: Path) -> list[str]:
+    """The lines of the ``.ann`` file (none when there is no such file)."""
+    if not ann.exists() and not ann.is_symlink():
+        return []
+    data = read_limited(ann)
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(too_large("file", size, limit), path=str(path))
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror or exc}", path=str(path)) from exc
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"is not UTF-8: byte 0x{data[exc.start]:02x}", path=str(ann), line=line
+        ) from None
+
+
+def _placed(error: InputError, ann: str, severity: str = "error") -> ImportProblem:
+    """A problem for ``error``: one that names no file is about a line of the ``.ann`` file
+    (its field, or its reason, starts ``line N``); one that names a file keeps it."""
+    if error.path is not None:
+        return ImportProblem(error.path, error.reason, error.line, error.field, severity)
+    reason, line, field = error.reason, error.line, error.field
+    if line is None and field is not None and (match := _AT_LINE.match(field)):
+        line, field = int(match.group(1)), match.group(2)
+    elif line is None and (match := _AT_LINE_REASON.match(reason)):
+        line, reason = int(match.group(1)), match.group(2)
+    return ImportProblem(ann, reason, line, field, severity)
 
 
 def parse_brat(
@@ -86,11 +127,17 @@ def parse_brat(
     lines: list[str],
     *,
     path: str,
+    ann_path: str,
     stem: str,
     default_annotator: str | None = None,
     source: str | None = None,
 ) -> tuple[ImportedDocument, list[str]]:
-    text = core_text.decode(data, path=path).text
+    """The document of a pair. An error about the ``.txt`` names ``path``; one about an
+    annotation names no file and starts its field (or reason) with ``line N``."""
+    try:
+        text = core_text.decode(data, path=path).text
+    except InputError as exc:
+        raise InputError(exc.reason, path=path, line=exc.line, field=exc.field) from exc
     regions: list[Region] = []
     links: list[Link] = []
     details: dict[str, dict[str, str | None]] = {}
@@ -102,7 +149,7 @@ def parse_brat(
         where = f"line {number}"
         kind = line[0]
         if kind == "T":
-            regions.append(_region(raw if raw is not None else text, line, where))
+            regions.append(_region(raw if raw is not None else text, line, number))
         elif kind == "R":
             match = _R.match(line)
             if match is None:
@@ -123,27 +170,29 @@ def parse_brat(
         if raw is None:
             raise OffsetError(
                 "a .txt with annotations must be UTF-8: brat's offsets count its characters",
+                path=path,
                 field="text",
             )
-        check_text_unchanged(raw, text, True)
+        try:
+            check_text_unchanged(raw, text, True)
+        except InputError as exc:
+            raise OffsetError(exc.reason, path=path) from exc
     regions = [_with_details(region, details.get(region.key, {})) for region in regions]
     entities, claims, found = annotations(text, regions, links, annotator=default_annotator)
     warnings.extend(found)
     if not text.strip():
         raise InputError("the text is empty", path=path)
-    return (
-        ImportedDocument(
-            text=text,
-            title=title_from_text(text),
-            external_id=stem,
-            source=source,
-            entities=entities,
-            claims=claims,
-            statuses={default_annotator: Status.DONE} if entities or claims else {},
-            origin=path,
-        ),
-        warnings,
+    document = ImportedDocument(
+        text=text,
+        title=title_from_text(text),
+        external_id=stem,
+        source=source,
+        entities=entities,
+        claims=claims,
+        statuses={default_annotator: Status.DONE} if entities or claims else {},
+        origin=ann_path if lines else path,
     )
+    return checked(document), warnings
 
 
 def _raw_text(data: bytes) -> str | None:
@@ -154,19 +203,20 @@ def _raw_text(data: bytes) -> str | None:
         return None
 
 
-def _region(text: str, line: str, where: str) -> Region:
+def _region(text: str, line: str, number: int) -> Region:
     match = _T.match(line)
     if match is None:
-        raise InputError(f"{where}: not 'T<n>\\tLABEL START END[;START END]\\tTEXT'")
+        raise InputError("not 'T<n>\\tLABEL START END[;START END]\\tTEXT'", line=number)
     pieces = [tuple(int(n) for n in part.split()) for part in match.group(3).split(";")]
     start, end = pieces[0][0], pieces[-1][1]
     shown = " ".join(text[a:b] for a, b in pieces)
     if match.group(4) and match.group(4) != shown:
         raise OffsetError(
-            f"{where}: text {shorten(match.group(4))!r} is not the text at "
-            f"{match.group(3)} {shorten(shown)!r}"
+            f"text {shorten(match.group(4))!r} is not the text at "
+            f"{match.group(3)} {shorten(shown)!r}",
+            line=number,
         )
-    return Region(match.group(1), start, end, match.group(2), where)
+    return Region(match.group(1), start, end, match.group(2), f"line {number}")
 
 
 def _with_details(region: Region, values: dict[str, str | None]) -> Region:

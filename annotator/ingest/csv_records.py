@@ -17,12 +17,13 @@ from typing import Any
 
 import orjson
 
-from annotator.core import text as core_text
+from annotator.core import limits
 from annotator.core.errors import InputError
 from annotator.ingest.field_names import DEFAULT_FIELDS, FieldNames
 from annotator.ingest.lines import NumberedLine, iter_lines
 from annotator.ingest.plain_records import document_from_fields
 from annotator.ingest.problems import problem_from
+from annotator.ingest.record_checks import check_string, checked
 from annotator.ingest.records import ImportedDocument, ImportProblem
 from annotator.ingest.seen_ids import SeenIds
 
@@ -40,12 +41,14 @@ def read_csv(
     name = str(path)
     # The default limit (128 KiB per cell) is smaller than a long article; a cell may be as
     # large as a whole text file may be.
-    csv.field_size_limit(max(csv.field_size_limit(), core_text.MAX_FILE_BYTES))
+    csv.field_size_limit(max(csv.field_size_limit(), limits.MAX_FILE_BYTES))
     feed = _LineFeed(iter_lines(path, escape_undecodable=True))
     first = feed.peek()
-    yield from feed.drain()
+    unreadable = list(feed.drain())
+    yield from unreadable
     if first is None:
-        yield ImportProblem(name, "file is empty")
+        if not unreadable:
+            yield ImportProblem(name, "file is empty")
         return
     delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(first)
     # strict: a stray quote is an error for its row, not a cell that swallows the rest of the
@@ -59,6 +62,8 @@ def read_csv(
         try:
             row = next(reader)
         except StopIteration:
+            # What the line reader reported after the last row (a binary tail) is kept.
+            yield from feed.drain()
             break
         except csv.Error as exc:
             yield from feed.drain()
@@ -77,6 +82,7 @@ def read_csv(
                 continue
             rows += 1
             document = _document(row, header, fields, path=name, line=number, source=source)
+            checked(document, fields)
             seen.add(document.external_id, number, field=fields.id)
         except _FatalHeader as exc:
             yield problem_from(exc.error, name, number)
@@ -143,6 +149,9 @@ def _document(
         if match is not None:
             byte = ord(match.group()) - 0xDC00
             raise InputError(f"is not valid UTF-8: byte 0x{byte:02x}", field=column)
+        # Every cell, not only the fields: a NUL in a column kept as metadata is named by
+        # its column, not as meta.<column>.
+        check_string(cell, column, None)
     meta_cell = record.get(fields.meta)
     if isinstance(meta_cell, str):
         record[fields.meta] = _meta_json(meta_cell, fields.meta)

@@ -35,15 +35,16 @@ def iter_paths(
     """Yield each file named, and the files under each folder named, recursively.
 
     Inside folders, hidden entries (a leading dot) are skipped, names are visited in sorted
-    order, and only files with a known suffix are kept (``suffixes``, default the importable
-    ones; an empty tuple keeps every file), so that images or notes beside the articles do not
-    each become an "unsupported" problem. A file named explicitly is always yielded, as is a
-    path that does not exist: the reader reports it.
+    order, and only entries with a known suffix are kept (``suffixes``, default the importable
+    ones; an empty tuple keeps every entry), so that images or notes beside the articles do not
+    each become an "unsupported" problem. A kept entry is yielded whatever it is (a symbolic
+    link that loops, a FIFO...): the reader refuses it with a message. A file named explicitly
+    is always yielded, as is a path that does not exist: the reader reports it.
     """
     wanted = None if suffixes == () else frozenset(s.lower() for s in suffixes or SUFFIX_FORMATS)
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        if _is_folder(path):
             yield from _walk(path, wanted)
         else:
             yield path
@@ -79,8 +80,22 @@ def _walk(folder: Path, wanted: frozenset[str] | None) -> Iterator[Path]:
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
-        # Symlinked folders are not followed: a link back up the tree would never end.
-        if entry.is_dir(follow_symlinks=False):
+        try:
+            # Symlinked folders are not followed: a link back up the tree would never end.
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_folder = False
+        if is_folder:
             yield from _walk(path, wanted)
-        elif entry.is_file() and (wanted is None or path.suffix.lower() in wanted):
+        elif wanted is None or path.suffix.lower() in wanted:
+            # Whatever it is behind the name (a regular file, a link that loops or leads
+            # nowhere, a FIFO or a device): the reader reads it or says why not, so that a
+            # file meant to be imported is never passed over without a word.
             yield path
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a link that loops, on Pythons whose is_dir does not say False
+        return False

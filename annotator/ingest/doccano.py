@@ -18,6 +18,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import Status
+from annotator.ingest.field_names import FieldNames
 from annotator.ingest.foreign import (
     Link,
     Region,
@@ -42,13 +43,17 @@ from annotator.ingest.values import (
 )
 
 OFFSETS = "codepoint"
+#: Where a doccano record keeps the document's fields.
+NAMES = FieldNames(title="meta.title", source="meta.source")
 _KNOWN = frozenset({"id", "text", "entities", "relations", "label", "offsets", "meta"})
 
 
 def read_doccano(
     path: Path, *, default_annotator: str | None = None, source: str | None = None
 ) -> Iterator[ImportedDocument | ImportProblem]:
-    return read_json_lines(path, parse_doccano, default_annotator=default_annotator, source=source)
+    return read_json_lines(
+        path, parse_doccano, default_annotator=default_annotator, source=source, names=NAMES
+    )
 
 
 def parse_doccano(

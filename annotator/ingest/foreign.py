@@ -169,6 +169,7 @@ def annotations(
                     annotator=annotator,
                     origin=region.origin,
                     label=CLAIM_LABEL,
+                    where=region.field,
                 )
             )
         else:
@@ -180,6 +181,7 @@ def annotations(
                     label=region.label,
                     annotator=annotator,
                     origin=region.origin,
+                    where=region.field,
                 )
             )
     return tuple(entities), tuple(claims), warnings

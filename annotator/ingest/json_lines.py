@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -9,13 +10,18 @@ from typing import Any
 import orjson
 
 from annotator.core.errors import InputError
+from annotator.ingest.field_names import DEFAULT_FIELDS, FieldNames
 from annotator.ingest.lines import iter_lines
 from annotator.ingest.problems import problem_from
+from annotator.ingest.record_checks import checked
 from annotator.ingest.records import ImportedDocument, ImportProblem
 from annotator.ingest.seen_ids import SeenIds
 from annotator.ingest.values import type_name
 
 NumberedObject = tuple[int, dict[str, Any]]
+
+#: A NUL byte not after a backslash (after one it is no escape we could write instead).
+_RAW_NUL = re.compile(r"(?<!\\)\x00")
 
 
 def iter_json_objects(path: Path) -> Iterator[NumberedObject | ImportProblem]:
@@ -35,6 +41,11 @@ def iter_json_objects(path: Path) -> Iterator[NumberedObject | ImportProblem]:
         number, line = item
         if not line.strip():
             continue
+        if "\x00" in line:
+            # A raw NUL is not valid JSON. Written as its escape, a NUL inside a string is
+            # read as the character, and the record checks then refuse the record naming its
+            # field, as they do for an escaped one; anywhere else it is still a JSON error.
+            line = _RAW_NUL.sub(r"\\u0000", line)
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
@@ -89,9 +100,12 @@ def read_json_lines(
     *,
     default_annotator: str | None = None,
     source: str | None = None,
+    names: FieldNames = DEFAULT_FIELDS,
 ) -> Iterator[ImportedDocument | ImportProblem]:
     """Stream a JSONL export of another tool through its record parser: each bad line is a
-    problem naming the line, warnings follow their document, duplicate ids are refused."""
+    problem naming the line, warnings follow their document, duplicate ids are refused, and
+    every value is checked against the limits (``names``: where the format keeps the id,
+    title, source and metadata, for messages)."""
     name = str(path)
     seen = SeenIds()
     for item in iter_json_objects(path):
@@ -103,7 +117,8 @@ def read_json_lines(
             document, warnings = parse(
                 record, path=name, line=number, default_annotator=default_annotator, source=source
             )
-            seen.add(document.external_id, number)
+            checked(document, names)
+            seen.add(document.external_id, number, field=names.id)
         except InputError as exc:
             yield problem_from(exc, name, number)
             continue

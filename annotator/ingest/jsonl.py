@@ -20,6 +20,7 @@ from annotator.ingest.plain_records import (
     refuse_annotations,
 )
 from annotator.ingest.problems import problem_from
+from annotator.ingest.record_checks import checked
 from annotator.ingest.records import ImportedDocument, ImportProblem
 from annotator.ingest.seen_ids import SeenIds
 
@@ -57,6 +58,7 @@ def read_jsonl(
                 document = document_from_fields(
                     record, fields, path=name, line=number, source=source, extra_meta=extra
                 )
+            checked(document, DEFAULT_FIELDS if document.entities or document.claims else fields)
             seen.add(document.external_id, number, field=fields.id)
         except InputError as exc:
             yield problem_from(exc, name, number)

@@ -18,16 +18,17 @@ Studio writes one JSON array), up to the import size limit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from annotator.core import text as core_text
 from annotator.core.errors import InputError, OffsetError
 from annotator.core.model import MANUAL, Status, suggested_origin
 from annotator.core.offsets import Utf16Table
+from annotator.ingest.field_names import FieldNames
 from annotator.ingest.foreign import (
     Link,
     Region,
@@ -37,7 +38,9 @@ from annotator.ingest.foreign import (
     flag,
     offsets,
 )
-from annotator.ingest.problems import problem_from, too_large
+from annotator.ingest.opening import read_limited
+from annotator.ingest.problems import problem_from
+from annotator.ingest.record_checks import checked
 from annotator.ingest.records import (
     ImportedClaim,
     ImportedDocument,
@@ -57,24 +60,30 @@ from annotator.ingest.values import (
 )
 
 OFFSETS = "codepoint"
+#: Where a Label Studio task keeps the document's fields.
+NAMES = FieldNames(
+    text="data.text", title="data.title", id="data.document_id", source="data.source"
+)
 CLAIM_TYPE = "claim_type"
 HEDGED = "hedged"
 _DATA_KEYS = frozenset({"text", "document_id", "title", "source"})
+#: A NUL byte not after a backslash (see :mod:`annotator.ingest.json_lines`).
+_RAW_NUL = re.compile(rb"(?<!\\)\x00")
 
 
 def read_labelstudio(
     path: Path, *, default_annotator: str | None = None, source: str | None = None
 ) -> Iterator[ImportedDocument | ImportProblem]:
     name = str(path)
-    limit = core_text.MAX_FILE_BYTES
     try:
-        size = path.stat().st_size
-        if size > limit:
-            yield ImportProblem(name, too_large("file", size, limit))
-            return
-        tasks = orjson.loads(path.read_bytes())
-    except OSError as exc:
-        yield ImportProblem(name, f"cannot be read: {exc.strerror or exc}")
+        data = read_limited(path)
+        if b"\x00" in data:
+            # As in JSON Lines: a raw NUL inside a string is read as the character, so that
+            # the one task holding it is refused, naming its field, and the others imported.
+            data = _RAW_NUL.sub(rb"\\u0000", data)
+        tasks = orjson.loads(data)
+    except InputError as exc:
+        yield problem_from(exc, name)
         return
     except orjson.JSONDecodeError as exc:
         yield ImportProblem(name, f"is not valid JSON: {exc}")
@@ -95,6 +104,7 @@ def read_labelstudio(
                 default_annotator=default_annotator,
                 source=source,
             )
+            checked(document, NAMES)
             seen.add(document.external_id, number, field="data.document_id")
         except InputError as exc:
             yield problem_from(exc, name, number)

@@ -2,8 +2,10 @@
 
 A line is decoded on its own: one bad line is one problem, and the lines after it still come
 through. UTF-8 is the rule (a UTF-8 BOM is stripped); a UTF-16/32 BOM selects that codec, as it
-does for a text file. NUL bytes in a UTF-8 file mean it is binary (or BOM-less UTF-16), so the
-file is given up at the first one rather than reported line by line.
+does for a text file. A line that is mostly NUL bytes means the file is binary (or BOM-less
+UTF-16): the file is given up there, with one problem, rather than reported line by line. A
+stray NUL in a line of text is passed on: the record it is in is refused by the record checks,
+which name its field, and the lines after it are read as usual.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import AnyStr, BinaryIO
 
-from annotator.core import text as core_text
-from annotator.ingest.problems import too_large
+from annotator.core import limits
+from annotator.core.errors import InputError
+from annotator.ingest.opening import open_regular
+from annotator.ingest.problems import problem_from, too_large
 from annotator.ingest.records import ImportProblem
 
 _WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
@@ -28,6 +32,9 @@ _WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
 
 #: Read in pieces of this size while skipping the rest of an over-long line.
 _SKIP_CHUNK = 1 << 20
+
+#: A line with fewer NUL bytes than this is text with damage in it, never binary data.
+_BINARY_MIN_NULS = 4
 
 NumberedLine = tuple[int, str]
 
@@ -43,9 +50,9 @@ def iter_lines(
     """
     name = str(path)
     try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield ImportProblem(name, f"cannot be read: {exc.strerror or exc}")
+        handle = open_regular(path)
+    except InputError as exc:
+        yield problem_from(exc, name)
         return
     with handle:
         head = handle.read(4)
@@ -61,8 +68,8 @@ def iter_lines(
 def _utf8_lines(
     handle: BinaryIO, name: str, escape_undecodable: bool
 ) -> Iterator[NumberedLine | ImportProblem]:
-    # Looked up at call time so that a test (or a caller) can lower the module's limit.
-    limit = core_text.MAX_FILE_BYTES
+    # Looked up at call time so that a test (or a caller) can lower the limit.
+    limit = limits.MAX_FILE_BYTES
     errors = "surrogateescape" if escape_undecodable else "strict"
     number = 0
     while True:
@@ -74,7 +81,7 @@ def _utf8_lines(
             size = len(raw) + _skip_rest(handle.readline, b"\n")
             yield ImportProblem(name, too_large("line", size, limit), line=number)
             continue
-        if b"\x00" in raw:
+        if b"\x00" in raw and _looks_binary(raw):
             yield ImportProblem(
                 name,
                 "contains NUL bytes: a binary file, or UTF-16/32 without a byte-order mark; "
@@ -94,7 +101,7 @@ def _utf8_lines(
 
 
 def _wide_lines(handle: BinaryIO, codec: str, name: str) -> Iterator[NumberedLine | ImportProblem]:
-    limit = core_text.MAX_FILE_BYTES
+    limit = limits.MAX_FILE_BYTES
     # newline="\n": split where the UTF-8 path splits and keep line endings as they are.
     stream = io.TextIOWrapper(handle, encoding=codec, errors="strict", newline="\n")
     number = 0
@@ -116,6 +123,13 @@ def _wide_lines(handle: BinaryIO, codec: str, name: str) -> Iterator[NumberedLin
         )
     finally:
         stream.detach()
+
+
+def _looks_binary(raw: bytes) -> bool:
+    """Whether a line is binary data rather than text with a stray NUL in it: a quarter or
+    more of its bytes are NUL (UTF-16 text without a byte-order mark is half NUL bytes)."""
+    nuls = raw.count(b"\x00")
+    return nuls >= _BINARY_MIN_NULS and nuls * 4 >= len(raw)
 
 
 def _skip_rest(readline: Callable[[int], AnyStr], newline: AnyStr) -> int:

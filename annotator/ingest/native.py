@@ -142,6 +142,7 @@ class _SpanReader:
                     annotator=self._annotator(item, where),
                     origin=_origin(item, where),
                     attributes=meta_object(item.get("attributes"), field=f"{where}.attributes"),
+                    where=where,
                 )
             )
         return tuple(result)
@@ -175,6 +176,7 @@ class _SpanReader:
                     origin=_origin(item, where),
                     label=_label(item, where) if label is not None else "CLAIM",
                     attributes=meta_object(item.get("attributes"), field=f"{where}.attributes"),
+                    where=where,
                 )
             )
         return tuple(result)

@@ -16,10 +16,13 @@ def problem_from(error: InputError, path: str, line: int | None = None) -> Impor
     )
 
 
-def too_large(what: str, size: int, limit: int) -> str:
+def too_large(what: str, size: int | None, limit: int) -> str:
     """Why a file, or one line of a record file, is refused for its size (same wording as
-    :func:`annotator.core.text.decode`, so the user sees one message for one limit)."""
+    :func:`annotator.core.text.decode`, so the user sees one message for one limit); ``size``
+    is ``None`` when reading stopped at the limit before the end was seen."""
+    megabytes = limit / 1_048_576
+    how_big = f"is over {megabytes:.0f} MB" if size is None else f"is {size / 1_048_576:.1f} MB"
     return (
-        f"{what} is {size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB per "
-        f"{what} (split it, or import it as JSONL)"
+        f"{what} {how_big}; the limit is {megabytes:.0f} MB per {what} (split it, or import "
+        "it as JSONL)"
     )

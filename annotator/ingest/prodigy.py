@@ -18,6 +18,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import Layer, Status
+from annotator.ingest.field_names import FieldNames
 from annotator.ingest.foreign import (
     CLAIM_LABEL,
     CUE_LABEL,
@@ -44,12 +45,16 @@ from annotator.ingest.values import (
 )
 
 OFFSETS = "codepoint"
+#: Where a Prodigy record keeps the document's fields.
+NAMES = FieldNames(title="meta.title", id="meta.id", source="meta.source")
 
 
 def read_prodigy(
     path: Path, *, default_annotator: str | None = None, source: str | None = None
 ) -> Iterator[ImportedDocument | ImportProblem]:
-    return read_json_lines(path, parse_prodigy, default_annotator=default_annotator, source=source)
+    return read_json_lines(
+        path, parse_prodigy, default_annotator=default_annotator, source=source, names=NAMES
+    )
 
 
 def parse_prodigy(
@@ -96,6 +101,7 @@ def parse_prodigy(
                 "label": r.label,
                 "layer": (Layer.CLAIM if r.label == CLAIM_LABEL else Layer.ENTITY).value,
                 "suggester": "prodigy",
+                "where": r.field,
             }
             for r in regions
             if r.label != CUE_LABEL

@@ -12,9 +12,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.errors import InputError
-from annotator.ingest.brat import read_brat
+from annotator.ingest.brat import brat_paths, read_brat
 from annotator.ingest.csv_records import read_csv
-from annotator.ingest.discover import FOREIGN_FORMATS, FORMATS, detect_format, iter_paths
+from annotator.ingest.discover import (
+    FOREIGN_FORMATS,
+    FORMATS,
+    SUFFIX_FORMATS,
+    detect_format,
+    iter_paths,
+)
 from annotator.ingest.doccano import read_doccano
 from annotator.ingest.field_names import DEFAULT_FIELDS, FieldNames
 from annotator.ingest.jsonl import read_jsonl
@@ -87,8 +93,17 @@ def read_all(
     default_annotator: str | None = None,
     source: str | None = None,
 ) -> Iterator[ImportItem]:
-    """:func:`read` over every file :func:`iter_paths` finds in ``paths``, in its order."""
-    for path in iter_paths(paths):
+    """:func:`read` over every file :func:`paths_to_read` finds in ``paths``, in its order."""
+    for path in paths_to_read(paths, fmt):
         yield from read(
             path, fmt, fields=fields, default_annotator=default_annotator, source=source
         )
+
+
+def paths_to_read(paths: Iterable[str | os.PathLike[str]], fmt: str = "auto") -> Iterator[Path]:
+    """The files to read for an import of ``paths`` in ``fmt``: :func:`iter_paths`, and for
+    brat its ``.ann`` files too, one path per pair (so that an ``.ann`` without its ``.txt``
+    is reported rather than passed over)."""
+    if fmt == "brat":
+        return brat_paths(iter_paths(paths, suffixes=(*SUFFIX_FORMATS, ".ann")))
+    return iter_paths(paths)

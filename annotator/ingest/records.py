@@ -17,6 +17,8 @@ class ImportedEntity:
     annotator: str | None = None
     origin: str = "manual"
     attributes: dict[str, Any] = field(default_factory=dict)
+    #: Where it is in its record (``entities[2]``, ``spans[0]``...), for messages.
+    where: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,8 @@ class ImportedClaim:
     origin: str = "manual"
     label: str = "CLAIM"
     attributes: dict[str, Any] = field(default_factory=dict)
+    #: Where it is in its record, for messages.
+    where: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from annotator.core import limits
 from annotator.core import text as core_text
-from annotator.core.errors import TextDecodeError
-from annotator.ingest.problems import problem_from, too_large
+from annotator.core.errors import InputError, TextDecodeError
+from annotator.ingest.opening import read_limited
+from annotator.ingest.problems import problem_from
+from annotator.ingest.record_checks import checked
 from annotator.ingest.records import ImportedDocument, ImportProblem
 from annotator.ingest.values import title_from_text
 
@@ -25,32 +28,43 @@ def read_txt(
     one folder per outlet.
     """
     name = str(path)
-    # Looked up at call time so that a test (or a caller) can lower the module's limit.
-    limit = core_text.MAX_FILE_BYTES
+    # Looked up at call time so that a test (or a caller) can lower the limit.
+    limit = limits.MAX_FILE_BYTES
     try:
-        size = path.stat().st_size
-        if size > limit:
-            # Refused before reading: a corpus dump must not be loaded just to be rejected.
-            yield ImportProblem(name, too_large("file", size, limit))
-            return
-        data = path.read_bytes()
-    except OSError as exc:
-        yield ImportProblem(name, f"cannot be read: {exc.strerror or exc}")
+        data = read_limited(path, limit)
+    except InputError as exc:
+        yield problem_from(exc, name)
         return
     try:
         decoded = core_text.decode(data, path=name, max_bytes=limit)
     except TextDecodeError as exc:
-        yield problem_from(exc, name)
+        # A text file is one record: a NUL in it refuses it whole, at the line it is on.
+        yield problem_from(exc, name, _nul_line(data))
         return
     if not decoded.text.strip():
         yield ImportProblem(name, "file is empty")
         return
+    try:
+        document = checked(
+            ImportedDocument(
+                text=decoded.text,
+                title=title_from_text(decoded.text),
+                external_id=path.stem,
+                source=source or path.parent.name or None,
+                origin=name,
+            )
+        )
+    except InputError as exc:
+        yield problem_from(exc, name)
+        return
     for warning in decoded.warnings:
         yield ImportProblem(name, warning, severity="warning")
-    yield ImportedDocument(
-        text=decoded.text,
-        title=title_from_text(decoded.text),
-        external_id=path.stem,
-        source=source or path.parent.name or None,
-        origin=name,
-    )
+    yield document
+
+
+def _nul_line(data: bytes) -> int | None:
+    """The line of the first NUL byte in a file that is not UTF-16/32, if it has one."""
+    at = data.find(b"\x00")
+    if at < 0 or data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return None
+    return data.count(b"\n", 0, at) + 1

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from annotator.core import limits
 from annotator.core.errors import InputError
 from annotator.core.text import normalise
+from annotator.ingest.record_checks import check_string
 
-#: A title longer than this is cut: a file without line breaks would otherwise make its whole
-#: text the title, and the document list shows titles on one line.
-TITLE_MAX_CHARS = 500
+#: A title longer than this is cut (see :mod:`annotator.core.limits`).
+TITLE_MAX_CHARS = limits.MAX_TITLE_CHARS
 
 
 def shorten(value: str, limit: int = 60) -> str:
@@ -75,6 +76,7 @@ def title_from_text(text: str) -> str:
 
 def clean_title(value: str, *, path: str, line: int | None, field: str) -> str:
     """A given title, normalised like text and folded onto one line."""
+    check_string(value, field, None)
     try:
         title = normalise(value, path=path, line=line)
     except InputError as exc:
@@ -90,6 +92,8 @@ def document_text(value: Any, *, path: str, line: int | None, field: str) -> tup
         raise InputError(f"must be a string, got {type_name(value)}", field=field)
     if not value.strip():
         raise InputError(f"the field {field!r} is empty", field=field)
+    # Before normalising: the same words for a NUL in the text as in any other field.
+    check_string(value, field, None)
     try:
         return value, normalise(value, path=path, line=line)
     except InputError as exc:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError, OperationCancelled
+from annotator.core.errors import AnnotatorError, OperationCancelled, StorageError
 from annotator.core.model import (
     MANUAL,
     ClaimDetails,
@@ -25,7 +25,8 @@ from annotator.core.model import (
 )
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.ingest import boilerplate
-from annotator.ingest.readers import FieldNames, detect_format, iter_paths, read
+from annotator.ingest.readers import FieldNames, detect_format, paths_to_read, read
+from annotator.ingest.record_checks import check_annotator_name
 from annotator.ingest.records import ImportedDocument, ImportProblem
 from annotator.storage.database import Database
 from annotator.storage.store import Store
@@ -71,13 +72,15 @@ def import_paths(
 ) -> ImportSummary:
     """Import every file under ``paths``. ``annotator`` owns imported annotations whose
     record names nobody, and is the annotator whose status a bare ``status`` sets."""
+    if annotator is not None:
+        check_annotator_name(annotator)
     summary = ImportSummary()
     batch: list[ImportedDocument] = []
     native_batch: list[bool] = []
     sources: set[str | None] = set()
     seen = 0
     try:
-        for path in iter_paths([Path(p) for p in paths]):
+        for path in paths_to_read([Path(p) for p in paths], fmt):
             summary.files += 1
             try:
                 file_format = detect_format(path) if fmt == "auto" else fmt
@@ -93,7 +96,7 @@ def import_paths(
                     native_batch.append(file_format == "annotator")
                     seen += 1
                     if len(batch) >= batch_size:
-                        _store_batch(db, batch, native_batch, annotator, summary, sources)
+                        _store(db, batch, native_batch, annotator, summary, sources)
                         batch, native_batch = [], []
                         progress(seen, None, f"imported {summary.imported} documents")
             except OperationCancelled:
@@ -102,7 +105,7 @@ def import_paths(
                 # A reader that gives up on a whole file; the other files go on.
                 summary.problems.append(ImportProblem(str(path), str(exc)))
         if batch:
-            _store_batch(db, batch, native_batch, annotator, summary, sources)
+            _store(db, batch, native_batch, annotator, summary, sources)
         progress(seen, seen, f"imported {summary.imported} documents")
         if detect_boilerplate and sources:
             progress(0, None, "looking for boilerplate")
@@ -112,7 +115,19 @@ def import_paths(
     return summary
 
 
-def _store_batch(
+@dataclass
+class _Stored:
+    """What one batch stored; added to the summary only once its transaction committed."""
+
+    imported: int = 0
+    duplicates: int = 0
+    entities: int = 0
+    claims: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    sources: set[str | None] = field(default_factory=set)
+
+
+def _store(
     db: Database,
     batch: list[ImportedDocument],
     native: list[bool],
@@ -120,53 +135,91 @@ def _store_batch(
     summary: ImportSummary,
     sources: set[str | None],
 ) -> None:
+    """Store a batch in one transaction. Should the database refuse it all the same (the
+    records were checked against every limit, so this is not expected), store its documents
+    one by one to name the one refused and keep the others; if it refuses every one, the
+    fault is the database's, not a record's, and it is raised."""
+    try:
+        results = [_store_once(db, batch, native, annotator)]
+    except StorageError as error:
+        if len(batch) == 1:
+            raise
+        results = []
+        for doc, is_native in zip(batch, native, strict=True):
+            try:
+                results.append(_store_once(db, [doc], [is_native], annotator))
+            except StorageError as exc:
+                results.append(_Stored(problems=[ImportProblem(doc.origin, f"not stored: {exc}")]))
+        if not any(result.imported or result.duplicates for result in results):
+            raise error
+    for result in results:
+        summary.imported += result.imported
+        summary.duplicates += result.duplicates
+        summary.entities += result.entities
+        summary.claims += result.claims
+        summary.problems.extend(result.problems)
+        sources.update(result.sources)
+
+
+def _store_once(
+    db: Database, batch: list[ImportedDocument], native: list[bool], annotator: str | None
+) -> _Stored:
+    # run_write: a batch that meets another client's import of the same ids is run again,
+    # and then sees those ids as taken.
+    return db.run_write(lambda store: _store_batch(store, batch, native, annotator))
+
+
+def _store_batch(
+    store: Store, batch: list[ImportedDocument], native: list[bool], annotator: str | None
+) -> _Stored:
+    result = _Stored()
     hashes = [sha256(doc.text) for doc in batch]
-    with db.write() as store:
-        existing = store.existing_hashes(hashes)
-        external = store.existing_external_ids(d.external_id for d in batch if d.external_id)
-        rows = []
-        keep: list[tuple[ImportedDocument, str, bool]] = []
-        batch_hashes: set[str] = set()
-        batch_ids: set[str] = set()
-        for doc, digest, is_native in zip(batch, hashes, native, strict=True):
-            if digest in existing or digest in batch_hashes:
-                summary.duplicates += 1
-                continue
-            if doc.external_id is not None and (
-                doc.external_id in external or doc.external_id in batch_ids
-            ):
-                summary.problems.append(
-                    ImportProblem(
-                        doc.origin,
-                        f"id {doc.external_id!r} is already used by another document with a "
-                        "different text; not imported",
-                        field="id",
-                    )
+    existing = store.existing_hashes(hashes)
+    external = store.existing_external_ids(d.external_id for d in batch if d.external_id)
+    rows = []
+    keep: list[tuple[ImportedDocument, str, bool]] = []
+    batch_hashes: set[str] = set()
+    batch_ids: set[str] = set()
+    for doc, digest, is_native in zip(batch, hashes, native, strict=True):
+        if digest in existing or digest in batch_hashes:
+            result.duplicates += 1
+            continue
+        if doc.external_id is not None and (
+            doc.external_id in external or doc.external_id in batch_ids
+        ):
+            result.problems.append(
+                ImportProblem(
+                    doc.origin,
+                    f"duplicate id: {doc.external_id!r} is already used by another document "
+                    "with a different text; not imported",
+                    field="id",
                 )
-                continue
-            batch_hashes.add(digest)
-            if doc.external_id is not None:
-                batch_ids.add(doc.external_id)
-            rows.append(
-                {
-                    "external_id": doc.external_id,
-                    "source": doc.source,
-                    "title": doc.title,
-                    "text": doc.text,
-                    "sha256": digest,
-                    "meta": doc.meta,
-                    "ignored_from_file": is_native,
-                }
             )
-            keep.append((doc, digest, is_native))
-        ids = store.insert_documents(rows)
-        for doc, digest, is_native in keep:
-            doc_id = ids[digest]
-            sources.add(doc.source)
-            _store_annotations(store, doc_id, doc, annotator, summary)
-            if is_native and doc.ignored:
-                store.set_ignored(doc_id, doc.ignored)
-        summary.imported += len(keep)
+            continue
+        batch_hashes.add(digest)
+        if doc.external_id is not None:
+            batch_ids.add(doc.external_id)
+        rows.append(
+            {
+                "external_id": doc.external_id,
+                "source": doc.source,
+                "title": doc.title,
+                "text": doc.text,
+                "sha256": digest,
+                "meta": doc.meta,
+                "ignored_from_file": is_native,
+            }
+        )
+        keep.append((doc, digest, is_native))
+    ids = store.insert_documents(rows)
+    for doc, digest, is_native in keep:
+        doc_id = ids[digest]
+        result.sources.add(doc.source)
+        _store_annotations(store, doc_id, doc, annotator, result)
+        if is_native and doc.ignored:
+            store.set_ignored(doc_id, doc.ignored)
+    result.imported += len(keep)
+    return result
 
 
 def _store_annotations(
@@ -174,7 +227,7 @@ def _store_annotations(
     doc_id: int,
     doc: ImportedDocument,
     default_annotator: str | None,
-    summary: ImportSummary,
+    summary: _Stored,
 ) -> None:
     """Entities first (claims point at them), then claims, rejections and statuses."""
 

@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from annotator.core import limits
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -49,7 +51,7 @@ class Setting(Base):
 
     __tablename__ = "settings"
 
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(limits.MAX_SETTING_KEY_CHARS), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
@@ -67,7 +69,7 @@ class Annotator(Base):
     __tablename__ = "annotators"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.MAX_ANNOTATOR_CHARS), unique=True)
     is_reviewer: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -76,8 +78,8 @@ class DocumentRow(Base):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    external_id: Mapped[str | None] = mapped_column(String(500), unique=True)
-    source: Mapped[str | None] = mapped_column(String(500), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(limits.MAX_ID_CHARS), unique=True)
+    source: Mapped[str | None] = mapped_column(String(limits.MAX_SOURCE_CHARS), index=True)
     title: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -106,12 +108,12 @@ class SpanRow(Base):
     layer: Mapped[str] = mapped_column(String(10))
     start: Mapped[int]
     end: Mapped[int]
-    label: Mapped[str] = mapped_column(String(100), index=True)
+    label: Mapped[str] = mapped_column(String(limits.MAX_LABEL_CHARS), index=True)
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id"))
-    origin: Mapped[str] = mapped_column(String(200), default="manual")
+    origin: Mapped[str] = mapped_column(String(limits.MAX_ORIGIN_CHARS), default="manual")
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: The id the span had in the file it was imported from, kept for round trips.
-    ref: Mapped[str | None] = mapped_column(String(200))
+    ref: Mapped[str | None] = mapped_column(String(limits.MAX_SPAN_REF_CHARS))
     #: Bumped on every change, so that a client editing a span it read at an older version
     #: (another reviewer changed it meanwhile) is refused instead of overwriting silently.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -139,7 +141,7 @@ class ClaimRow(Base):
     )
     cue_start: Mapped[int | None]
     cue_end: Mapped[int | None]
-    claim_type: Mapped[str] = mapped_column(String(40), default="other")
+    claim_type: Mapped[str] = mapped_column(String(limits.MAX_CLAIM_TYPE_CHARS), default="other")
     hedged: Mapped[bool] = mapped_column(default=False)
 
 
@@ -171,9 +173,9 @@ class SuggestionRow(Base):
     layer: Mapped[str] = mapped_column(String(10))
     start: Mapped[int]
     end: Mapped[int]
-    label: Mapped[str] = mapped_column(String(100))
-    suggester: Mapped[str] = mapped_column(String(100))
-    suggester_version: Mapped[str] = mapped_column(String(100), default="")
+    label: Mapped[str] = mapped_column(String(limits.MAX_LABEL_CHARS))
+    suggester: Mapped[str] = mapped_column(String(limits.MAX_SUGGESTER_CHARS))
+    suggester_version: Mapped[str] = mapped_column(String(limits.MAX_SUGGESTER_CHARS), default="")
     score: Mapped[float] = mapped_column(Float, default=1.0)
     reason: Mapped[str] = mapped_column(Text, default="")
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -196,9 +198,9 @@ class DecisionRow(Base):
     layer: Mapped[str] = mapped_column(String(10))
     start: Mapped[int]
     end: Mapped[int]
-    label: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(String(limits.MAX_LABEL_CHARS))
     decision: Mapped[str] = mapped_column(String(10))
-    suggester: Mapped[str | None] = mapped_column(String(100))
+    suggester: Mapped[str | None] = mapped_column(String(limits.MAX_SUGGESTER_CHARS))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -231,7 +233,9 @@ class IgnoredRangeRow(Base):
     )
     start: Mapped[int]
     end: Mapped[int]
-    reason: Mapped[str] = mapped_column(String(100), default="boilerplate")
+    reason: Mapped[str] = mapped_column(
+        String(limits.MAX_IGNORED_REASON_CHARS), default="boilerplate"
+    )
 
 
 class EventRow(Base):
@@ -241,8 +245,8 @@ class EventRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    annotator: Mapped[str | None] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(50))
+    annotator: Mapped[str | None] = mapped_column(String(limits.MAX_ANNOTATOR_CHARS))
+    kind: Mapped[str] = mapped_column(String(limits.MAX_EVENT_KIND_CHARS))
     document_id: Mapped[int | None]
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
@@ -254,11 +258,11 @@ class TermRow(Base):
     __table_args__ = (UniqueConstraint("term", "label"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    term: Mapped[str] = mapped_column(String(500))
-    label: Mapped[str] = mapped_column(String(100))
+    term: Mapped[str] = mapped_column(String(limits.MAX_TERM_CHARS))
+    label: Mapped[str] = mapped_column(String(limits.MAX_LABEL_CHARS))
     #: False: matches regardless of case; True: only as written.
     case_sensitive: Mapped[bool] = mapped_column(default=False)
-    source: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str | None] = mapped_column(String(limits.MAX_SOURCE_CHARS))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -268,7 +272,7 @@ class ModelRow(Base):
     __tablename__ = "models"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(50), index=True)
+    kind: Mapped[str] = mapped_column(String(limits.MAX_MODEL_KIND_CHARS), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: How many confirmed documents it was trained on, and its held-out scores.
     trained_documents: Mapped[int] = mapped_column(default=0)

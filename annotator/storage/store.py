@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from annotator.core.document_ids import fill_missing_ids
 from annotator.core.errors import NotFoundError, SchemaError
 from annotator.core.model import (
     ClaimDetails,
@@ -241,9 +242,11 @@ class Store:
         return found
 
     def insert_documents(self, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
-        """Insert documents (dicts of DocumentRow columns) in one statement; ``sha -> id``."""
+        """Insert documents (dicts of DocumentRow columns) in one statement; ``sha -> id``.
+        A row without ``external_id`` gets one made from its text, unique in the project."""
         if not rows:
             return {}
+        rows = fill_missing_ids(rows, self.existing_external_ids)
         now = utcnow()
         conn = self.session.connection()
         # Write transactions hold the write lock from BEGIN, so the rows after the current

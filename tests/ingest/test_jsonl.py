@@ -6,7 +6,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from annotator.core import text as core_text
+from annotator.core import limits
 from annotator.ingest.field_names import FieldNames
 from annotator.ingest.readers import read
 from annotator.ingest.records import ImportedDocument, ImportProblem
@@ -170,7 +170,7 @@ def test_a_pretty_printed_json_document_is_named(tmp_path: Path) -> None:
 
 
 def test_an_over_long_line_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(core_text, "MAX_FILE_BYTES", 4096)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 4096)
     problem = _one_bad_line(tmp_path / "long.jsonl", _good(3, text="x" * 10_000))
     assert problem.reason.startswith("line is")
     assert "limit is" in problem.reason

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import text as core_text
+from annotator.core import limits
 from annotator.ingest.readers import read, read_all
 from annotator.ingest.records import ImportedDocument, ImportProblem
 from tests.ingest.fixtures import PNG_BYTES, STORIES, article
@@ -108,7 +108,7 @@ def test_windows_1252_is_decoded_with_a_warning(tmp_path: Path) -> None:
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(core_text, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1024)
     path = _write(tmp_path, "dump.txt", b"Headline\n" + b"word " * 400)
     problem = _only_problem(path)
     assert "limit is" in problem.reason
