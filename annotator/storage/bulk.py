@@ -8,9 +8,11 @@ as text and parsed with orjson (most are "{}").
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
+
+T = TypeVar("T")
 
 
 def json_object(raw: Any) -> dict[str, Any]:
@@ -24,7 +26,7 @@ def json_object(raw: Any) -> dict[str, Any]:
     return dict(raw)
 
 
-def chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
-    """``ids`` in pieces small enough for one ``IN (...)`` list on every backend."""
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
+def chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """``items`` in pieces small enough for one ``IN (...)`` list on every backend."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

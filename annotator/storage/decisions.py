@@ -75,21 +75,16 @@ class Decisions(Unit):
             self.session.flush()
 
     def decisions(self, document_id: int, annotator: str | None = None) -> list[SuggestionDecision]:
-        query = (
-            select(DecisionRow, Annotator.name)
-            .join(Annotator, Annotator.id == DecisionRow.annotator_id)
-            .where(DecisionRow.document_id == document_id)
-            .order_by(DecisionRow.start, DecisionRow.end, DecisionRow.id)
-        )
-        if annotator is not None:
-            query = query.where(Annotator.name == annotator)
-        return [convert.decision(row, name) for row, name in self.session.execute(query)]
+        """The document's decisions (of ``annotator`` only, when given) in span order."""
+        return self.decisions_by_documents([document_id], annotator).get(document_id, [])
 
-    def decisions_by_document(
+    def decisions_by_documents(
         self, ids: Sequence[int], annotator: str | None = None
     ) -> dict[int, list[SuggestionDecision]]:
-        """The accept/reject decisions on each of these documents, like :meth:`decisions`."""
+        """The accept/reject decisions on each of these documents (of ``annotator`` only,
+        when given) in ``(start, end, id)`` order; documents without any are absent."""
         result: dict[int, list[SuggestionDecision]] = {}
+        self.session.flush()  # the statement bypasses the ORM: its pending changes first
         for chunk in chunks(ids):
             query = (
                 select(

@@ -10,7 +10,6 @@ from sqlalchemy import Text, func, select, type_coerce
 
 from annotator.core.errors import NotFoundError
 from annotator.core.model import Document, IgnoredRange
-from annotator.storage import convert
 from annotator.storage.bulk import chunks, json_object
 from annotator.storage.orm import DocumentRow, IgnoredRangeRow, utcnow
 from annotator.storage.unit import Unit
@@ -20,10 +19,10 @@ class Documents(Unit):
     """Documents (the imported texts) and the ranges of them that are ignored."""
 
     def document(self, document_id: int) -> Document:
-        row = self.session.get(DocumentRow, document_id)
-        if row is None:
+        found = self.documents_by_ids([document_id])
+        if not found:
             raise NotFoundError(f"no document with id {document_id}")
-        return convert.document(row)
+        return found[0]
 
     def document_count(self) -> int:
         return self.session.scalar(select(func.count(DocumentRow.id))) or 0
@@ -51,10 +50,8 @@ class Documents(Unit):
             last = rows[-1][0]
 
     def existing_hashes(self, hashes: Iterable[str]) -> dict[str, int]:
-        wanted = list(set(hashes))
         found: dict[str, int] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
+        for chunk in chunks(list(set(hashes))):
             rows = self.session.execute(
                 select(DocumentRow.sha256, DocumentRow.id).where(DocumentRow.sha256.in_(chunk))
             )
@@ -63,10 +60,8 @@ class Documents(Unit):
 
     def existing_external_ids(self, ids: Iterable[str]) -> dict[str, str]:
         """``external_id -> sha256`` for the ids already in the project."""
-        wanted = list(set(ids))
         found: dict[str, str] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
+        for chunk in chunks(list(set(ids))):
             rows = self.session.execute(
                 select(DocumentRow.external_id, DocumentRow.sha256).where(
                     DocumentRow.external_id.in_(chunk)
@@ -143,6 +138,7 @@ class Documents(Unit):
                     DocumentRow.source,
                     type_coerce(DocumentRow.meta, Text),
                     DocumentRow.sha256,
+                    DocumentRow.imported_at,
                 ).where(DocumentRow.id.in_(chunk))
             )
             found.extend(
@@ -154,6 +150,7 @@ class Documents(Unit):
                     source=row[4],
                     meta=json_object(row[5]),
                     sha256=row[6],
+                    imported_at=row[7],
                 )
                 for row in rows
             )
@@ -161,12 +158,8 @@ class Documents(Unit):
         return found
 
     def ignored(self, document_id: int) -> list[IgnoredRange]:
-        rows = self.session.scalars(
-            select(IgnoredRangeRow)
-            .where(IgnoredRangeRow.document_id == document_id)
-            .order_by(IgnoredRangeRow.start, IgnoredRangeRow.end, IgnoredRangeRow.id)
-        )
-        return [IgnoredRange(r.start, r.end, r.reason) for r in rows]
+        """The document's ignored ranges in ``(start, end)`` order."""
+        return self.ignored_by_documents([document_id]).get(document_id, [])
 
     def set_ignored(self, document_id: int, ranges: Iterable[IgnoredRange]) -> None:
         self.replace_ignored({document_id: ranges})
@@ -175,9 +168,7 @@ class Documents(Unit):
         """Replace the ignored ranges of many documents with two statements per 500."""
         table = IgnoredRangeRow.__table__
         conn = self.session.connection()
-        ids = list(ranges_by_document)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
+        for chunk in chunks(list(ranges_by_document)):
             conn.execute(table.delete().where(table.c.document_id.in_(chunk)))
             rows = [
                 {"document_id": doc_id, "start": r.start, "end": r.end, "reason": r.reason}
@@ -187,8 +178,9 @@ class Documents(Unit):
             if rows:
                 conn.execute(table.insert(), rows)
 
-    def ignored_by_document(self, ids: Sequence[int]) -> dict[int, list[IgnoredRange]]:
-        """The ignored ranges of each of these documents, in start order."""
+    def ignored_by_documents(self, ids: Sequence[int]) -> dict[int, list[IgnoredRange]]:
+        """The ignored ranges of each of these documents in ``(start, end)`` order; documents
+        without any are absent."""
         result: dict[int, list[IgnoredRange]] = {}
         for chunk in chunks(ids):
             rows = self.session.connection().execute(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Text, delete, func, select, type_coerce, update
+from sqlalchemy import ColumnElement, Text, delete, func, select, type_coerce, update
 
 from annotator.core.errors import NotFoundError
 from annotator.core.model import ClaimDetails, Layer, Span
-from annotator.storage import convert, sequences, span_conflicts
+from annotator.storage import sequences, span_conflicts
 from annotator.storage.bulk import chunks, json_object
 from annotator.storage.orm import Annotator, ClaimRow, DocumentRow, SpanRow
 from annotator.storage.unit import Unit
@@ -20,29 +21,16 @@ class Spans(Unit):
     def spans(
         self, document_id: int, annotator: str | None = None, layer: Layer | None = None
     ) -> list[Span]:
-        query = (
-            select(SpanRow, Annotator.name, ClaimRow)
-            .join(Annotator, Annotator.id == SpanRow.annotator_id)
-            .outerjoin(ClaimRow, ClaimRow.span_id == SpanRow.id)
-            .where(SpanRow.document_id == document_id)
-            .order_by(SpanRow.start, SpanRow.end, SpanRow.id)
-        )
-        if annotator is not None:
-            query = query.where(Annotator.name == annotator)
-        if layer is not None:
-            query = query.where(SpanRow.layer == layer.value)
-        return [convert.span(row, name, claim) for row, name, claim in self.session.execute(query)]
+        """One document's spans (of ``annotator``, of ``layer``, when given) in ``(start, end,
+        id)`` order, with their versions and timestamps."""
+        found = self.spans_by_documents([document_id], annotator, layer, with_times=True)
+        return found.get(document_id, [])
 
     def get_span(self, span_id: int) -> Span:
-        row = self.session.execute(
-            select(SpanRow, Annotator.name, ClaimRow)
-            .join(Annotator, Annotator.id == SpanRow.annotator_id)
-            .outerjoin(ClaimRow, ClaimRow.span_id == SpanRow.id)
-            .where(SpanRow.id == span_id)
-        ).first()
-        if row is None:
+        found = self._read_spans(SpanRow.id == span_id, with_times=True)
+        if not found:
             raise NotFoundError(f"no span with id {span_id}")
-        return convert.span(row[0], row[1], row[2])
+        return found[0]
 
     def _check_span(self, span: Span) -> None:
         length = self.session.scalar(
@@ -168,72 +156,100 @@ class Spans(Unit):
         self.session.expire_all()
 
     def claims_citing(self, span_id: int) -> list[Span]:
-        ids = list(
-            self.session.scalars(select(ClaimRow.span_id).where(ClaimRow.claimant_id == span_id))
+        """The claims whose claimant is ``span_id``, in id order."""
+        citing = select(ClaimRow.span_id).where(ClaimRow.claimant_id == span_id)
+        return sorted(
+            self._read_spans(SpanRow.id.in_(citing), with_times=True), key=lambda s: s.id or 0
         )
-        return [self.get_span(i) for i in ids]
 
     def span_count(self) -> int:
         return self.session.scalar(select(func.count(SpanRow.id))) or 0
 
-    def spans_by_document(
-        self, ids: Sequence[int], annotator: str | None = None
+    def spans_by_documents(
+        self,
+        ids: Sequence[int],
+        annotator: str | None = None,
+        layer: Layer | None = None,
+        *,
+        with_times: bool = False,
     ) -> dict[int, list[Span]]:
-        """The spans of many documents (of ``annotator`` only, when given), each document's in
-        ``(start, end, id)`` order like :meth:`spans`; documents without spans are absent."""
+        """The spans of each of these documents (of ``annotator``, of ``layer``, when given),
+        each document's in ``(start, end, id)`` order; documents without spans are absent.
+        Timestamps only ``with_times`` (no export carries them, and parsing them is a cost
+        per span); versions always."""
         result: dict[int, list[Span]] = {}
         for chunk in chunks(ids):
-            query = (
-                select(
-                    SpanRow.document_id,
-                    SpanRow.id,
-                    SpanRow.layer,
-                    SpanRow.start,
-                    SpanRow.end,
-                    SpanRow.label,
-                    Annotator.name,
-                    SpanRow.origin,
-                    type_coerce(SpanRow.attributes, Text),
-                    SpanRow.ref,
-                    ClaimRow.span_id,
-                    ClaimRow.claimant_id,
-                    ClaimRow.cue_start,
-                    ClaimRow.cue_end,
-                    ClaimRow.claim_type,
-                    ClaimRow.hedged,
-                )
-                .join(Annotator, Annotator.id == SpanRow.annotator_id)
-                .outerjoin(ClaimRow, ClaimRow.span_id == SpanRow.id)
-                .where(SpanRow.document_id.in_(chunk))
-            )
+            conditions = [SpanRow.document_id.in_(chunk)]
             if annotator is not None:
-                query = query.where(Annotator.name == annotator)
-            # Sorted below, per document: cheaper than SQL's sort of the whole batch.
-            for row in self.session.connection().execute(query).all():
-                details = None
-                if row[10] is not None:
-                    cue = None if row[12] is None or row[13] is None else (row[12], row[13])
-                    details = ClaimDetails(row[11], cue, row[14], bool(row[15]))
-                result.setdefault(row[0], []).append(
-                    Span(
-                        id=row[1],
-                        document_id=row[0],
-                        layer=_LAYERS[row[2]],
-                        start=row[3],
-                        end=row[4],
-                        label=row[5],
-                        annotator=row[6],
-                        origin=row[7],
-                        attributes=json_object(row[8]),
-                        claim=details,
-                        ref=row[9],
-                    )
-                )
+                conditions.append(Annotator.name == annotator)
+            if layer is not None:
+                conditions.append(SpanRow.layer == layer.value)
+            for span in self._read_spans(*conditions, with_times=with_times):
+                result.setdefault(span.document_id, []).append(span)
+        # Sorted here, per document: cheaper than SQL's sort of the whole batch.
         for spans in result.values():
             spans.sort(key=_span_order)
         return result
 
-    def span_annotators_by_document(self, ids: Sequence[int]) -> dict[int, set[str]]:
+    def _read_spans(self, *conditions: ColumnElement[bool], with_times: bool) -> list[Span]:
+        """The one query every span read goes through: spans with their annotator's name and
+        claim details, as a Core statement building values from plain column tuples (see
+        :mod:`annotator.storage.bulk`)."""
+        columns: list[Any] = [
+            SpanRow.document_id,
+            SpanRow.id,
+            SpanRow.layer,
+            SpanRow.start,
+            SpanRow.end,
+            SpanRow.label,
+            Annotator.name,
+            SpanRow.origin,
+            type_coerce(SpanRow.attributes, Text),
+            SpanRow.ref,
+            SpanRow.version,
+            ClaimRow.span_id,
+            ClaimRow.claimant_id,
+            ClaimRow.cue_start,
+            ClaimRow.cue_end,
+            ClaimRow.claim_type,
+            ClaimRow.hedged,
+        ]
+        if with_times:
+            columns += [SpanRow.created_at, SpanRow.updated_at]
+        query = (
+            select(*columns)
+            .join(Annotator, Annotator.id == SpanRow.annotator_id)
+            .outerjoin(ClaimRow, ClaimRow.span_id == SpanRow.id)
+            .where(*conditions)
+        )
+        self.session.flush()  # the statement bypasses the ORM: its pending changes first
+        found: list[Span] = []
+        for row in self.session.connection().execute(query):
+            details = None
+            if row[11] is not None:
+                cue = None if row[13] is None or row[14] is None else (row[13], row[14])
+                details = ClaimDetails(row[12], cue, row[15], bool(row[16]))
+            found.append(
+                Span(
+                    id=row[1],
+                    document_id=row[0],
+                    layer=_LAYERS[row[2]],
+                    start=row[3],
+                    end=row[4],
+                    label=row[5],
+                    annotator=row[6],
+                    origin=row[7],
+                    attributes=json_object(row[8]),
+                    claim=details,
+                    ref=row[9],
+                    version=row[10],
+                    created_at=row[17] if with_times else None,
+                    updated_at=row[18] if with_times else None,
+                )
+            )
+        return found
+
+    def span_annotators_by_documents(self, ids: Sequence[int]) -> dict[int, set[str]]:
         """The annotators who have spans in each of these documents (absent: nobody)."""
         result: dict[int, set[str]] = {}
         for chunk in chunks(ids):

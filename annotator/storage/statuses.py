@@ -21,14 +21,8 @@ class Statuses(Unit):
         return convert.state(document_id, annotator, row)
 
     def states(self, document_id: int) -> list[DocumentState]:
-        rows = self.session.execute(
-            select(DocumentStatusRow, Annotator.name)
-            .join(Annotator, Annotator.id == DocumentStatusRow.annotator_id)
-            .where(DocumentStatusRow.document_id == document_id)
-        )
-        # Code point order of names on every backend (see annotators()).
-        ordered = sorted(rows, key=lambda pair: pair[1])
-        return [convert.state(document_id, name, row) for row, name in ordered]
+        """Every annotator's status row for the document, by annotator name."""
+        return self.states_by_documents([document_id]).get(document_id, [])
 
     def set_state(self, state: DocumentState) -> None:
         key = (state.document_id, self.annotator_id(state.annotator))
@@ -41,9 +35,11 @@ class Statuses(Unit):
         row.skip_reason = state.skip_reason
         self.session.flush()
 
-    def states_by_document(self, ids: Sequence[int]) -> dict[int, list[DocumentState]]:
-        """Every annotator's status row for each of these documents, by annotator name."""
+    def states_by_documents(self, ids: Sequence[int]) -> dict[int, list[DocumentState]]:
+        """Every annotator's status row for each of these documents, by annotator name;
+        documents nobody has a status for are absent."""
         result: dict[int, list[DocumentState]] = {}
+        self.session.flush()  # the statement bypasses the ORM: its pending changes first
         for chunk in chunks(ids):
             rows = self.session.connection().execute(
                 select(

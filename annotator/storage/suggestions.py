@@ -17,12 +17,8 @@ class Suggestions(Unit):
     """The suggestion cache (annotator.services.suggesting)."""
 
     def suggestions(self, document_id: int) -> list[Suggestion]:
-        rows = self.session.scalars(
-            select(SuggestionRow)
-            .where(SuggestionRow.document_id == document_id)
-            .order_by(SuggestionRow.start, SuggestionRow.end, SuggestionRow.id)
-        )
-        return [convert.suggestion(r) for r in rows]
+        """The document's stored suggestions in ``(start, end, id)`` order."""
+        return self.suggestions_by_documents([document_id]).get(document_id, [])
 
     def add_suggestions(self, suggestions: Iterable[Suggestion], version: str = "") -> int:
         rows = [
@@ -45,8 +41,9 @@ class Suggestions(Unit):
             self.session.connection().execute(SuggestionRow.__table__.insert(), rows)
         return len(rows)
 
-    def suggestions_by_document(self, ids: Sequence[int]) -> dict[int, list[Suggestion]]:
-        """The pending suggestions of each of these documents, like :meth:`suggestions`."""
+    def suggestions_by_documents(self, ids: Sequence[int]) -> dict[int, list[Suggestion]]:
+        """The stored suggestions of each of these documents in ``(start, end, id)`` order;
+        documents without any are absent."""
         result: dict[int, list[Suggestion]] = {}
         for chunk in chunks(ids):
             rows = self.session.scalars(

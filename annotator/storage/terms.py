@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 
 from annotator.core.model import Layer
+from annotator.storage.bulk import chunks
 from annotator.storage.orm import DocumentRow, SpanRow, TermRow
 from annotator.storage.unit import Unit
 
@@ -45,10 +46,8 @@ class Gazetteer(Unit):
         wanted: dict[tuple[str, str], bool] = {}
         for term, label, case_sensitive in terms:
             wanted[(term, label)] = bool(case_sensitive)
-        keys = list(wanted)
         changed = 0
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
+        for chunk in chunks(list(wanted)):
             existing = {
                 (row.term, row.label): row
                 for row in self.session.scalars(
