@@ -43,55 +43,9 @@ class DocumentList(Unit):
         status: Status | None = None,
     ) -> list[DocumentSummary]:
         """A page of the document list for ``annotator``, in id order after ``after_id``."""
-        annotator_id = self._maybe_annotator_id(annotator)
-        state = aliased(DocumentStatusRow)
-        count = (
-            select(func.count(SpanRow.id))
-            .where(SpanRow.document_id == DocumentRow.id)
-            .where(SpanRow.annotator_id == annotator_id)
-            .correlate(DocumentRow)
-            .scalar_subquery()
+        return self.summaries_between(
+            annotator, after_id + 1, None, limit=limit, text=text, status=status
         )
-        query = (
-            select(
-                DocumentRow.id,
-                DocumentRow.external_id,
-                DocumentRow.title,
-                DocumentRow.source,
-                state.status,
-                count,
-            )
-            .outerjoin(
-                state,
-                and_(state.document_id == DocumentRow.id, state.annotator_id == annotator_id),
-            )
-            .where(DocumentRow.id > after_id)
-            .order_by(DocumentRow.id)
-            .limit(limit)
-        )
-        if text:
-            pattern = f"%{_escape_like(text)}%"
-            query = query.where(
-                or_(
-                    DocumentRow.title.ilike(pattern, escape="\\"),
-                    DocumentRow.text.ilike(pattern, escape="\\"),
-                )
-            )
-        if status is Status.NEW:
-            query = query.where(or_(state.status.is_(None), state.status == Status.NEW.value))
-        elif status is not None:
-            query = query.where(state.status == status.value)
-        return [
-            DocumentSummary(
-                id=row[0],
-                external_id=row[1],
-                title=row[2],
-                source=row[3],
-                status=Status(row[4]) if row[4] else Status.NEW,
-                span_count=row[5] or 0,
-            )
-            for row in self.session.execute(query)
-        ]
 
     def document_id_extent(self) -> tuple[int, int | None, int | None]:
         """``(count, first id, last id)`` of all documents.
@@ -136,7 +90,7 @@ class DocumentList(Unit):
             after = (first - 1) if first is not None else 0
         if last_id is None or after >= last_id:
             return PageScan(after, matched, (), True)
-        annotator_id = self._maybe_annotator_id(annotator)
+        annotator_id = self.existing_annotator_id(annotator)
         step, hops = self._page_start_queries(annotator_id, text, status)
         next_id = select(func.min(DocumentRow.id)).where(DocumentRow.id > bindparam("upper"))
         conn = self.session.connection()
@@ -229,7 +183,7 @@ class DocumentList(Unit):
     ) -> list[DocumentSummary]:
         """List rows for ``annotator`` with ``start_id <= id < end_id`` (no upper bound when
         ``end_id`` is ``None``) that match the filter, in id order, at most ``limit``."""
-        annotator_id = self._maybe_annotator_id(annotator)
+        annotator_id = self.existing_annotator_id(annotator)
         query, _state = self._list_select(
             self._summary_columns(annotator_id), annotator_id, text, status, join=True
         )
@@ -241,7 +195,7 @@ class DocumentList(Unit):
     def summaries_of(self, annotator: str, document_ids: Iterable[int]) -> list[DocumentSummary]:
         """The current list rows of these documents, whatever the list's filter (to redraw
         rows a command changed); ids of no document are left out."""
-        annotator_id = self._maybe_annotator_id(annotator)
+        annotator_id = self.existing_annotator_id(annotator)
         wanted = sorted(set(document_ids))
         found: list[DocumentSummary] = []
         for i in range(0, len(wanted), 500):
@@ -352,7 +306,7 @@ class DocumentList(Unit):
     ) -> int | None:
         """The first document after ``after_id`` whose status for ``annotator`` is one of
         ``statuses`` (a document never touched counts as new)."""
-        annotator_id = self._maybe_annotator_id(annotator)
+        annotator_id = self.existing_annotator_id(annotator)
         state = aliased(DocumentStatusRow)
         wanted = [s.value for s in statuses]
         condition = state.status.in_(wanted)
@@ -371,16 +325,11 @@ class DocumentList(Unit):
         return self.session.scalar(query)
 
     def search(self, query: str, limit: int = 100) -> list[tuple[int, str, str]]:
-        """``(id, title, text)`` of documents whose title or text contains ``query``."""
-        pattern = f"%{_escape_like(query)}%"
+        """``(id, title, text)`` of documents whose title or text contains ``query``
+        (case-insensitive), in id order."""
         rows = self.session.execute(
             select(DocumentRow.id, DocumentRow.title, DocumentRow.text)
-            .where(
-                or_(
-                    DocumentRow.title.ilike(pattern, escape="\\"),
-                    DocumentRow.text.ilike(pattern, escape="\\"),
-                )
-            )
+            .where(*self._list_conditions(None, query, None))
             .order_by(DocumentRow.id)
             .limit(limit)
         )

@@ -25,7 +25,8 @@ class Documents(Unit):
         return found[0]
 
     def document_count(self) -> int:
-        return self.session.scalar(select(func.count(DocumentRow.id))) or 0
+        # count(*), not count(id): see DocumentList.document_id_extent.
+        return self.session.scalar(select(func.count()).select_from(DocumentRow)) or 0
 
     def document_ids(self) -> list[int]:
         return list(self.session.scalars(select(DocumentRow.id).order_by(DocumentRow.id)))

@@ -263,23 +263,6 @@ class Spans(Unit):
                 result.setdefault(doc_id, set()).add(name)
         return result
 
-    def label_counts(self, annotator: str | None = None) -> dict[str, dict[str, int]]:
-        query = select(SpanRow.layer, SpanRow.label, func.count()).group_by(
-            SpanRow.layer, SpanRow.label
-        )
-        if annotator is not None:
-            query = query.where(SpanRow.annotator_id == self._maybe_annotator_id(annotator))
-        result: dict[str, dict[str, int]] = {"entity": {}, "claim": {}}
-        for layer, label, n in self.session.execute(query):
-            result.setdefault(layer, {})[label] = n
-        return result
-
-    def claim_type_counts(self) -> dict[str, int]:
-        rows = self.session.execute(
-            select(ClaimRow.claim_type, func.count()).group_by(ClaimRow.claim_type)
-        )
-        return {claim_type: n for claim_type, n in rows}
-
 
 _LAYERS = {layer.value: layer for layer in Layer}
 

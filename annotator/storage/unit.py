@@ -72,7 +72,9 @@ class Unit:
         # order names differently from SQLite.
         return sorted(self.session.scalars(select(Annotator.name)))
 
-    def _maybe_annotator_id(self, name: str) -> int:
+    def existing_annotator_id(self, name: str) -> int:
+        """The annotator's id, or -1 (matches no row) when nobody of that name is registered:
+        for reads that must not register the person they are asked about."""
         try:
             return self.annotator_id(name, create=False)
         except NotFoundError:

@@ -26,6 +26,7 @@ from annotator.core.model import (
     SuggestionDecision,
 )
 from annotator.core.schema import default_schema
+from annotator.storage import overview_queries
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
 
@@ -366,9 +367,15 @@ def test_states_and_statistics(backend_db: Database, ids: list[int]) -> None:
             "done": 1,
             "skipped": 1,
         }
-        assert store.label_counts() == {"entity": {"ORG": 1, "FAC": 1}, "claim": {"CLAIM": 1}}
-        assert store.label_counts("bob") == {"entity": {"FAC": 1}, "claim": {}}
-        assert store.claim_type_counts() == {"other": 1}
+        people = overview_queries.annotator_ids(store)
+        bob = people["bob"]
+        assert store.best_status_counts([bob]) == {"in_progress": 1, "skipped": 1, "done": 1}
+        everyone = sorted(people.values())
+        assert overview_queries.labels_by_annotator(store, everyone) == {
+            "ana": {"entity": {"ORG": 1}, "claim": {"CLAIM": 1}},
+            "bob": {"entity": {"FAC": 1}},
+        }
+        assert overview_queries.claim_types_by_annotator(store, everyone) == {"ana": {"other": 1}}
         assert store.done_documents() == [(ids[0], "ana"), (ids[2], "bob")]
         assert store.done_documents("bob") == [(ids[2], "bob")]
         assert store.done_documents(limit=1) in ([(ids[0], "ana")], [(ids[2], "bob")])
