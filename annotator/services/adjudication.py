@@ -42,6 +42,7 @@ from annotator.core.model import (
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.services.annotate import AnnotationService
 from annotator.storage import adjudication as queries
+from annotator.storage import assignments
 from annotator.storage.database import Database
 from annotator.storage.store import Store
 
@@ -413,7 +414,7 @@ class Adjudicator:
 
     def is_reviewer(self) -> bool:
         with self.db.read() as store:
-            return queries.is_reviewer(store, self.reviewer)
+            return assignments.is_reviewer(store, self.reviewer)
 
     def load(self, document_id: int) -> DocumentAdjudication:
         return load(self.db, document_id)

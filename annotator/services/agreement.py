@@ -72,7 +72,7 @@ def compute_agreement(
         ids = [document_id for document_id, _ in batch]
         with db.read() as store:
             documents = {d.id: d for d in store.documents_by_ids(ids)}
-            spans = store.spans_by_document(ids)
+            spans = store.spans_by_documents(ids)
         present = [(i, names) for i, names in batch if i in documents]
         texts = [documents[i].text for i, _ in present]
         for (document_id, names), tokenized in zip(present, tokenize_many(texts), strict=True):

@@ -299,8 +299,8 @@ def _plan(
             if not index:
                 return plan
             ids = [row[0] for row in index]
-            states = store.states_by_document(ids)
-            workers = store.span_annotators_by_document(ids) if need_workers else {}
+            states = store.states_by_documents(ids)
+            workers = store.span_annotators_by_documents(ids) if need_workers else {}
         for doc_id, external_id, source in index:
             choice = choose(
                 states.get(doc_id, ()),
@@ -427,11 +427,11 @@ def _load(
     # With gold, a document's owner may be gold instead of ``annotator``: read everyone's and
     # keep the owner's below.
     only = None if plan.gold else annotator
-    spans = store.spans_by_document(ids, only)
-    ignored = store.ignored_by_document(ids)
-    states = store.states_by_document(ids) if spec.lossless else {}
-    decisions = store.decisions_by_document(ids, only) if spec.lossless else {}
-    suggestions = store.suggestions_by_document(ids) if include_suggestions else {}
+    spans = store.spans_by_documents(ids, only)
+    ignored = store.ignored_by_documents(ids)
+    states = store.states_by_documents(ids) if spec.lossless else {}
+    decisions = store.decisions_by_documents(ids, only) if spec.lossless else {}
+    suggestions = store.suggestions_by_documents(ids) if include_suggestions else {}
     result = []
     for document, owner in zip(documents, chosen, strict=True):
         doc_id = document.id

@@ -244,7 +244,7 @@ def compute_overview(
         if annotator is not None:
             status = figures_of[0].status if figures_of else _complete_status({}, total)
         else:
-            status = _complete_status(q.best_status_counts(store, chosen_ids), total)
+            status = _complete_status(store.best_status_counts(chosen_ids), total)
         done = q.documents_done_by_hour(store, chosen_ids, since)
         created = q.spans_created_by_hour(store, chosen_ids, since)
         time = _time_figures(store, chosen_ids)

@@ -392,7 +392,7 @@ class SuggestionService:
         versions = {s.name: s.version for s in suggesters}
         with self.db.read() as store:
             documents = store.documents_by_ids(ids)
-            ignored = store.ignored_by_document(ids)
+            ignored = store.ignored_by_documents(ids)
             have = store.suggestion_versions(ids)
             empty = {name: _EmptyRecord.load(store, name) for name in versions}
         result = _BatchResult()

@@ -155,8 +155,8 @@ class TrainingService:
             for i in range(0, len(ids), _READ_BATCH):
                 chunk = ids[i : i + _READ_BATCH]
                 documents = store.documents_by_ids(chunk)
-                spans = store.spans_by_document(chunk)
-                ignored = store.ignored_by_document(chunk)
+                spans = store.spans_by_documents(chunk)
+                ignored = store.ignored_by_documents(chunk)
                 for document in documents:
                     for name in sorted(who[document.id]):
                         mine = [s for s in spans.get(document.id, ()) if s.annotator == name]

@@ -23,11 +23,6 @@ def lock_document(store: Store, document_id: int) -> None:
         raise NotFoundError(f"no document with id {document_id}")
 
 
-def is_reviewer(store: Store, annotator: str) -> bool:
-    flag = store.session.scalar(select(Annotator.is_reviewer).where(Annotator.name == annotator))
-    return bool(flag)
-
-
 def done_by(store: Store, document_id: int) -> list[str]:
     """The annotators (not gold) who marked the document done, by name."""
     rows = store.session.scalars(

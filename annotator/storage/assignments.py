@@ -221,12 +221,6 @@ def join(store: Store, name: str) -> bool:
 # -- hand-out -----------------------------------------------------------------------------------
 
 
-def _known_id(store: Store, name: str) -> int:
-    """The annotator's id, or -1 (matches nothing) when they are not registered."""
-    found = store.session.scalar(select(Annotator.id).where(Annotator.name == name))
-    return -1 if found is None else found
-
-
 def _finished_by(annotator_id: int) -> ColumnElement[bool]:
     return exists().where(
         DocumentStatusRow.document_id == DocumentRow.id,
@@ -275,7 +269,7 @@ def peek_assignment(store: Store, annotator: str, after_id: int = 0) -> int | No
     """What :func:`next_assignment` would hand out, without taking anything (read-only: for
     prefetching). With no K, the next document not done or skipped."""
     k = per_document(store)
-    annotator_id = _known_id(store, annotator)
+    annotator_id = store.existing_annotator_id(annotator)
     if not k:
         return _next_unfinished(store, annotator_id, after_id)
     found = _open_assignment(store, annotator_id, after_id)
@@ -357,7 +351,7 @@ def _take_slot(store: Store, document_id: int, annotator_id: int, k: int | None)
 def record_done(store: Store, document_id: int, annotator: str) -> bool:
     """If ``annotator`` has finished ``document_id`` without an assignment (opened by hand),
     record one, beyond K if need be. Returns whether one was recorded."""
-    annotator_id = _known_id(store, annotator)
+    annotator_id = store.existing_annotator_id(annotator)
     finished = store.session.scalar(
         select(DocumentStatusRow.status).where(
             DocumentStatusRow.document_id == document_id,
@@ -395,7 +389,7 @@ def record_done_by_hand(store: Store) -> int:
 
 def assigned_documents(store: Store, annotator: str) -> list[int]:
     """The documents handed to ``annotator``, in id order."""
-    annotator_id = _known_id(store, annotator)
+    annotator_id = store.existing_annotator_id(annotator)
     return list(
         store.session.scalars(
             select(AssignmentRow.document_id)

@@ -28,9 +28,6 @@ from annotator.storage.orm import (
 )
 from annotator.storage.store import Store
 
-#: How far a status has got; a document counts once overall, by its most advanced status.
-STATUS_RANK = {"new": 0, "in_progress": 1, "skipped": 2, "done": 3}
-
 #: Upper edges (seconds, exclusive) of the time-per-document histogram bins; the last bin is
 #: open. Fixed edges keep histograms of different projects and days comparable.
 TIME_BIN_EDGES: tuple[float, ...] = (30, 60, 120, 300, 600, 1200, 1800, 3600)
@@ -54,24 +51,6 @@ def status_by_annotator(store: Store, ids: Sequence[int]) -> dict[str, dict[str,
     for name, status, n in rows:
         result.setdefault(name, {})[status] = n
     return result
-
-
-def best_status_counts(store: Store, ids: Sequence[int]) -> dict[str, int]:
-    """Documents per most advanced status among ``ids``' statuses (done > skipped > in
-    progress > new), for documents that have any status row."""
-    rank = case(
-        *((DocumentStatusRow.status == status, value) for status, value in STATUS_RANK.items()),
-        else_=0,
-    )
-    best = (
-        select(func.max(rank).label("best"))
-        .where(DocumentStatusRow.annotator_id.in_(ids))
-        .group_by(DocumentStatusRow.document_id)
-        .subquery()
-    )
-    rows = store.session.execute(select(best.c.best, func.count()).group_by(best.c.best))
-    names = {value: status for status, value in STATUS_RANK.items()}
-    return {names[int(value)]: n for value, n in rows}
 
 
 def labels_by_annotator(store: Store, ids: Sequence[int]) -> dict[str, dict[str, dict[str, int]]]:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from annotator.storage.orm import DocumentRow, LabelSchemaRow, TermRow
+from annotator.storage.orm import LabelSchemaRow
 from annotator.storage.store import Store
 
 
 def contents(store: Store) -> dict[str, int]:
     """Counts of what makes a project "not empty": documents, schema versions, terms."""
     return {
-        "documents": store.session.scalar(select(func.count(DocumentRow.id))) or 0,
+        "documents": store.document_count(),
         "schema versions": store.session.scalar(select(func.count(LabelSchemaRow.version))) or 0,
-        "gazetteer terms": store.session.scalar(select(func.count(TermRow.id))) or 0,
+        "gazetteer terms": store.term_count(),
     }
 
 

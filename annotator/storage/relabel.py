@@ -10,24 +10,18 @@ its id. Statements are built with SQLAlchemy expressions, never strings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table, and_, delete, exists, func, select, update
 
 from annotator.core.model import Layer
 from annotator.core.relabel_commands import CLAIM_TYPE, ENTITY_LABEL, LabelMove
+from annotator.storage.bulk import chunks
 from annotator.storage.orm import ClaimRow, DecisionRow, SpanRow, SuggestionRow, TermRow, utcnow
 from annotator.storage.store import Store
 
 _ENTITY = Layer.ENTITY.value
-#: Ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits.
-_CHUNK = 500
-
-
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i : i + _CHUNK]
 
 
 def _move_keyed(
@@ -46,7 +40,7 @@ def _move_keyed(
         for row in conn.execute(select(table).where(*mine, clash).order_by(table.c.id))
     )
     documents = {int(r["document_id"]) for r in dropped if "document_id" in r}
-    for ids in _chunks([int(r["id"]) for r in dropped]):
+    for ids in chunks([int(r["id"]) for r in dropped]):
         conn.execute(delete(table).where(table.c.id.in_(ids)))
     has_document = "document_id" in table.c
     columns = [table.c.id, table.c.document_id] if has_document else [table.c.id]
@@ -71,7 +65,7 @@ def move(store: Store, old: str, new: str) -> LabelMove:
     ).all()
     span_ids = tuple(int(r[0]) for r in span_rows)
     documents = {int(r[1]) for r in span_rows}
-    for ids in _chunks(span_ids):
+    for ids in chunks(span_ids):
         conn.execute(
             update(spans)
             .where(spans.c.id.in_(ids))
@@ -142,7 +136,7 @@ def move_claim_type(store: Store, old: str, new: str) -> LabelMove:
 def _set_claim_type(store: Store, span_ids: Sequence[int], claim_type: str) -> None:
     conn = store.session.connection()
     spans, claims = SpanRow.__table__, ClaimRow.__table__
-    for ids in _chunks(span_ids):
+    for ids in chunks(span_ids):
         conn.execute(update(claims).where(claims.c.span_id.in_(ids)).values(claim_type=claim_type))
         conn.execute(
             update(spans)
@@ -156,7 +150,7 @@ def _versions(store: Store, span_ids: Sequence[int]) -> tuple[int, ...]:
     conn = store.session.connection()
     spans = SpanRow.__table__
     found: dict[int, int] = {}
-    for ids in _chunks(span_ids):
+    for ids in chunks(span_ids):
         found.update(
             (int(i), int(v))
             for i, v in conn.execute(select(spans.c.id, spans.c.version).where(spans.c.id.in_(ids)))
@@ -175,7 +169,7 @@ def restore(store: Store, moved: LabelMove) -> tuple[int, ...]:
         return before
     conn = store.session.connection()
     spans = SpanRow.__table__
-    for ids in _chunks(moved.span_ids):
+    for ids in chunks(moved.span_ids):
         conn.execute(
             update(spans)
             .where(spans.c.id.in_(ids))
@@ -186,7 +180,7 @@ def restore(store: Store, moved: LabelMove) -> tuple[int, ...]:
         (DecisionRow.__table__, moved.decision_ids, moved.dropped_decisions),
         (TermRow.__table__, moved.term_ids, moved.dropped_terms),
     ):
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             conn.execute(update(table).where(table.c.id.in_(chunk)).values(label=moved.old))
         if dropped:
             conn.execute(table.insert(), [dict(row) for row in dropped])

@@ -7,15 +7,11 @@ event log, so the person sees why their edit was not applied.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import select
 
 from annotator.core.errors import ConflictError
 from annotator.storage.orm import EventRow, SpanRow
-
-if TYPE_CHECKING:
-    from annotator.storage.store import Store
+from annotator.storage.unit import Unit
 
 #: Event kinds (written by the commands in ``annotator.core.commands``) that move an existing
 #: span to a new version, and the one that removes it.
@@ -26,7 +22,7 @@ DELETED = ("span.delete",)
 RECENT_EVENTS = 500
 
 
-def refused(store: Store, span_id: int, expected: int) -> ConflictError:
+def refused(store: Unit, span_id: int, expected: int) -> ConflictError:
     """A :class:`ConflictError` for an edit of ``span_id`` made against version ``expected``."""
     session = store.session
     row = session.execute(
@@ -47,7 +43,7 @@ def refused(store: Store, span_id: int, expected: int) -> ConflictError:
     )
 
 
-def last_change(store: Store, span_id: int, kinds: tuple[str, ...]) -> str:
+def last_change(store: Unit, span_id: int, kinds: tuple[str, ...]) -> str:
     """'by NAME at TIME' for the newest logged event of ``kinds`` on the span, else 'by
     another client' (a change made outside the commands, which is not logged)."""
     rows = store.session.execute(

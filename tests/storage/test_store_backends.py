@@ -26,6 +26,7 @@ from annotator.core.model import (
     SuggestionDecision,
 )
 from annotator.core.schema import default_schema
+from annotator.storage import overview_queries
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
 
@@ -285,7 +286,7 @@ def test_ignored_ranges(backend_db: Database, ids: list[int]) -> None:
         store.set_ignored(ids[0], [IgnoredRange(10, 19), IgnoredRange(10, 12, "x")])
     with backend_db.read() as store:
         assert store.ignored(ids[0]) == [IgnoredRange(10, 12, "x"), IgnoredRange(10, 19)]
-        assert store.ignored_by_document(ids) == {
+        assert store.ignored_by_documents(ids) == {
             ids[0]: [IgnoredRange(10, 12, "x"), IgnoredRange(10, 19)],
             ids[1]: [IgnoredRange(3, 4)],
         }
@@ -322,13 +323,13 @@ def test_suggestions_and_decisions(backend_db: Database, ids: list[int]) -> None
             doc: {"gazetteer": {"g1"}, "rules": {"2"}},
             ids[1]: {"rules": {"1"}},
         }
-        by_doc = store.suggestions_by_document([doc, ids[1]])
+        by_doc = store.suggestions_by_documents([doc, ids[1]])
         assert [s.start for s in by_doc[doc]] == [0, 8] and len(by_doc[ids[1]]) == 1
         got = store.get_decision(doc, "ana", Layer.ENTITY, 0, 7, "ORG")
         assert got is not None and got.decision is Decision.ACCEPTED and got.suggester == "rules"
         assert [d.annotator for d in store.decisions(doc)] == ["ana", "bob"]
         assert [d.annotator for d in store.decisions(doc, "bob")] == ["bob"]
-        assert [d.start for d in store.decisions_by_document([doc], "ana")[doc]] == [0]
+        assert [d.start for d in store.decisions_by_documents([doc], "ana")[doc]] == [0]
     with backend_db.write() as store:
         store.clear_decision(doc, "ana", Layer.ENTITY, 0, 7, "ORG")
         store.clear_decision(doc, "ana", Layer.ENTITY, 0, 7, "ORG")  # nothing left: no error
@@ -356,7 +357,7 @@ def test_states_and_statistics(backend_db: Database, ids: list[int]) -> None:
         assert store.get_state(ids[0], "ana") == DocumentState(ids[0], "ana", Status.DONE, 40.25)
         assert store.get_state(ids[3], "ana").status is Status.NEW
         assert [s.annotator for s in store.states(ids[0])] == ["ana", "bob"]
-        assert store.states_by_document(ids)[ids[1]] == [
+        assert store.states_by_documents(ids)[ids[1]] == [
             DocumentState(ids[1], "bob", Status.SKIPPED, 1.0, "duplicate")
         ]
         assert store.status_counts() == {"new": 1, "in_progress": 0, "done": 2, "skipped": 1}
@@ -366,16 +367,22 @@ def test_states_and_statistics(backend_db: Database, ids: list[int]) -> None:
             "done": 1,
             "skipped": 1,
         }
-        assert store.label_counts() == {"entity": {"ORG": 1, "FAC": 1}, "claim": {"CLAIM": 1}}
-        assert store.label_counts("bob") == {"entity": {"FAC": 1}, "claim": {}}
-        assert store.claim_type_counts() == {"other": 1}
+        people = overview_queries.annotator_ids(store)
+        bob = people["bob"]
+        assert store.best_status_counts([bob]) == {"in_progress": 1, "skipped": 1, "done": 1}
+        everyone = sorted(people.values())
+        assert overview_queries.labels_by_annotator(store, everyone) == {
+            "ana": {"entity": {"ORG": 1}, "claim": {"CLAIM": 1}},
+            "bob": {"entity": {"FAC": 1}},
+        }
+        assert overview_queries.claim_types_by_annotator(store, everyone) == {"ana": {"other": 1}}
         assert store.done_documents() == [(ids[0], "ana"), (ids[2], "bob")]
         assert store.done_documents("bob") == [(ids[2], "bob")]
         assert store.done_documents(limit=1) in ([(ids[0], "ana")], [(ids[2], "bob")])
         assert store.done_document_count() == 2
         assert store.done_document_count("ana") == 1
         assert store.done_document_count("nobody") == 0
-        assert store.span_annotators_by_document(ids) == {ids[0]: {"ana", "bob"}}
+        assert store.span_annotators_by_documents(ids) == {ids[0]: {"ana", "bob"}}
 
 
 def test_export_batch_reads(backend_db: Database, ids: list[int]) -> None:
@@ -397,19 +404,20 @@ def test_export_batch_reads(backend_db: Database, ids: list[int]) -> None:
         )
         store.add_span(_entity(ids[2], 0, 7, "GPE", "bob"))
     with backend_db.read() as store:
-        spans = store.spans_by_document(ids)
+        spans = store.spans_by_documents(ids)
         assert sorted(spans) == [ids[0], ids[2]]
         assert [(s.layer, s.attributes) for s in spans[ids[0]]] == [
             (Layer.ENTITY, {"k": [1]}),
             (Layer.CLAIM, {}),
         ]
         assert spans[ids[0]][1].claim == ClaimDetails(org.id, None, "event", True)
-        # The batch read leaves out timestamps and versions (no export carries them).
-        plain = [replace(s, created_at=None, updated_at=None, version=None) for s in spans[ids[0]]]
-        assert plain == [
-            replace(s, created_at=None, updated_at=None, version=None) for s in store.spans(ids[0])
-        ]
-        assert list(store.spans_by_document(ids, "bob")) == [ids[2]]
+        # The batch read leaves out timestamps unless asked (no export carries them).
+        assert all(s.created_at is None and s.updated_at is None for s in spans[ids[0]])
+        assert [s.version for s in spans[ids[0]]] == [1, 1]
+        plain = [replace(s, created_at=None, updated_at=None) for s in store.spans(ids[0])]
+        assert plain == spans[ids[0]]
+        assert store.spans_by_documents(ids, with_times=True)[ids[0]] == store.spans(ids[0])
+        assert list(store.spans_by_documents(ids, "bob")) == [ids[2]]
 
 
 def test_events(backend_db: Database, ids: list[int]) -> None:
