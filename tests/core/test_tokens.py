@@ -26,10 +26,19 @@ BRITAIN = "\U0001f1ec\U0001f1e7"
 ENGLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
 THUMBS_MEDIUM = "\U0001f44d\U0001f3fd"
 
+HINDI = "\u0915\u094d\u0937\u0947\u0924\u094d\u0930"  # क्षेत्र: two conjuncts
+BENGALI = "\u0995\u09cd\u09b7\u09ae\u09a4\u09be"  # ক্ষমতা
+THAI = "\u0e40\u0e01\u0e21\u0e19\u0e49\u0e33"  # เกมน้ำ: a preposed vowel, tone mark, SARA AM
+ARABIC = "\u0628\u0650\u0633\u0652\u0645\u0650"  # بِسْمِ: letters with harakat
+ARABIC_NUMBER = "\u0600\u0661\u0662"  # ARABIC NUMBER SIGN over the first digit of 12
+PHOENIX = "\U0001f426\u200d\U0001f525"  # 🐦‍🔥 (Emoji 15.1)
+WALKING_RIGHT = "\U0001f6b6\U0001f3fd\u200d\u27a1\ufe0f"  # 🚶🏽‍➡️ (Emoji 15.1)
+
 # The shared alphabet of the property tests (the same pieces in each test module).
 PIECES = [
     "The", "word", "Russia", "difference", ".", ",", " ", "  ", "\n", "\u00a0", "\t", "\u2028",
     "\U0001f600", THUMBS_MEDIUM, UKRAINE, BRITAIN, FAMILY, "北京", "東京", "e\u0301", "a\u0308",
+    HINDI, BENGALI, THAI, ARABIC, ARABIC_NUMBER, PHOENIX, WALKING_RIGHT,
 ]  # fmt: skip
 texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
@@ -117,6 +126,17 @@ def test_empty_and_blank_texts() -> None:
         ("cafe\u0301 nai\u0308ve", ["cafe\u0301", "nai\u0308ve"]),
         # Emoji glued to words are separate tokens, still whole clusters.
         ("hi\U0001f600\U0001f600there", ["hi", "\U0001f600", "\U0001f600", "there"]),
+        (PHOENIX + "!", [PHOENIX, "!"]),
+        # Conjuncts, vowel signs and tone marks stay inside their words.
+        (
+            "\u0938\u0930\u0915\u093e\u0930 \u0928\u0947 " + HINDI,
+            ["\u0938\u0930\u0915\u093e\u0930", "\u0928\u0947", HINDI],
+        ),
+        (BENGALI + ", x\u0964", [BENGALI, ",", "x", "\u0964"]),
+        (THAI + " " + THAI, [THAI, THAI]),
+        # A prepended mark stays with the character after it, even where spaCy splits them.
+        ("\u0631\u0642\u0645 " + ARABIC_NUMBER + " x", ["\u0631\u0642\u0645", ARABIC_NUMBER, "x"]),
+        ("(\u0600)", ["(", "\u0600)"]),
     ],
 )
 def test_tokens_never_split_grapheme_clusters(text: str, tokens: list[str]) -> None:
