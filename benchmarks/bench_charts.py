@@ -19,7 +19,7 @@ Qt window pays. For each variant the run prints:
   many children the chart exposes to screen readers.
 
 Variants whose package is missing are reported as such. Install size is not measured here: it
-is ``pip download`` / ``du`` of a virtual environment (docs/adr/0014-libs-charts-stay-qpainter.md).
+is ``pip download`` / ``du`` of a virtual environment (docs/adr/0015-charts-stay-qpainter.md).
 
     python benchmarks/bench_charts.py [--runs 5]
 """

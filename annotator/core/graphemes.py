@@ -9,7 +9,7 @@ everything that moves an offset asks this module where the clusters end.
 The rules themselves are the ``regex`` package's: its ``\\X`` implements every rule of the
 current UAX #29, including GB9b (prepended marks) and GB9c (Indic conjuncts), with tables for
 the Unicode version it was built for, which is updated with each Unicode release
-(docs/adr/0013-libs-grapheme-clusters-through-regex.md). This module only adds what ``\\X``
+(docs/adr/0014-grapheme-clusters-through-regex.md). This module only adds what ``\\X``
 alone does not give: offsets instead of strings, a shortcut for text in which nothing can join
 and local answers for one offset. Like a space carrying a combining accent, a prepended mark
 before a space makes a cluster that holds whitespace ("\\u0600 "); the tokenizer, snapping and
