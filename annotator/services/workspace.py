@@ -59,6 +59,47 @@ class DocumentView:
         return next((s for s in self.spans if s.id == span_id), None)
 
 
+Item = Span | Suggestion
+
+
+def walk_key(item: Item) -> tuple[int, int, int, int, str]:
+    """The one order for everything that walks the document (Tab, the focus after a decision,
+    the inspector's list): text order by start; when two start together the longer (outer)
+    one first; a claim before an entity with the same span; a pending suggestion before the
+    confirmed span at the same place (it is what Enter and X decide on)."""
+    return (
+        item.start,
+        -item.end,
+        0 if item.layer is Layer.CLAIM else 1,
+        0 if isinstance(item, Suggestion) else 1,
+        item.label,
+    )
+
+
+def in_walk_order(view: DocumentView) -> list[Item]:
+    """The view's spans and suggestions in :func:`walk_key` order."""
+    return sorted((*view.suggestions, *view.spans), key=walk_key)
+
+
+def next_pending(view: DocumentView, after: Item) -> Suggestion | None:
+    """The pending suggestion that follows ``after`` in walk order (nested ones included),
+    wrapping to the first; None when nothing is pending. ``after`` need not be in the view
+    any more (it was just accepted or rejected)."""
+    key = walk_key(after)
+    pending = sorted(view.suggestions, key=walk_key)
+    return next((s for s in pending if walk_key(s) > key), pending[0] if pending else None)
+
+
+def nearest_entity(view: DocumentView, claim: Span) -> Span | None:
+    """The confirmed entity nearest before the claim (one starting at the claim's first word
+    counts: the claimant often opens the sentence); else the first one after it."""
+    entities = sorted((s for s in view.spans if s.layer is Layer.ENTITY), key=walk_key)
+    before = [e for e in entities if e.start <= claim.start]
+    if before:
+        return before[-1]
+    return entities[0] if entities else None
+
+
 class OverlapError(AnnotatorError):
     """A new entity would overlap another where the schema forbids it."""
 

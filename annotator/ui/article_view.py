@@ -21,6 +21,7 @@ import bisect
 import html
 import logging
 import operator
+from collections.abc import Callable
 from typing import Final
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
@@ -40,7 +41,7 @@ from annotator.core.model import Layer, Span, Suggestion
 from annotator.core.offsets import Utf16Table
 from annotator.core.schema import LabelSchema
 from annotator.core.snapping import snap
-from annotator.services.workspace import DocumentView
+from annotator.services.workspace import DocumentView, in_walk_order
 from annotator.ui.highlighter import (
     FormatIndex,
     Item,
@@ -95,15 +96,7 @@ def _resize_of(event: QKeyEvent) -> tuple[str, int] | None:
     return None
 
 
-_by_position: Final = operator.attrgetter("start", "end")
 _start_of: Final = operator.attrgetter("start")
-
-
-def _in_order(view: DocumentView) -> list[Item]:
-    """Spans and suggestions by (start, end). The sort is stable and suggestions go in first,
-    so on a tie they come first (they are what Enter and X decide on), then the view's order.
-    A C-level key: this runs on every update, for thousands of items, within one frame."""
-    return sorted((*view.suggestions, *view.spans), key=_by_position)
 
 
 def _order_key(item: Item) -> tuple[int, int, int, int, str]:
@@ -171,6 +164,8 @@ class ArticleView(QPlainTextEdit):
     resizeRequested = Signal(str, int)
     #: The font's new point size.
     zoomChanged = Signal(float)
+    #: A walk went round the end of the document: +1 forwards (back to the first), -1 back.
+    wrapped = Signal(int)
 
     MIN_POINT_SIZE: Final = 6.0
     MAX_POINT_SIZE: Final = 48.0
@@ -223,7 +218,7 @@ class ArticleView(QPlainTextEdit):
         had_focus = self._focused is not None
         self._view, self._schema = view, schema
         self._table = Utf16Table(text)
-        self._items = _in_order(view)
+        self._items = in_walk_order(view)
         self._focused = None
         self._precise = False
         self._mouse_selecting = False
@@ -280,7 +275,7 @@ class ArticleView(QPlainTextEdit):
             ]
         before = self._focused
         self._view = view
-        self._items = _in_order(view)
+        self._items = in_walk_order(view)
         self._focused = self._find_again(before)
         self._refresh(recheck)
         if self._focused != before:
@@ -331,7 +326,7 @@ class ArticleView(QPlainTextEdit):
     # -- items and focus ------------------------------------------------------------------------
 
     def items_in_order(self) -> tuple[Item, ...]:
-        """Spans and suggestions by (start, end); on a tie suggestions first."""
+        """Spans and suggestions in walk order (annotator.services.workspace.walk_key)."""
         return tuple(self._items)
 
     def items_at(self, offset: int) -> list[Item]:
@@ -371,33 +366,38 @@ class ArticleView(QPlainTextEdit):
         key = item_key(item)
         return next((c for c in self._starting_at(item.start) if item_key(c) == key), None)
 
-    def focus_next(self) -> Item | None:
-        """Focus the item after the focused one (wrapping), or the first at/after the caret."""
-        return self._step(+1)
+    def focus_next(self, only: Callable[[Item], bool] | None = None) -> Item | None:
+        """Focus the item after the focused one in walk order (wrapping), or the first at or
+        after the caret; ``only`` limits the walk (e.g. to entities). Emits ``wrapped`` when
+        the walk went round the end."""
+        return self._step(+1, only)
 
-    def focus_previous(self) -> Item | None:
+    def focus_previous(self, only: Callable[[Item], bool] | None = None) -> Item | None:
         """Focus the item before the focused one (wrapping), or the last before the caret."""
-        return self._step(-1)
+        return self._step(-1, only)
 
-    def _step(self, step: int) -> Item | None:
+    def _step(self, step: int, only: Callable[[Item], bool] | None = None) -> Item | None:
         items = self._items
-        if not items:
+        count = len(items)
+        if not count:
             return None
         focused = self._focused
         if focused is not None:
             at = next(i for i, c in enumerate(items) if c is focused)
-            target = items[(at + step) % len(items)]
         else:
-            caret = self.cursor_offset()
-            starts = [c.start for c in items]
-            if step > 0:
-                at = bisect.bisect_left(starts, caret)
-                target = items[at % len(items)]
-            else:
-                at = bisect.bisect_left(starts, caret) - 1
-                target = items[at]  # -1 wraps to the last
-        self.focus_item(target)
-        return target
+            # From the caret: as if an item sat just before it (forwards) or at it (back).
+            at = bisect.bisect_left(items, self.cursor_offset(), key=_start_of)
+            at = at - 1 if step > 0 else at
+        for distance in range(1, count + 1):
+            index = at + step * distance
+            candidate = items[index % count]
+            if candidate is focused or (only is not None and not only(candidate)):
+                continue
+            if not 0 <= index < count:
+                self.wrapped.emit(step)
+            self.focus_item(candidate)
+            return candidate
+        return None
 
     def _reveal(self, start: int, end: int) -> None:
         # End first, then start: a long item shows from its start when it does not fit.

@@ -40,7 +40,14 @@ from annotator.services import exporting, importing
 from annotator.services.annotate import AnnotationService
 from annotator.services.suggesting import SuggestionService
 from annotator.services.training import TrainingService, describe_status
-from annotator.services.workspace import DocumentView, OverlapError, SearchHit, Workspace
+from annotator.services.workspace import (
+    DocumentView,
+    OverlapError,
+    SearchHit,
+    Workspace,
+    nearest_entity,
+    next_pending,
+)
 from annotator.storage.database import Database
 from annotator.ui import schema_editor
 from annotator.ui.article_view import ArticleView
@@ -199,8 +206,10 @@ class MainWindow(QMainWindow):
         a("Annotate", "&Accept suggestion", self.accept, "Return", "Enter")
         a("Annotate", "Accept &all suggestions", self.accept_all, "Shift+Return", "Shift+Enter")
         a("Annotate", "&Reject or delete", self.reject_or_delete, "X", "Delete")
-        a("Annotate", "&Next item", self.article.focus_next, "Tab")
-        a("Annotate", "&Previous item", self.article.focus_previous, "Shift+Tab", "Backtab")
+        a("Annotate", "&Next item", self.focus_next, "Tab")
+        # One sequence only: on X11 a Shift+Tab press also matches "Backtab", and an action
+        # bound to both is an "ambiguous shortcut overload" that Qt fires neither of.
+        a("Annotate", "&Previous item", self.focus_previous, "Shift+Tab")
         a("Annotate", "Train the suggestion &model", self.train_model)
         self._menus["Annotate"].addSeparator()
 
@@ -238,6 +247,7 @@ class MainWindow(QMainWindow):
         self.documents.documentActivated.connect(self.open_document)
         self.article.focusChanged.connect(self.inspector.show_item)
         self.article.resizeRequested.connect(self.resize_focused)
+        self.article.wrapped.connect(self._wrapped)
         self.inspector.itemActivated.connect(self._focus_from_inspector)
         self.inspector.claimTypeChosen.connect(lambda t: self._edit_claim(claim_type=t))
         self.inspector.hedgedToggled.connect(lambda h: self._edit_claim(hedged=h))
@@ -473,15 +483,36 @@ class MainWindow(QMainWindow):
             if created is not None:
                 self.article.focus_item(created)
 
-    def _focus_next_suggestion(self, after: int) -> Callable[[Applied], None]:
+    def _focus_next_pending(self, acted_on: Span | Suggestion) -> Callable[[Applied], None]:
+        """After a decision, the next pending suggestion in walk order after the item acted
+        on, nested ones included (annotator.services.workspace.next_pending)."""
+
         def focus(_applied: Applied) -> None:
-            if self.view is None:
-                return
-            following = [s for s in self.view.suggestions if s.start >= after]
-            target = following[0] if following else (self.view.suggestions or (None,))[0]
-            self.article.focus_item(target)
+            if self.view is not None:
+                self.article.focus_item(next_pending(self.view, acted_on))
 
         return focus
+
+    def focus_next(self) -> None:
+        """Tab: the next item in walk order; entities only while picking a claimant."""
+        self.article.focus_next(self._walk_filter())
+
+    def focus_previous(self) -> None:
+        self.article.focus_previous(self._walk_filter())
+
+    def _walk_filter(self) -> Callable[[Span | Suggestion], bool] | None:
+        if self._linking is None:
+            return None
+        return lambda item: isinstance(item, Span) and item.layer is Layer.ENTITY
+
+    def _wrapped(self, step: int) -> None:
+        where = "first" if step > 0 else "last"
+        self.statusBar().showMessage(f"Wrapped around to the {where} item.", 3000)
+
+    @property
+    def linking(self) -> Span | None:
+        """The claim whose claimant is being picked in the text (Shift+L), if any."""
+        return self._linking
 
     def _update_undo_texts(self) -> None:
         undo, redo = self.service.history.undo_name, self.service.history.redo_name
@@ -561,9 +592,7 @@ class MainWindow(QMainWindow):
         elif isinstance(focused, Suggestion) and focused.layer is Layer.ENTITY:
             relabelled = replace(focused, label=name)
             self.suggestions.confirmed(view.document.text[focused.start : focused.end], name)
-            self.run(
-                self.workspace.accept(view, relabelled), self._focus_next_suggestion(focused.end)
-            )
+            self.run(self.workspace.accept(view, relabelled), self._focus_next_pending(focused))
         else:
             self.statusBar().showMessage("Select some text first, then press a label key.", 4000)
 
@@ -619,20 +648,31 @@ class MainWindow(QMainWindow):
         claim = self._focused_claim()
         if claim is None:
             return
+        if self.view is None or not any(s.layer is Layer.ENTITY for s in self.view.spans):
+            self.statusBar().showMessage("No entity in this document to be the claimant.", 5000)
+            return
         self._linking = claim
+        nearest = nearest_entity(self.view, claim)
+        if nearest is not None:
+            self.article.focus_item(nearest)
         self.statusBar().showMessage(
-            "Click or Tab to the claimant entity and press Enter (Escape cancels).", 15000
+            "Tab / Shift+Tab walk the entities; Enter links the focused one (Escape cancels).",
+            15000,
         )
 
     def _link_focused_entity(self) -> bool:
-        """In pick mode, Enter on an entity links it; returns whether it did."""
-        claim, self._linking = self._linking, None
+        """In pick mode, Enter on an entity links it; returns whether the key was used.
+        Enter on anything else keeps the mode: the person is still choosing."""
+        claim = self._linking
         focused = self.article.focused
         if claim is None:
             return False
         if not (isinstance(focused, Span) and focused.layer is Layer.ENTITY):
-            self.statusBar().showMessage("Not an entity: claimant not linked.", 4000)
+            self.statusBar().showMessage(
+                "Not an entity: Tab to the claimant entity, or Escape to cancel.", 6000
+            )
             return True
+        self._linking = None
         self.statusBar().clearMessage()
         self.run(self.workspace.set_claim(claim, claimant_id=focused.id), self._refocus(claim))
         return True
@@ -683,9 +723,7 @@ class MainWindow(QMainWindow):
         focused = self.article.focused
         if isinstance(focused, Suggestion) and self.view is not None:
             self._confirm_in_gazetteer([focused])
-            self.run(
-                self.workspace.accept(self.view, focused), self._focus_next_suggestion(focused.end)
-            )
+            self.run(self.workspace.accept(self.view, focused), self._focus_next_pending(focused))
         else:
             self.statusBar().showMessage("Focus a suggestion (Tab) to accept it.", 4000)
 
@@ -709,12 +747,12 @@ class MainWindow(QMainWindow):
             return
         focused = self.article.focused
         if isinstance(focused, Suggestion):
-            self.run(self.workspace.reject(focused), self._focus_next_suggestion(focused.end))
+            self.run(self.workspace.reject(focused), self._focus_next_pending(focused))
         elif isinstance(focused, Span):
             if focused.layer is Layer.ENTITY and self.view is not None:
                 text = self.view.document.text[focused.start : focused.end]
                 self.suggestions.unconfirmed(text, focused.label)
-            self.run(self.workspace.delete(focused), self._focus_next_suggestion(focused.start))
+            self.run(self.workspace.delete(focused), self._focus_next_pending(focused))
 
     def resize_focused(self, edge: str, step: int) -> None:
         focused = self.article.focused
