@@ -38,6 +38,7 @@ from annotator.core.model import (
 )
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Tokenized, tokenize
+from annotator.services.annotate import ReadOnlyError
 from annotator.storage import adjudication, assignments
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
@@ -98,6 +99,19 @@ def nearest_entity(view: DocumentView, claim: Span) -> Span | None:
     if before:
         return before[-1]
     return entities[0] if entities else None
+
+
+def entity_changes(
+    before: DocumentView, after: DocumentView
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(confirmed, unconfirmed)`` entity ``(text, label)`` pairs between two states of one
+    document: what the gazetteer learns from an action that has been applied."""
+    text = after.document.text
+    old = {s.id: (text[s.start : s.end], s.label) for s in before.spans if s.layer is Layer.ENTITY}
+    new = {s.id: (text[s.start : s.end], s.label) for s in after.spans if s.layer is Layer.ENTITY}
+    confirmed = [pair for span_id, pair in new.items() if old.get(span_id) != pair]
+    unconfirmed = [pair for span_id, pair in old.items() if new.get(span_id) != pair]
+    return confirmed, unconfirmed
 
 
 class OverlapError(AnnotatorError):
@@ -196,6 +210,16 @@ class Workspace:
         """Whether the work on screen may be edited: the annotator's own, or the gold layer
         (only reviewers can choose to show it: annotator.services.team checks)."""
         return self.showing in (self.annotator, GOLD_ANNOTATOR)
+
+    def check_editable(self) -> None:
+        """Raise :class:`ReadOnlyError` (saying how to get back to editing) unless the work
+        on screen may be edited. AnnotationService calls it before every edit."""
+        if self.editable:
+            return
+        whose = "everyone's work" if self.showing is None else f"{self.showing}'s work"
+        raise ReadOnlyError(
+            f"Read-only: you are looking at {whose}. View > Show work of… > My work to edit."
+        )
 
     @property
     def acting(self) -> str:

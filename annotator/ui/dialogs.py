@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,22 +27,19 @@ from annotator.ui.plain import label
 
 
 class ShortcutsDialog(QDialog):
-    """Every action with its shortcut, read from the actions themselves so it never lies."""
+    """Every key: ``(menu, action, keys)`` rows built from the window's action table (so it
+    never lies), and the article view's own keys."""
 
-    def __init__(self, actions: Sequence[tuple[str, QAction]], parent: QWidget | None = None):
+    def __init__(self, rows: Sequence[tuple[str, str, str]], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(self)
-        rows = [(menu, a) for menu, a in actions if a.shortcuts()]
         table = QTableWidget(len(rows), 3, self)
         table.setHorizontalHeaderLabels(["Menu", "Action", "Shortcut"])
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (menu, action) in enumerate(rows):
-            keys = ", ".join(
-                s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
-            )
-            for col, value in enumerate((menu, action.text().replace("&", ""), keys)):
+        for row, values in enumerate(rows):
+            for col, value in enumerate(values):
                 table.setItem(row, col, QTableWidgetItem(value))
         table.resizeColumnsToContents()
         self.table = table

@@ -323,7 +323,7 @@ def test_layout_and_work_survive_a_restart(project: Database, qtbot) -> None:
     qtbot.waitUntil(lambda: first.view is not None, timeout=10_000)
     first.resize(700, 520)  # within the offscreen screen, which clamps restored geometry
     first.article.select_range(*at(FIRST, "Novak"))
-    first.apply_label("PERSON")
+    first.controller.apply_label("PERSON")
     first.executor.wait_idle()
     size = (first.width(), first.height())
     first.close()
