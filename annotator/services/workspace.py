@@ -14,9 +14,11 @@ from annotator.core.commands import (
     AddSpan,
     Applied,
     Batch,
+    Changes,
     Command,
     DeleteSpan,
     ReplaceSpan,
+    SetState,
     accept_suggestion,
     mark,
     reject_suggestion,
@@ -167,6 +169,8 @@ class Workspace:
         #: so the worker thread always reads a consistent set.
         self.hidden_suggesters: frozenset[str] = frozenset()
         self._tokens: OrderedDict[int, Tokenized] = OrderedDict()
+        #: Suggestions made on the spot for the open document (see echo()); one document's.
+        self._echoes: dict[int, tuple[Suggestion, ...]] = {}
         self._tokens_lock = threading.Lock()
 
     def tokens(self, document: Document) -> Tokenized:
@@ -244,6 +248,8 @@ class Workspace:
         # Everyone's work is an overlay to read: nobody's pending suggestions belong on it.
         hidden = self.hidden_suggesters
         stored = [s for s in store.suggestions(document.id) if s.suggester not in hidden]
+        if "gazetteer" not in hidden:
+            stored += self._echoes.get(document.id, ())
         suggestions = () if shown is None else pending(stored, spans, decided)
         return DocumentView(
             document=document,
@@ -435,6 +441,50 @@ class Workspace:
         name = f"Set claim {what}".replace("_", " ")
         return ReplaceSpan(replace(claim, claim=new), name=name, by=self.annotator)
 
+    def started(self, view: DocumentView, command: Command) -> Command:
+        """``command`` as the first action on a new document: it also marks the document in
+        progress (in the same transaction; undone with it). Opening a document does not."""
+        if view.state.status is not Status.NEW:
+            return command
+        start = _StartWork(view.document.id, self.acting)
+        return Batch((command, start), name=command.name)
+
+    # -- the same text elsewhere in the document ---------------------------------------------
+
+    def echo(self, view: DocumentView, confirmed: Iterable[tuple[str, str]]) -> None:
+        """Remember, as pending suggestions of the open document, the other places where a
+        just-confirmed entity's text occurs (whole tokens only), so they show at once; the
+        gazetteer suggester finds the same ones when it next runs, and the two merge."""
+        text = view.document.text
+        starts = {t.start for t in view.tokens.tokens}
+        ends = {t.end for t in view.tokens.tokens}
+        found: list[Suggestion] = []
+        for piece, label in confirmed:
+            if not piece.strip():
+                continue
+            at = text.find(piece)
+            while at >= 0:
+                end = at + len(piece)
+                if at in starts and end in ends:
+                    found.append(
+                        Suggestion(
+                            None,
+                            view.document.id,
+                            Layer.ENTITY,
+                            at,
+                            end,
+                            label,
+                            "gazetteer",
+                            1.0,
+                            f"the same text was just confirmed as {label}",
+                        )
+                    )
+                at = text.find(piece, at + 1)
+        if found:
+            with self._tokens_lock:
+                kept = self._echoes.get(view.document.id, ())
+                self._echoes = {view.document.id: (*kept, *found)}
+
     def accept(self, view: DocumentView, suggestion: Suggestion) -> Command:
         """Accept a suggestion; a claim's proposed claimant is accepted as an entity too."""
         claimant = (
@@ -462,13 +512,27 @@ class Workspace:
             return
 
         def work(store: Store) -> None:  # re-runnable: retried when the database is busy
+            # The status stays as it is: looking at a document does not start it; the first
+            # action does (see started()).
             state = store.get_state(document_id, self.annotator)
-            status = Status.IN_PROGRESS if state.status is Status.NEW else state.status
-            store.set_state(
-                replace(state, status=status, seconds_spent=state.seconds_spent + seconds)
-            )
+            store.set_state(replace(state, seconds_spent=state.seconds_spent + seconds))
 
         self.db.run_write(work)
+
+
+@dataclass(frozen=True, slots=True)
+class _StartWork:
+    """Mark a new document in progress (part of the first action on it)."""
+
+    document_id: int
+    annotator: str
+    name: str = "Start document"
+
+    def apply(self, store: Store) -> Applied:
+        state = store.get_state(self.document_id, self.annotator)
+        if state.status is not Status.NEW:
+            return Applied(Changes(), Batch((), name=self.name))
+        return SetState(replace(state, status=Status.IN_PROGRESS), name=self.name).apply(store)
 
 
 @dataclass(frozen=True, slots=True)

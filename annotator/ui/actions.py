@@ -83,8 +83,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("train", "Annotate", "Train the suggestion &model", "transfer.train_model"),
     _a("done", "Document", "&Done, next unfinished", "done_and_next", "Ctrl+Return", "Ctrl+Enter"),
     _a("skip", "Document", "&Skip…", "skip", "S"),
-    _a("previous-document", "Document", "&Previous document", "previous_document", "Ctrl+Left"),
-    _a("next-document", "Document", "N&ext document", "next_document", "Ctrl+Right"),
+    # Like a browser's back and forward (and as in tabbed editors); no window manager takes
+    # them. Ctrl+arrows stay with the caret: they move it by word, as in any editor.
+    _a(
+        "previous-document",
+        "Document",
+        "&Previous document",
+        "previous_document",
+        "Alt+Left",
+        "Ctrl+PgUp",
+    ),
+    _a("next-document", "Document", "N&ext document", "next_document", "Alt+Right", "Ctrl+PgDown"),
     _a("zoom-in", "View", "Zoom &in", "article.zoom_in", "Ctrl+=", "Ctrl++"),
     _a("zoom-out", "View", "Zoom &out", "article.zoom_out", "Ctrl+-"),
     _a("zoom-reset", "View", "&Reset zoom", "article.reset_zoom", "Ctrl+0"),
@@ -99,10 +108,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 #: Keys of the article view itself, for F1 (annotator.ui.article_view handles them).
 VIEW_KEYS: tuple[KeyOnly, ...] = (
+    KeyOnly("Text", "Move the caret by word", "Ctrl+Left, Ctrl+Right"),
     KeyOnly("Text", "Select (snaps to words)", "Shift+arrows, Shift+Home, Shift+End"),
+    KeyOnly("Text", "Select by word", "Ctrl+Shift+Left, Ctrl+Shift+Right"),
     KeyOnly("Text", "Copy the selected text", "Ctrl+C"),
-    KeyOnly("Text", "Focused span: end one word right / left", "Alt+Shift+Right, Alt+Shift+Left"),
-    KeyOnly("Text", "Focused span: start one word left / right", "Alt+Shift+Up, Alt+Shift+Down"),
+    KeyOnly("Text", "Focused span: end one word right / left", "Alt+], Alt+["),
+    KeyOnly("Text", "Focused span: start one word left / right", "Ctrl+[, Ctrl+]"),
 )
 
 

@@ -81,19 +81,21 @@ def _modifiers(event: QKeyEvent) -> Qt.KeyboardModifier:
 def _resize_of(event: QKeyEvent) -> tuple[str, int] | None:
     """The ``(edge, step)`` of a resize key, or None. See :class:`ArticleView`."""
     mods = _modifiers(event)
-    if not (mods & _ALT and mods & _SHIFT) or mods & ~(_ALT | _SHIFT | _CTRL):
-        return None
-    ctrl = bool(mods & _CTRL)
     key = event.key()
-    if key == Qt.Key.Key_Right:
-        return ("start" if ctrl else "end", +1)
-    if key == Qt.Key.Key_Left:
-        return ("start" if ctrl else "end", -1)
-    if not ctrl and key == Qt.Key.Key_Up:
-        return ("start", -1)
-    if not ctrl and key == Qt.Key.Key_Down:
-        return ("start", +1)
+    if key not in (Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight):
+        return None
+    step = +1 if key == Qt.Key.Key_BracketRight else -1
+    if mods == _ALT:
+        return ("end", step)
+    if mods == _CTRL:
+        return ("start", step)
     return None
+
+
+#: Which way a selection key moves the caret (for snapping the moving end to tokens).
+_FORWARD: Final = frozenset(
+    {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_End, Qt.Key.Key_PageDown}
+)
 
 
 _start_of: Final = operator.attrgetter("start")
@@ -136,20 +138,21 @@ class ArticleView(QPlainTextEdit):
       ========================  ================  ==============================
       keys                      signal            meaning
       ========================  ================  ==============================
-      Alt+Shift+Right           ("end", +1)       end one token right (grow)
-      Alt+Shift+Left            ("end", -1)       end one token left (shrink)
-      Alt+Shift+Ctrl+Right      ("start", +1)     start one token right (shrink)
-      Alt+Shift+Ctrl+Left       ("start", -1)     start one token left (grow)
-      Alt+Shift+Down            ("start", +1)     same as Alt+Shift+Ctrl+Right
-      Alt+Shift+Up              ("start", -1)     same as Alt+Shift+Ctrl+Left
+      Alt+]                     ("end", +1)       end one token right (grow)
+      Alt+[                     ("end", -1)       end one token left (shrink)
+      Ctrl+[                    ("start", -1)     start one token left (grow)
+      Ctrl+]                    ("start", +1)     start one token right (shrink)
       ========================  ================  ==============================
 
-      Up/Down exist because many desktops take Ctrl+Alt+arrows for switching workspaces.
+      Not arrows: Openbox, GNOME and KDE take Ctrl+Alt+arrows and Shift+Alt+arrows for
+      workspaces and moving windows, and Ctrl+arrows move the caret by word as in any editor.
 
-    Selections snap to tokens; a mouse selection made with Alt held (at the press, during the
-    drag or at the release) snaps to grapheme clusters only. Keyboard selections snap to
-    tokens (Alt+Shift+arrows are the resize keys); ``selection(char_precision=True)`` lets the
-    window offer a precise variant of any command.
+    The caret follows the platform's text conventions: arrows, Home/End, PageUp/PageDown move
+    it, Ctrl+Left/Right by word; with Shift they select (Ctrl+Shift+Left/Right by word). The
+    visible selection snaps to tokens as it grows or shrinks, as a mouse drag does; a mouse
+    selection made with Alt held (at the press, during the drag or at the release) snaps to
+    grapheme clusters only. ``selection(char_precision=True)`` lets the window offer a
+    precise variant of any command.
 
     Clicking (without dragging) focuses the innermost item under the pointer: the shortest
     one; on a tie a suggestion before a confirmed span, an entity before a claim. Clicking
@@ -554,9 +557,16 @@ class ArticleView(QPlainTextEdit):
             QKeySequence.StandardKey.SelectAll
         ):
             return True
-        return event.key() in _NAVIGATION_KEYS and _modifiers(event) in (
-            _NO_MODIFIER,
-            _SHIFT,
+        key, mods = event.key(), _modifiers(event)
+        if key not in _NAVIGATION_KEYS:
+            return False
+        if mods in (_NO_MODIFIER, _SHIFT):
+            return True
+        # Ctrl(+Shift)+arrows and Home/End are the editor's word and document moves;
+        # Ctrl+PageUp/PageDown stay with the window (previous and next document).
+        return mods in (_CTRL, _CTRL | _SHIFT) and key not in (
+            Qt.Key.Key_PageUp,
+            Qt.Key.Key_PageDown,
         )
 
     def event(self, event: QEvent) -> bool:
@@ -596,7 +606,49 @@ class ArticleView(QPlainTextEdit):
             return
         if key in _NAVIGATION_KEYS and mods & _SHIFT:
             self._precise = False  # keyboard selections snap to tokens
+            super().keyPressEvent(event)
+            self._snap_keyboard_selection(+1 if key in _FORWARD else -1)
+            return
         super().keyPressEvent(event)
+
+    def _snap_keyboard_selection(self, direction: int) -> None:
+        """Show a keyboard selection snapped to tokens, live: the anchor end takes in its
+        whole token; the moving end goes on to the next token boundary in the direction it
+        moved (token ends on the right side of the selection, starts on the left), so each
+        Shift+arrow press grows or shrinks the selection by one word."""
+        view = self._view
+        cursor = self.textCursor()
+        if view is None or not cursor.hasSelection():
+            return
+        table = self._table
+        anchor = table.to_codepoint(min(cursor.anchor(), table.len_utf16))
+        caret = table.to_codepoint(min(cursor.position(), table.len_utf16))
+        tokens = view.tokens.tokens
+        starts = [t.start for t in tokens]
+        ends = [t.end for t in tokens]
+        if caret > anchor:
+            at = bisect.bisect_right(starts, anchor) - 1
+            anchor = starts[at] if at >= 0 and ends[at] > anchor else anchor
+            if direction > 0:
+                at = bisect.bisect_left(ends, caret)
+                caret = ends[at] if at < len(ends) else caret
+            else:
+                at = bisect.bisect_right(ends, caret) - 1
+                caret = ends[at] if at >= 0 and ends[at] > anchor else anchor
+        else:
+            at = bisect.bisect_left(ends, anchor)
+            anchor = ends[at] if at < len(ends) and starts[at] < anchor else anchor
+            if direction < 0:
+                at = bisect.bisect_right(starts, caret) - 1
+                caret = starts[at] if at >= 0 else caret
+            else:
+                at = bisect.bisect_left(starts, caret)
+                caret = starts[at] if at < len(starts) and starts[at] < anchor else anchor
+        fresh = QTextCursor(self.document())
+        fresh.setPosition(table.to_utf16(anchor))
+        fresh.setPosition(table.to_utf16(caret), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(fresh)
+        self._emit_selection()
 
     def copy_selection(self) -> None:
         """Ctrl+C: the document's own text (Qt's copy turns NBSP into a space). The clipboard

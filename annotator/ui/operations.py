@@ -71,6 +71,8 @@ class Operations(QObject):
         ``reread=False``: the window moves on anyway (done, next), so the open document is
         not read again."""
         view = self._current() if reread else None
+        if edits_work and view is not None:  # the first action starts a new document
+            command = self.workspace.started(view, command)
 
         def work() -> Outcome:
             applied = self.service.execute(command, edits_work=edits_work)
@@ -117,6 +119,9 @@ class Operations(QObject):
                 self.gazetteer.unconfirmed(text, label)
             for text, label in confirmed:
                 self.gazetteer.confirmed(text, label)
+            if confirmed:  # the other places with the same text show as suggestions at once
+                self.workspace.echo(fresh, confirmed)
+                fresh = self.workspace.reload_spans(view)
         elif touched:
             if self.gazetteer.built:
                 self.gazetteer.reload()  # work in another document: read it all again

@@ -238,9 +238,9 @@ def test_previous_next_and_skip_with_reason(
     monkeypatch,
 ) -> None:
     first = window.view.document.id  # type: ignore[union-attr]
-    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.view.document.id == first + 1)  # type: ignore[union-attr]
-    key(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.view.document.id == first)  # type: ignore[union-attr]
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("duplicate story", True))
     key(qtbot, window, Qt.Key.Key_S)
@@ -254,7 +254,7 @@ def test_undo_across_a_document_switch(window: MainWindow, project: Database, qt
     first = window.view.document.id  # type: ignore[union-attr]
     window.article.select_range(*at(FIRST, "Port Authority"))
     key(qtbot, window, Qt.Key.Key_2)
-    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.view.document.id != first)  # type: ignore[union-attr]
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.view.document.id == first)  # type: ignore[union-attr]

@@ -75,3 +75,14 @@ def test_shift_tab_walks_back_in_a_real_window(display: str, nested: Database) -
         "Officials at the Port Authority said Russian ships were waiting.",
         "Port Authority",
     ]
+
+
+@needs_x
+def test_caret_keys_under_a_window_manager(display: str, nested: Database) -> None:  # noqa: F811
+    # Shift+arrows select whole words at once; Ctrl+Shift+arrows by word; Ctrl+arrows move
+    # the caret (the window manager takes none of them, nor does the window).
+    steps = drive(
+        display, nested, "Port Authority", "shift+Right", "ctrl+shift+Right", "ctrl+Right"
+    )
+    assert [s["selection"] for s in steps] == ["Port", "Port Authority", None]
+    assert len({s["document"] for s in steps}) == 1
