@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
             self.executor,
             self.service,
             self.workspace,
-            self.suggestions.service.gazetteer,
+            self.suggestions,
             lambda: self.view,
             self,
         )

@@ -12,17 +12,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.commands import Applied, Command
 from annotator.services.annotate import AnnotationService, OpChanges
-from annotator.services.suggesting import GazetteerCache
 from annotator.services.workspace import DocumentView, Workspace, entity_changes
 from annotator.ui.executor import DbExecutor
 
 log = logging.getLogger(__name__)
+
+
+class GazetteerUpdates(Protocol):
+    """Where the gazetteer is kept (annotator.ui.suggestions.SuggestionRunner)."""
+
+    def confirmed(self, text: str, label: str) -> None: ...
+
+    def unconfirmed(self, text: str, label: str) -> None: ...
+
+    def reload(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +56,7 @@ class Operations(QObject):
         executor: DbExecutor,
         service: AnnotationService,
         workspace: Workspace,
-        gazetteer: GazetteerCache,
+        gazetteer: GazetteerUpdates,
         current: Callable[[], DocumentView | None],
         parent: QObject | None = None,
     ) -> None:
@@ -123,8 +132,7 @@ class Operations(QObject):
                 self.workspace.echo(fresh, confirmed)
                 fresh = self.workspace.reload_spans(view)
         elif touched:
-            if self.gazetteer.built:
-                self.gazetteer.reload()  # work in another document: read it all again
+            self.gazetteer.reload()  # work in another document: read it all again
             if move_to_other:  # an undo of work elsewhere shows that document
                 fresh = self.workspace.load(min(touched))
         return Outcome(applied, changes, fresh)

@@ -4,6 +4,7 @@ database checked after each action."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -400,7 +401,16 @@ def test_live_suggestions_arrive_for_the_open_document(db: Database, qtbot) -> N
     # The focused suggestion shows its suggester's reason in the inspector.
     assert win.article.focused is not None
     assert ":" in win.inspector.origin.text()
+    # They were computed in the suggestion process, not in the window's interpreter.
+    worker = win.suggestions._process  # the test needs to see where the work ran
+    assert worker is not None and worker.alive and worker.pid != os.getpid()
     win.close()
+    assert not worker.alive  # and the process ends with the window
+
+
+def test_a_project_with_every_suggester_off_starts_no_process(window: MainWindow) -> None:
+    window.suggestions.wait()
+    assert window.suggestions._process is None
 
 
 def test_model_scores_are_shown_in_the_status_bar(project: Database, qtbot) -> None:
