@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
         self.schema: LabelSchema | None = None
         self.view: DocumentView | None = None
         self._opened_at = time.monotonic()
+        #: The item focused last in each document visited: coming back focuses it again.
+        self._last_focus: dict[int, object] = {}
 
         self.setWindowTitle("Annotator")
         self.article = ArticleView(self)
@@ -265,6 +267,7 @@ class MainWindow(QMainWindow):
     # -- documents --------------------------------------------------------------------------
 
     def open_document(self, document_id: int, then: Callable[[], None] | None = None) -> None:
+        self._remember_focus()
         self._record_time()
         self.executor.submit(
             lambda: self.workspace.load(document_id), lambda view: self._show(view, then)
@@ -285,11 +288,27 @@ class MainWindow(QMainWindow):
         project = self.db.path.stem if self.db.path is not None else self.db.display_url
         self.setWindowTitle(f"{view.document.title} — {project} — Annotator")
         self.article.setFocus()
-        if view.suggestions or view.spans:
-            self.article.focus_next()
+        self._focus_first_or_last(view)
         if then is not None:
             then()
         self._prefetch_neighbours(view.document.id)
+
+    def _remember_focus(self) -> None:
+        if self.view is not None and self.article.focused is not None:
+            self._last_focus[self.view.document.id] = self.article.focused
+
+    def _focus_first_or_last(self, view: DocumentView) -> None:
+        """A document opens on its first item in walk order; coming back to one, on the item
+        focused there last (when it is still there)."""
+        last = self._last_focus.get(view.document.id)
+        if last is not None:
+            try:
+                self.article.focus_item(last)  # type: ignore[arg-type]
+                return
+            except ValueError:
+                pass  # decided or deleted meanwhile
+        if view.suggestions or view.spans:
+            self.article.focus_next()
 
     def _show_outcome(self, outcome: Outcome, _initiator: object) -> None:
         """The open document after an action: redraw what changed, or show the document an
@@ -395,6 +414,7 @@ class MainWindow(QMainWindow):
             self.transfer.refresh_model_status(retrain_if_due=True)
 
             def go(next_id: int | None) -> None:
+                self._remember_focus()
                 self.view = None  # time was recorded with the status
                 if next_id is None:
                     self.statusBar().showMessage("Every document is done or skipped.", 8000)

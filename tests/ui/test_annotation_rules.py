@@ -130,6 +130,20 @@ def test_a_document_opens_on_its_first_item_outer_first(window: MainWindow, qtbo
     assert focused_text(window) == "300 soldiers"
 
 
+def test_coming_back_to_a_document_focuses_the_item_focused_there_last(
+    window: MainWindow, qtbot
+) -> None:
+    first = window.view.document.id  # type: ignore[union-attr]
+    key(qtbot, window, Qt.Key.Key_Tab)
+    key(qtbot, window, Qt.Key.Key_Tab)
+    assert focused_text(window) == "300 soldiers"
+    key(qtbot, window, Qt.Key.Key_Right, ALT)
+    qtbot.waitUntil(lambda: window.view.document.id != first)  # type: ignore[union-attr]
+    key(qtbot, window, Qt.Key.Key_Left, ALT)
+    qtbot.waitUntil(lambda: window.view.document.id == first)  # type: ignore[union-attr]
+    assert focused_text(window) == "300 soldiers"
+
+
 # -- caret conventions ----------------------------------------------------------------------------
 
 
