@@ -42,6 +42,7 @@ from annotator.core.offsets import Utf16Table
 from annotator.core.schema import LabelSchema
 from annotator.core.snapping import snap
 from annotator.services.workspace import DocumentView, in_walk_order
+from annotator.ui.caret import FORWARD_KEYS, resize_of, snap_keyboard_selection
 from annotator.ui.highlighter import (
     FormatIndex,
     Item,
@@ -76,26 +77,6 @@ _NO_MODIFIER: Final = Qt.KeyboardModifier.NoModifier
 def _modifiers(event: QKeyEvent) -> Qt.KeyboardModifier:
     # Arrow keys on a keypad carry KeypadModifier; it must not change what a key means.
     return event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-
-
-def _resize_of(event: QKeyEvent) -> tuple[str, int] | None:
-    """The ``(edge, step)`` of a resize key, or None. See :class:`ArticleView`."""
-    mods = _modifiers(event)
-    key = event.key()
-    if key not in (Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight):
-        return None
-    step = +1 if key == Qt.Key.Key_BracketRight else -1
-    if mods == _ALT:
-        return ("end", step)
-    if mods == _CTRL:
-        return ("start", step)
-    return None
-
-
-#: Which way a selection key moves the caret (for snapping the moving end to tokens).
-_FORWARD: Final = frozenset(
-    {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_End, Qt.Key.Key_PageDown}
-)
 
 
 _start_of: Final = operator.attrgetter("start")
@@ -551,7 +532,7 @@ class ArticleView(QPlainTextEdit):
 
     def _wants_key(self, event: QKeyEvent) -> bool:
         """Whether the view takes a key before the window's shortcuts do."""
-        if _resize_of(event) is not None:
+        if resize_of(event) is not None:
             return True
         if event.matches(QKeySequence.StandardKey.Copy) or event.matches(
             QKeySequence.StandardKey.SelectAll
@@ -586,7 +567,7 @@ class ArticleView(QPlainTextEdit):
         return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        resize = _resize_of(event)
+        resize = resize_of(event)
         if resize is not None:
             self.resizeRequested.emit(*resize)
             event.accept()
@@ -607,43 +588,23 @@ class ArticleView(QPlainTextEdit):
         if key in _NAVIGATION_KEYS and mods & _SHIFT:
             self._precise = False  # keyboard selections snap to tokens
             super().keyPressEvent(event)
-            self._snap_keyboard_selection(+1 if key in _FORWARD else -1)
+            self._snap_keyboard_selection(+1 if key in FORWARD_KEYS else -1)
             return
         super().keyPressEvent(event)
 
     def _snap_keyboard_selection(self, direction: int) -> None:
-        """Show a keyboard selection snapped to tokens, live: the anchor end takes in its
-        whole token; the moving end goes on to the next token boundary in the direction it
-        moved (token ends on the right side of the selection, starts on the left), so each
-        Shift+arrow press grows or shrinks the selection by one word."""
+        """Show a keyboard selection snapped to tokens, live (see annotator.ui.caret)."""
         view = self._view
         cursor = self.textCursor()
         if view is None or not cursor.hasSelection():
             return
         table = self._table
-        anchor = table.to_codepoint(min(cursor.anchor(), table.len_utf16))
-        caret = table.to_codepoint(min(cursor.position(), table.len_utf16))
-        tokens = view.tokens.tokens
-        starts = [t.start for t in tokens]
-        ends = [t.end for t in tokens]
-        if caret > anchor:
-            at = bisect.bisect_right(starts, anchor) - 1
-            anchor = starts[at] if at >= 0 and ends[at] > anchor else anchor
-            if direction > 0:
-                at = bisect.bisect_left(ends, caret)
-                caret = ends[at] if at < len(ends) else caret
-            else:
-                at = bisect.bisect_right(ends, caret) - 1
-                caret = ends[at] if at >= 0 and ends[at] > anchor else anchor
-        else:
-            at = bisect.bisect_left(ends, anchor)
-            anchor = ends[at] if at < len(ends) and starts[at] < anchor else anchor
-            if direction < 0:
-                at = bisect.bisect_right(starts, caret) - 1
-                caret = starts[at] if at >= 0 else caret
-            else:
-                at = bisect.bisect_left(starts, caret)
-                caret = starts[at] if at < len(starts) and starts[at] < anchor else anchor
+        anchor, caret = snap_keyboard_selection(
+            table.to_codepoint(min(cursor.anchor(), table.len_utf16)),
+            table.to_codepoint(min(cursor.position(), table.len_utf16)),
+            direction,
+            view.tokens.tokens,
+        )
         fresh = QTextCursor(self.document())
         fresh.setPosition(table.to_utf16(anchor))
         fresh.setPosition(table.to_utf16(caret), QTextCursor.MoveMode.KeepAnchor)

@@ -18,6 +18,7 @@ from annotator.storage.database import Database
 from annotator.ui.executor import DbExecutor
 from annotator.ui.operations import Operations
 from annotator.ui.suggestions import SuggestionRunner
+from annotator.ui.taskman import TaskManager
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,8 @@ class WindowContext:
     service: AnnotationService
     executor: DbExecutor
     ops: Operations
+    #: Every kind of background work (database worker, suggestion process, long tasks).
+    tasks: TaskManager
     suggestions: SuggestionRunner
     settings: QSettings
     #: The parent for dialogs.

@@ -49,6 +49,7 @@ from annotator.ui.operations import Operations, Outcome
 from annotator.ui.plain import label, message_box
 from annotator.ui.settings import open_settings
 from annotator.ui.suggestions import SuggestionRunner
+from annotator.ui.taskman import TaskManager
 from annotator.ui.team import TeamControls
 from annotator.ui.transfer import Transfer
 
@@ -69,6 +70,8 @@ class MainWindow(QMainWindow):
         self.suggestions = SuggestionRunner(
             SuggestionService(db, tokens=self.workspace.tokens), self
         )
+        #: The one owner of background work (annotator.ui.taskman).
+        self.tasks = TaskManager(self.executor, self.suggestions, self.show_error, self)
         self.suggestions.computed.connect(self._suggestions_computed)
         self.suggestions.failed.connect(self._suggestions_failed)
         self.ops = Operations(
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
             service=self.service,
             executor=self.executor,
             ops=self.ops,
+            tasks=self.tasks,
             suggestions=self.suggestions,
             settings=self.settings,
             widget=self,
@@ -574,15 +578,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._record_time()
-        self.transfer.cancel_all()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("view/font_size", self.article.font_size())
         self.settings.sync()
-        self.executor.wait_idle(5000)
-        self.transfer.join_all(5)
-        self.suggestions.shutdown()
-        self.executor.shutdown()
+        self.tasks.shutdown()
         super().closeEvent(event)
 
 

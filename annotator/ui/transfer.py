@@ -15,7 +15,7 @@ from annotator.services.training import TrainingService, describe_status
 from annotator.ui.context import WindowContext
 from annotator.ui.dialogs import ExportDialog
 from annotator.ui.plain import message_box, tooltip
-from annotator.ui.tasks import BackgroundTask, TaskProgress
+from annotator.ui.tasks import BackgroundTask
 
 TRAINING = "Training the model"
 
@@ -28,7 +28,6 @@ class Transfer:
         self.model_label = model_label
         #: Called after an import (the window reloads its list and opens a first document).
         self._imported_hook = imported
-        self.tasks: list[BackgroundTask] = []
 
     def start(
         self,
@@ -38,16 +37,9 @@ class Transfer:
         *,
         show_progress: bool = True,
     ) -> BackgroundTask:
-        task = BackgroundTask(title, work, self.ctx.widget)
-        if show_progress:
-            progress = TaskProgress(task, self.ctx.widget)
-            progress.setObjectName("task-progress")
-        task.succeeded.connect(on_success)
-        task.failed.connect(self.ctx.show_error)
-        task.finished.connect(lambda: self.tasks.remove(task) if task in self.tasks else None)
-        self.tasks.append(task)
-        task.start()
-        return task
+        return self.ctx.tasks.start_task(
+            title, work, on_success, dialog_parent=self.ctx.widget, show_progress=show_progress
+        )
 
     # -- import -----------------------------------------------------------------------------
 
@@ -152,7 +144,7 @@ class Transfer:
 
     def train_model(self, *, automatic: bool = False) -> BackgroundTask | None:
         """Train the project's model in background processes; the window stays usable."""
-        if any(t.title == TRAINING for t in self.tasks):
+        if self.ctx.tasks.running(TRAINING):
             return None
         ctx = self.ctx
         training = TrainingService(ctx.db)
@@ -195,11 +187,3 @@ class Transfer:
                 self.train_model(automatic=True)
 
         self.ctx.executor.submit(training.status, show)
-
-    def cancel_all(self) -> None:
-        for task in list(self.tasks):
-            task.cancel()
-
-    def join_all(self, seconds: float) -> None:
-        for task in list(self.tasks):
-            task.join(seconds)

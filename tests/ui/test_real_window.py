@@ -14,7 +14,8 @@ import orjson
 import pytest
 
 from annotator.storage.database import Database
-from tests.ui.test_walk_keys import nested  # noqa: F401  (the fixture)
+from tests.ui.test_annotation_rules import project  # noqa: F401  (a fixture)
+from tests.ui.test_walk_keys import nested  # noqa: F401  (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,12 +52,12 @@ def display() -> Iterator[str]:
                 process.wait(10)
 
 
-def drive(display: str, project: Database, focus: str, *keys: str) -> list[dict[str, object]]:
-    assert project.path is not None
+def drive(display: str, database: Database, focus: str, *keys: str) -> list[dict[str, object]]:
+    assert database.path is not None
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-    project.close()  # the window opens the file itself
+    database.close()  # the window opens the file itself
     done = subprocess.run(
-        [sys.executable, "-m", "tests.ui.real_window", str(project.path), "ana", focus, *keys],
+        [sys.executable, "-m", "tests.ui.real_window", str(database.path), "ana", focus, *keys],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -86,3 +87,12 @@ def test_caret_keys_under_a_window_manager(display: str, nested: Database) -> No
     )
     assert [s["selection"] for s in steps] == ["Port", "Port Authority", None]
     assert len({s["document"] for s in steps}) == 1
+
+
+@needs_x
+def test_document_keys_under_a_window_manager(display: str, project: Database) -> None:  # noqa: F811
+    # Openbox (like GNOME and KDE) takes Shift+Alt+arrows and Ctrl+Alt+arrows; these reach us.
+    steps = drive(display, project, "", "alt+Right", "alt+Left", "ctrl+Next", "ctrl+Prior")
+    first, second = steps[1]["document"], steps[0]["document"]
+    assert first != second
+    assert [s["document"] for s in steps] == [second, first, second, first]
