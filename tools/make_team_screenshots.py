@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,11 +47,11 @@ def main() -> None:
     window.show()
 
     def adjudicate() -> None:
-        window.open_document(first, then=lambda: open_adjudication(window))
+        window.open_document(first, then=lambda: open_adjudication(window.context))
         QTimer.singleShot(2500, shoot_adjudication)
 
     def shoot_adjudication() -> None:
-        dialog = window._adjudication  # type: ignore[attr-defined]
+        dialog = window.findChild(QDialog, "adjudication-dialog")
         dialog.resize(1200, 760)
         app.processEvents()
         out = ROOT / "docs" / "adjudication.png"

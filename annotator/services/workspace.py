@@ -14,9 +14,11 @@ from annotator.core.commands import (
     AddSpan,
     Applied,
     Batch,
+    Changes,
     Command,
     DeleteSpan,
     ReplaceSpan,
+    SetState,
     accept_suggestion,
     mark,
     reject_suggestion,
@@ -38,6 +40,7 @@ from annotator.core.model import (
 )
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Tokenized, tokenize
+from annotator.services.annotate import ReadOnlyError
 from annotator.storage import adjudication, assignments
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
@@ -57,6 +60,60 @@ class DocumentView:
 
     def span(self, span_id: int) -> Span | None:
         return next((s for s in self.spans if s.id == span_id), None)
+
+
+Item = Span | Suggestion
+
+
+def walk_key(item: Item) -> tuple[int, int, int, int, str]:
+    """The one order for everything that walks the document (Tab, the focus after a decision,
+    the inspector's list): text order by start; when two start together the longer (outer)
+    one first; a claim before an entity with the same span; a pending suggestion before the
+    confirmed span at the same place (it is what Enter and X decide on)."""
+    return (
+        item.start,
+        -item.end,
+        0 if item.layer is Layer.CLAIM else 1,
+        0 if isinstance(item, Suggestion) else 1,
+        item.label,
+    )
+
+
+def in_walk_order(view: DocumentView) -> list[Item]:
+    """The view's spans and suggestions in :func:`walk_key` order."""
+    return sorted((*view.suggestions, *view.spans), key=walk_key)
+
+
+def next_pending(view: DocumentView, after: Item) -> Suggestion | None:
+    """The pending suggestion that follows ``after`` in walk order (nested ones included),
+    wrapping to the first; None when nothing is pending. ``after`` need not be in the view
+    any more (it was just accepted or rejected)."""
+    key = walk_key(after)
+    pending = sorted(view.suggestions, key=walk_key)
+    return next((s for s in pending if walk_key(s) > key), pending[0] if pending else None)
+
+
+def nearest_entity(view: DocumentView, claim: Span) -> Span | None:
+    """The confirmed entity nearest before the claim (one starting at the claim's first word
+    counts: the claimant often opens the sentence); else the first one after it."""
+    entities = sorted((s for s in view.spans if s.layer is Layer.ENTITY), key=walk_key)
+    before = [e for e in entities if e.start <= claim.start]
+    if before:
+        return before[-1]
+    return entities[0] if entities else None
+
+
+def entity_changes(
+    before: DocumentView, after: DocumentView
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(confirmed, unconfirmed)`` entity ``(text, label)`` pairs between two states of one
+    document: what the gazetteer learns from an action that has been applied."""
+    text = after.document.text
+    old = {s.id: (text[s.start : s.end], s.label) for s in before.spans if s.layer is Layer.ENTITY}
+    new = {s.id: (text[s.start : s.end], s.label) for s in after.spans if s.layer is Layer.ENTITY}
+    confirmed = [pair for span_id, pair in new.items() if old.get(span_id) != pair]
+    unconfirmed = [pair for span_id, pair in old.items() if new.get(span_id) != pair]
+    return confirmed, unconfirmed
 
 
 class OverlapError(AnnotatorError):
@@ -112,6 +169,8 @@ class Workspace:
         #: so the worker thread always reads a consistent set.
         self.hidden_suggesters: frozenset[str] = frozenset()
         self._tokens: OrderedDict[int, Tokenized] = OrderedDict()
+        #: Suggestions made on the spot for the open document (see echo()); one document's.
+        self._echoes: dict[int, tuple[Suggestion, ...]] = {}
         self._tokens_lock = threading.Lock()
 
     def tokens(self, document: Document) -> Tokenized:
@@ -156,6 +215,16 @@ class Workspace:
         (only reviewers can choose to show it: annotator.services.team checks)."""
         return self.showing in (self.annotator, GOLD_ANNOTATOR)
 
+    def check_editable(self) -> None:
+        """Raise :class:`ReadOnlyError` (saying how to get back to editing) unless the work
+        on screen may be edited. AnnotationService calls it before every edit."""
+        if self.editable:
+            return
+        whose = "everyone's work" if self.showing is None else f"{self.showing}'s work"
+        raise ReadOnlyError(
+            f"Read-only: you are looking at {whose}. View > Show work of… > My work to edit."
+        )
+
     @property
     def acting(self) -> str:
         """Whose work new annotations, decisions and statuses are stored as: the gold layer
@@ -179,6 +248,8 @@ class Workspace:
         # Everyone's work is an overlay to read: nobody's pending suggestions belong on it.
         hidden = self.hidden_suggesters
         stored = [s for s in store.suggestions(document.id) if s.suggester not in hidden]
+        if "gazetteer" not in hidden:
+            stored += self._echoes.get(document.id, ())
         suggestions = () if shown is None else pending(stored, spans, decided)
         return DocumentView(
             document=document,
@@ -370,6 +441,50 @@ class Workspace:
         name = f"Set claim {what}".replace("_", " ")
         return ReplaceSpan(replace(claim, claim=new), name=name, by=self.annotator)
 
+    def started(self, view: DocumentView, command: Command) -> Command:
+        """``command`` as the first action on a new document: it also marks the document in
+        progress (in the same transaction; undone with it). Opening a document does not."""
+        if view.state.status is not Status.NEW:
+            return command
+        start = _StartWork(view.document.id, self.acting)
+        return Batch((command, start), name=command.name)
+
+    # -- the same text elsewhere in the document ---------------------------------------------
+
+    def echo(self, view: DocumentView, confirmed: Iterable[tuple[str, str]]) -> None:
+        """Remember, as pending suggestions of the open document, the other places where a
+        just-confirmed entity's text occurs (whole tokens only), so they show at once; the
+        gazetteer suggester finds the same ones when it next runs, and the two merge."""
+        text = view.document.text
+        starts = {t.start for t in view.tokens.tokens}
+        ends = {t.end for t in view.tokens.tokens}
+        found: list[Suggestion] = []
+        for piece, label in confirmed:
+            if not piece.strip():
+                continue
+            at = text.find(piece)
+            while at >= 0:
+                end = at + len(piece)
+                if at in starts and end in ends:
+                    found.append(
+                        Suggestion(
+                            None,
+                            view.document.id,
+                            Layer.ENTITY,
+                            at,
+                            end,
+                            label,
+                            "gazetteer",
+                            1.0,
+                            f"the same text was just confirmed as {label}",
+                        )
+                    )
+                at = text.find(piece, at + 1)
+        if found:
+            with self._tokens_lock:
+                kept = self._echoes.get(view.document.id, ())
+                self._echoes = {view.document.id: (*kept, *found)}
+
     def accept(self, view: DocumentView, suggestion: Suggestion) -> Command:
         """Accept a suggestion; a claim's proposed claimant is accepted as an entity too."""
         claimant = (
@@ -397,13 +512,27 @@ class Workspace:
             return
 
         def work(store: Store) -> None:  # re-runnable: retried when the database is busy
+            # The status stays as it is: looking at a document does not start it; the first
+            # action does (see started()).
             state = store.get_state(document_id, self.annotator)
-            status = Status.IN_PROGRESS if state.status is Status.NEW else state.status
-            store.set_state(
-                replace(state, status=status, seconds_spent=state.seconds_spent + seconds)
-            )
+            store.set_state(replace(state, seconds_spent=state.seconds_spent + seconds))
 
         self.db.run_write(work)
+
+
+@dataclass(frozen=True, slots=True)
+class _StartWork:
+    """Mark a new document in progress (part of the first action on it)."""
+
+    document_id: int
+    annotator: str
+    name: str = "Start document"
+
+    def apply(self, store: Store) -> Applied:
+        state = store.get_state(self.document_id, self.annotator)
+        if state.status is not Status.NEW:
+            return Applied(Changes(), Batch((), name=self.name))
+        return SetState(replace(state, status=Status.IN_PROGRESS), name=self.name).apply(store)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ from annotator.services.adjudication import Adjudicator, DocumentAdjudication, e
 from annotator.ui.plain import label
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.context import WindowContext
 
 #: Row colours per kind (the marker text says the same, for those who cannot tell colours).
 COLOURS: dict[Kind, str] = {
@@ -61,11 +61,11 @@ KEYS_HELP = (
 _CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def open_adjudication(window: MainWindow) -> None:
+def open_adjudication(ctx: WindowContext) -> None:
     """Review > Adjudicate document: for reviewers; opens on the window's document when it
     needs adjudication, else on the next document that does."""
-    adjudicator = Adjudicator(window.db, window.annotator, window.service)
-    current = window.view.document.id if window.view is not None else None
+    adjudicator = Adjudicator(ctx.db, ctx.annotator, ctx.service)
+    current = ctx.current_document_id()
 
     def work() -> tuple[bool, int | None]:
         if not adjudicator.is_reviewer():
@@ -77,36 +77,34 @@ def open_adjudication(window: MainWindow) -> None:
     def done(result: tuple[bool, int | None]) -> None:
         reviewer, document_id = result
         if not reviewer:
-            window.statusBar().showMessage(
-                f"Only reviewers adjudicate; {window.annotator} is not a reviewer "
+            ctx.status(
+                f"Only reviewers adjudicate; {ctx.annotator} is not a reviewer "
                 "(Project > Team sets roles).",
                 8000,
             )
             return
         if document_id is None:
-            window.statusBar().showMessage(
-                "No document needs adjudication (done by two or more annotators).", 8000
-            )
+            ctx.status("No document needs adjudication (done by two or more annotators).", 8000)
             return
-        dialog = AdjudicationDialog(window, adjudicator, document_id)
+        dialog = AdjudicationDialog(ctx, adjudicator, document_id)
         dialog.setObjectName("adjudication-dialog")
-        dialog.finished.connect(lambda _result: _closed(window))
-        window._adjudication = dialog  # type: ignore[attr-defined]  # kept for tests
+        dialog.finished.connect(lambda _result: _closed(ctx))
         dialog.open()
 
-    window.executor.submit(work, done)
+    ctx.executor.submit(work, done)
 
 
-def _closed(window: MainWindow) -> None:
-    window._back_to_article()
-    if window.view is not None:
-        window.open_document(window.view.document.id)  # gold may have changed what it shows
+def _closed(ctx: WindowContext) -> None:
+    ctx.back_to_article()
+    document_id = ctx.current_document_id()
+    if document_id is not None:
+        ctx.open_document(document_id)  # gold may have changed what it shows
 
 
 class AdjudicationDialog(QDialog):
-    def __init__(self, window: MainWindow, adjudicator: Adjudicator, document_id: int) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(self, ctx: WindowContext, adjudicator: Adjudicator, document_id: int) -> None:
+        super().__init__(ctx.widget)
+        self.ctx = ctx
         self.adjudicator = adjudicator
         self.view: DocumentAdjudication | None = None
         #: A command is on its way: keys wait (each acts on what the reviewer sees).
@@ -151,11 +149,11 @@ class AdjudicationDialog(QDialog):
 
         def failed(error: BaseException) -> None:
             self.busy = False
-            self.window_.show_error(error)
+            self.ctx.show_error(error)
             if isinstance(error, ConflictError) and self.view is not None:
                 self.load(self.view.document.id)  # show what the other reviewer stored
 
-        self.window_.executor.submit(work, done, failed)
+        self.ctx.executor.submit(work, done, failed)
 
     @property
     def units(self) -> tuple[Unit, ...]:
@@ -317,7 +315,7 @@ class AdjudicationDialog(QDialog):
 
     def edit(self) -> None:
         """E: change the gold span's label (a claim: its type), as the reviewer's own edit."""
-        unit, schema = self.current, self.window_.schema
+        unit, schema = self.current, self.ctx.current_schema()
         if self.busy or unit is None or self.view is None or schema is None:
             return
         if len(unit.gold) != 1:
@@ -370,7 +368,8 @@ class AdjudicationDialog(QDialog):
                 same = fresh.unit_at(keep.layer, keep.start, keep.end)
                 if same is not None:
                     self.table.setCurrentCell(fresh.units.index(same), 0)
-            self.window_._update_undo_texts()
+            if applied is not None:
+                self.ctx.ops.notify(applied, self)
 
         self._submit(lambda: self.adjudicator.undo(document_id), shown)
 
@@ -381,9 +380,8 @@ class AdjudicationDialog(QDialog):
         left = view.undecided
 
         def next_one(result: tuple[Applied, int | None]) -> None:
-            _applied, following = result
-            self.window_._update_undo_texts()
-            self.window_.documents.refresh_documents({view.document.id})
+            applied, following = result
+            self.ctx.ops.notify(applied, self)
             note = f" ({left} units left undecided: not in gold)" if left else ""
             if following is None:
                 self._say(f"Adjudicated{note}. No other document needs adjudication.")
@@ -399,7 +397,7 @@ class AdjudicationDialog(QDialog):
     ) -> Callable[[tuple[Applied, DocumentAdjudication]], None]:
         def shown(result: tuple[Applied, DocumentAdjudication]) -> None:
             self._show(result[1], keep, advance=advance)
-            self.window_._update_undo_texts()
+            self.ctx.ops.notify(result[0], self)
 
         return shown
 

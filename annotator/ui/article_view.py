@@ -21,6 +21,7 @@ import bisect
 import html
 import logging
 import operator
+from collections.abc import Callable
 from typing import Final
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
@@ -40,7 +41,8 @@ from annotator.core.model import Layer, Span, Suggestion
 from annotator.core.offsets import Utf16Table
 from annotator.core.schema import LabelSchema
 from annotator.core.snapping import snap
-from annotator.services.workspace import DocumentView
+from annotator.services.workspace import DocumentView, in_walk_order
+from annotator.ui.caret import FORWARD_KEYS, resize_of, snap_keyboard_selection
 from annotator.ui.highlighter import (
     FormatIndex,
     Item,
@@ -77,33 +79,7 @@ def _modifiers(event: QKeyEvent) -> Qt.KeyboardModifier:
     return event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
 
 
-def _resize_of(event: QKeyEvent) -> tuple[str, int] | None:
-    """The ``(edge, step)`` of a resize key, or None. See :class:`ArticleView`."""
-    mods = _modifiers(event)
-    if not (mods & _ALT and mods & _SHIFT) or mods & ~(_ALT | _SHIFT | _CTRL):
-        return None
-    ctrl = bool(mods & _CTRL)
-    key = event.key()
-    if key == Qt.Key.Key_Right:
-        return ("start" if ctrl else "end", +1)
-    if key == Qt.Key.Key_Left:
-        return ("start" if ctrl else "end", -1)
-    if not ctrl and key == Qt.Key.Key_Up:
-        return ("start", -1)
-    if not ctrl and key == Qt.Key.Key_Down:
-        return ("start", +1)
-    return None
-
-
-_by_position: Final = operator.attrgetter("start", "end")
 _start_of: Final = operator.attrgetter("start")
-
-
-def _in_order(view: DocumentView) -> list[Item]:
-    """Spans and suggestions by (start, end). The sort is stable and suggestions go in first,
-    so on a tie they come first (they are what Enter and X decide on), then the view's order.
-    A C-level key: this runs on every update, for thousands of items, within one frame."""
-    return sorted((*view.suggestions, *view.spans), key=_by_position)
 
 
 def _order_key(item: Item) -> tuple[int, int, int, int, str]:
@@ -143,20 +119,21 @@ class ArticleView(QPlainTextEdit):
       ========================  ================  ==============================
       keys                      signal            meaning
       ========================  ================  ==============================
-      Alt+Shift+Right           ("end", +1)       end one token right (grow)
-      Alt+Shift+Left            ("end", -1)       end one token left (shrink)
-      Alt+Shift+Ctrl+Right      ("start", +1)     start one token right (shrink)
-      Alt+Shift+Ctrl+Left       ("start", -1)     start one token left (grow)
-      Alt+Shift+Down            ("start", +1)     same as Alt+Shift+Ctrl+Right
-      Alt+Shift+Up              ("start", -1)     same as Alt+Shift+Ctrl+Left
+      Alt+]                     ("end", +1)       end one token right (grow)
+      Alt+[                     ("end", -1)       end one token left (shrink)
+      Ctrl+[                    ("start", -1)     start one token left (grow)
+      Ctrl+]                    ("start", +1)     start one token right (shrink)
       ========================  ================  ==============================
 
-      Up/Down exist because many desktops take Ctrl+Alt+arrows for switching workspaces.
+      Not arrows: Openbox, GNOME and KDE take Ctrl+Alt+arrows and Shift+Alt+arrows for
+      workspaces and moving windows, and Ctrl+arrows move the caret by word as in any editor.
 
-    Selections snap to tokens; a mouse selection made with Alt held (at the press, during the
-    drag or at the release) snaps to grapheme clusters only. Keyboard selections snap to
-    tokens (Alt+Shift+arrows are the resize keys); ``selection(char_precision=True)`` lets the
-    window offer a precise variant of any command.
+    The caret follows the platform's text conventions: arrows, Home/End, PageUp/PageDown move
+    it, Ctrl+Left/Right by word; with Shift they select (Ctrl+Shift+Left/Right by word). The
+    visible selection snaps to tokens as it grows or shrinks, as a mouse drag does; a mouse
+    selection made with Alt held (at the press, during the drag or at the release) snaps to
+    grapheme clusters only. ``selection(char_precision=True)`` lets the window offer a
+    precise variant of any command.
 
     Clicking (without dragging) focuses the innermost item under the pointer: the shortest
     one; on a tie a suggestion before a confirmed span, an entity before a claim. Clicking
@@ -171,6 +148,8 @@ class ArticleView(QPlainTextEdit):
     resizeRequested = Signal(str, int)
     #: The font's new point size.
     zoomChanged = Signal(float)
+    #: A walk went round the end of the document: +1 forwards (back to the first), -1 back.
+    wrapped = Signal(int)
 
     MIN_POINT_SIZE: Final = 6.0
     MAX_POINT_SIZE: Final = 48.0
@@ -223,7 +202,7 @@ class ArticleView(QPlainTextEdit):
         had_focus = self._focused is not None
         self._view, self._schema = view, schema
         self._table = Utf16Table(text)
-        self._items = _in_order(view)
+        self._items = in_walk_order(view)
         self._focused = None
         self._precise = False
         self._mouse_selecting = False
@@ -280,7 +259,7 @@ class ArticleView(QPlainTextEdit):
             ]
         before = self._focused
         self._view = view
-        self._items = _in_order(view)
+        self._items = in_walk_order(view)
         self._focused = self._find_again(before)
         self._refresh(recheck)
         if self._focused != before:
@@ -331,7 +310,7 @@ class ArticleView(QPlainTextEdit):
     # -- items and focus ------------------------------------------------------------------------
 
     def items_in_order(self) -> tuple[Item, ...]:
-        """Spans and suggestions by (start, end); on a tie suggestions first."""
+        """Spans and suggestions in walk order (annotator.services.workspace.walk_key)."""
         return tuple(self._items)
 
     def items_at(self, offset: int) -> list[Item]:
@@ -371,33 +350,38 @@ class ArticleView(QPlainTextEdit):
         key = item_key(item)
         return next((c for c in self._starting_at(item.start) if item_key(c) == key), None)
 
-    def focus_next(self) -> Item | None:
-        """Focus the item after the focused one (wrapping), or the first at/after the caret."""
-        return self._step(+1)
+    def focus_next(self, only: Callable[[Item], bool] | None = None) -> Item | None:
+        """Focus the item after the focused one in walk order (wrapping), or the first at or
+        after the caret; ``only`` limits the walk (e.g. to entities). Emits ``wrapped`` when
+        the walk went round the end."""
+        return self._step(+1, only)
 
-    def focus_previous(self) -> Item | None:
+    def focus_previous(self, only: Callable[[Item], bool] | None = None) -> Item | None:
         """Focus the item before the focused one (wrapping), or the last before the caret."""
-        return self._step(-1)
+        return self._step(-1, only)
 
-    def _step(self, step: int) -> Item | None:
+    def _step(self, step: int, only: Callable[[Item], bool] | None = None) -> Item | None:
         items = self._items
-        if not items:
+        count = len(items)
+        if not count:
             return None
         focused = self._focused
         if focused is not None:
             at = next(i for i, c in enumerate(items) if c is focused)
-            target = items[(at + step) % len(items)]
         else:
-            caret = self.cursor_offset()
-            starts = [c.start for c in items]
-            if step > 0:
-                at = bisect.bisect_left(starts, caret)
-                target = items[at % len(items)]
-            else:
-                at = bisect.bisect_left(starts, caret) - 1
-                target = items[at]  # -1 wraps to the last
-        self.focus_item(target)
-        return target
+            # From the caret: as if an item sat just before it (forwards) or at it (back).
+            at = bisect.bisect_left(items, self.cursor_offset(), key=_start_of)
+            at = at - 1 if step > 0 else at
+        for distance in range(1, count + 1):
+            index = at + step * distance
+            candidate = items[index % count]
+            if candidate is focused or (only is not None and not only(candidate)):
+                continue
+            if not 0 <= index < count:
+                self.wrapped.emit(step)
+            self.focus_item(candidate)
+            return candidate
+        return None
 
     def _reveal(self, start: int, end: int) -> None:
         # End first, then start: a long item shows from its start when it does not fit.
@@ -548,15 +532,22 @@ class ArticleView(QPlainTextEdit):
 
     def _wants_key(self, event: QKeyEvent) -> bool:
         """Whether the view takes a key before the window's shortcuts do."""
-        if _resize_of(event) is not None:
+        if resize_of(event) is not None:
             return True
         if event.matches(QKeySequence.StandardKey.Copy) or event.matches(
             QKeySequence.StandardKey.SelectAll
         ):
             return True
-        return event.key() in _NAVIGATION_KEYS and _modifiers(event) in (
-            _NO_MODIFIER,
-            _SHIFT,
+        key, mods = event.key(), _modifiers(event)
+        if key not in _NAVIGATION_KEYS:
+            return False
+        if mods in (_NO_MODIFIER, _SHIFT):
+            return True
+        # Ctrl(+Shift)+arrows and Home/End are the editor's word and document moves;
+        # Ctrl+PageUp/PageDown stay with the window (previous and next document).
+        return mods in (_CTRL, _CTRL | _SHIFT) and key not in (
+            Qt.Key.Key_PageUp,
+            Qt.Key.Key_PageDown,
         )
 
     def event(self, event: QEvent) -> bool:
@@ -576,7 +567,7 @@ class ArticleView(QPlainTextEdit):
         return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        resize = _resize_of(event)
+        resize = resize_of(event)
         if resize is not None:
             self.resizeRequested.emit(*resize)
             event.accept()
@@ -596,7 +587,29 @@ class ArticleView(QPlainTextEdit):
             return
         if key in _NAVIGATION_KEYS and mods & _SHIFT:
             self._precise = False  # keyboard selections snap to tokens
+            super().keyPressEvent(event)
+            self._snap_keyboard_selection(+1 if key in FORWARD_KEYS else -1)
+            return
         super().keyPressEvent(event)
+
+    def _snap_keyboard_selection(self, direction: int) -> None:
+        """Show a keyboard selection snapped to tokens, live (see annotator.ui.caret)."""
+        view = self._view
+        cursor = self.textCursor()
+        if view is None or not cursor.hasSelection():
+            return
+        table = self._table
+        anchor, caret = snap_keyboard_selection(
+            table.to_codepoint(min(cursor.anchor(), table.len_utf16)),
+            table.to_codepoint(min(cursor.position(), table.len_utf16)),
+            direction,
+            view.tokens.tokens,
+        )
+        fresh = QTextCursor(self.document())
+        fresh.setPosition(table.to_utf16(anchor))
+        fresh.setPosition(table.to_utf16(caret), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(fresh)
+        self._emit_selection()
 
     def copy_selection(self) -> None:
         """Ctrl+C: the document's own text (Qt's copy turns NBSP into a space). The clipboard

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,22 +27,19 @@ from annotator.ui.plain import label
 
 
 class ShortcutsDialog(QDialog):
-    """Every action with its shortcut, read from the actions themselves so it never lies."""
+    """Every key: ``(menu, action, keys)`` rows built from the window's action table (so it
+    never lies), and the article view's own keys."""
 
-    def __init__(self, actions: Sequence[tuple[str, QAction]], parent: QWidget | None = None):
+    def __init__(self, rows: Sequence[tuple[str, str, str]], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(self)
-        rows = [(menu, a) for menu, a in actions if a.shortcuts()]
         table = QTableWidget(len(rows), 3, self)
         table.setHorizontalHeaderLabels(["Menu", "Action", "Shortcut"])
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (menu, action) in enumerate(rows):
-            keys = ", ".join(
-                s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
-            )
-            for col, value in enumerate((menu, action.text().replace("&", ""), keys)):
+        for row, values in enumerate(rows):
+            for col, value in enumerate(values):
                 table.setItem(row, col, QTableWidgetItem(value))
         table.resizeColumnsToContents()
         self.table = table
@@ -132,6 +128,20 @@ class SearchDialog(QDialog):
         super().keyPressEvent(event)
 
 
+#: Words of context shown on each side of an entity in the claimant list.
+CONTEXT_WORDS = 4
+
+
+def describe_entity(text: str, entity: Span) -> str:
+    """One claimant-list row: label, text, line and column, and a few words around it."""
+    line = text.count("\n", 0, entity.start) + 1
+    column = entity.start - (text.rfind("\n", 0, entity.start) + 1) + 1
+    before = " ".join(text[: entity.start].split()[-CONTEXT_WORDS:])
+    after = " ".join(text[entity.end :].split()[:CONTEXT_WORDS])
+    name = excerpt(text, entity.start, entity.end)
+    return f"{entity.label}: {name}  (line {line}, col {column})  …{before} [{name}] {after}…"
+
+
 class ClaimantDialog(QDialog):
     """Pick the claimant of a claim from the document's entities, or "unattributed"."""
 
@@ -150,13 +160,14 @@ class ClaimantDialog(QDialog):
         layout.addWidget(self.filter)
         self.list = QListWidget(self)
         layout.addWidget(self.list, 1)
-        # People and organisations first, then the nearest to the claim: the usual claimant.
-        preferred = {"PERSON": 0, "ORG": 1, "NORP": 2, "GPE": 3}
-        self._entities = sorted(
-            entities,
-            key=lambda e: (preferred.get(e.label, 9), abs(e.start - claim.start)),
-        )
+        # In text order, each with where it is and the words around it; the nearest entity
+        # before the claim (the usual claimant) is chosen to start with.
+        self._entities = sorted(entities, key=lambda e: (e.start, -e.end))
+        before = [e for e in self._entities if e.start <= claim.start]
+        nearest = before[-1] if before else (self._entities[0] if self._entities else None)
         current = claim.claim.claimant_id if claim.claim else None
+        if current is None and nearest is not None:
+            current = nearest.id
         self._rows: list[int] = []
         self.filter.textChanged.connect(self._fill)
         self.filter.returnPressed.connect(self._accept_current)
@@ -178,7 +189,7 @@ class ClaimantDialog(QDialog):
         self._rows = [self.UNATTRIBUTED]
         self.list.addItem("(unattributed)")
         for entity in self._entities:
-            shown = f"{entity.label}: {excerpt(self._text, entity.start, entity.end)}"
+            shown = describe_entity(self._text, entity)
             if query.casefold() in shown.casefold():
                 assert entity.id is not None
                 self._rows.append(entity.id)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Layer, Span, Suggestion
 from annotator.core.schema import LabelSchema
-from annotator.services.workspace import DocumentView
+from annotator.services.workspace import DocumentView, in_walk_order
 from annotator.ui.label_bar import label_help
 from annotator.ui.plain import label, tooltip
 
@@ -38,6 +38,8 @@ def describe(item: Span | Suggestion, text: str) -> str:
 
 
 class Inspector(QWidget):
+    WIDTH = 300
+
     itemActivated = Signal(object)  # a Span or Suggestion chosen in the list
     claimTypeChosen = Signal(str)
     hedgedToggled = Signal(bool)
@@ -70,7 +72,13 @@ class Inspector(QWidget):
         form.addRow("Cue", self.cue)
         form.addRow("Claim type", self.claim_type)
         form.addRow("", self.hedged)
+        self._form = form
+        #: Rows that only mean something for a claim (hidden for entities).
+        self._claim_rows = (self.claimant, self.cue, self.claim_type, self.hedged)
+        self.origin.setWordWrap(True)
         layout.addWidget(details)
+        # A fixed width: the article beside it must not re-wrap when the focus changes.
+        self.setFixedWidth(self.WIDTH)
 
         self.list = QListWidget(self)
         self.list.setUniformItemSizes(True)
@@ -109,8 +117,7 @@ class Inspector(QWidget):
         self._items = []
         if view is None:
             return
-        items: list[Span | Suggestion] = [*view.spans, *view.suggestions]
-        items.sort(key=lambda i: (i.start, i.end))
+        items = in_walk_order(view)
         self._items = items
         text = view.document.text
         # Hundreds of items share a handful of labels: explain each label once per document
@@ -143,7 +150,10 @@ class Inspector(QWidget):
             view = self._view
             self.kind.setToolTip(self._help(item) if item is not None else "")
             is_claim = item is not None and item.layer is Layer.CLAIM
+            for widget in self._claim_rows:
+                self._form.setRowVisible(widget, is_claim)
             for widget in (self.claim_type, self.hedged):
+                # A suggestion's proposal is shown, not edited: accept it first.
                 widget.setEnabled(is_claim and isinstance(item, Span))
             if item is None or view is None:
                 for widget in (self.kind, self.text, self.origin, self.claimant, self.cue):
@@ -174,8 +184,15 @@ class Inspector(QWidget):
                 if attrs.get("claimant"):
                     start, end = attrs["claimant"][:2]
                     self.claimant.setText(f"proposed: {excerpt(text, start, end)}")
+                else:
+                    self.claimant.setText("none proposed")
                 if attrs.get("cue"):
                     self.cue.setText(excerpt(text, *attrs["cue"][:2]))
+                proposed = str(attrs.get("type", "other"))
+                if self.claim_type.findText(proposed) < 0:
+                    self.claim_type.addItem(proposed)
+                self.claim_type.setCurrentText(proposed)
+                self.hedged.setChecked(bool(attrs.get("hedged", False)))
             if item in self._items:
                 self.list.setCurrentRow(self._items.index(item))
         finally:

@@ -46,7 +46,8 @@ from annotator.ui.settings import (
 from annotator.ui.theme import apply_theme
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.article_view import ArticleView
+    from annotator.ui.context import WindowContext
 
 #: Choices of a suggester's combo box, in order: follow the project, on, off.
 FOLLOW, ON, OFF = 0, 1, 2
@@ -231,12 +232,12 @@ class PreferencesDialog(QDialog):
         super().accept()
 
 
-def apply_preferences(window: MainWindow, preferences: Preferences) -> None:
+def apply_preferences(ctx: WindowContext, article: ArticleView, preferences: Preferences) -> None:
     """Apply what can change in a running window: theme, article font, suggesters."""
     apply_theme(preferences.theme)
-    window.article.set_base_font(preferences.font_family, preferences.font_size)
-    window.suggestions.set_overrides(preferences.suggesters)
-    window.workspace.hidden_suggesters = frozenset(
+    article.set_base_font(preferences.font_family, preferences.font_size)
+    ctx.suggestions.set_overrides(preferences.suggesters)
+    ctx.workspace.hidden_suggesters = frozenset(
         name for name, on in preferences.suggesters.items() if not on
     )
 
@@ -245,23 +246,22 @@ def project_switches(value: SuggesterSettings) -> dict[str, bool]:
     return {config.name: config.enabled for config in value.configs}
 
 
-def open_preferences(window: MainWindow) -> None:
+def open_preferences(ctx: WindowContext, article: ArticleView) -> None:
     """Edit > Preferences…: read the project's suggester switches, then show the dialog."""
 
     def show(settings: SuggesterSettings) -> None:
-        current = load_preferences(window.settings)
-        dialog = PreferencesDialog(
-            current, project_switches(settings), window.article.font(), window
-        )
+        current = load_preferences(ctx.settings)
+        dialog = PreferencesDialog(current, project_switches(settings), article.font(), ctx.widget)
         dialog.setObjectName("preferences-dialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a fresh one each time
 
         def chosen(preferences: Preferences) -> None:
-            save_preferences(preferences, window.settings)
-            apply_preferences(window, preferences)
-            if window.view is not None and preferences.suggesters != current.suggesters:
-                window.open_document(window.view.document.id)  # without the hidden ones
-                window.suggestions.refresh([window.view.document.id])
+            save_preferences(preferences, ctx.settings)
+            apply_preferences(ctx, article, preferences)
+            document_id = ctx.current_document_id()
+            if document_id is not None and preferences.suggesters != current.suggesters:
+                ctx.open_document(document_id)  # without the hidden ones
+                ctx.suggestions.refresh([document_id])
             notes: Sequence[str] = [
                 text
                 for changed, text in (
@@ -274,24 +274,24 @@ def open_preferences(window: MainWindow) -> None:
                 if changed
             ]
             if notes:
-                window.statusBar().showMessage(
+                ctx.status(
                     f"Preferences saved; {' and '.join(notes)} apply from the next project opened.",
                     10000,
                 )
             else:
-                window.statusBar().showMessage("Preferences saved.", 4000)
+                ctx.status("Preferences saved.", 4000)
 
         dialog.chosen.connect(chosen)
-        dialog.finished.connect(window._back_to_article)
+        dialog.finished.connect(ctx.back_to_article)
         dialog.open()
 
-    window.executor.submit(window.suggestions.service.settings, show)
+    ctx.executor.submit(ctx.suggestions.service.settings, show)
 
 
-def apply_startup(window: MainWindow) -> Preferences:
+def apply_startup(ctx: WindowContext, article: ArticleView) -> Preferences:
     """The stored preferences applied to a new window (before its zoom is restored)."""
-    preferences = load_preferences(window.settings)
-    apply_preferences(window, preferences)
+    preferences = load_preferences(ctx.settings)
+    apply_preferences(ctx, article, preferences)
     return preferences
 
 

@@ -44,8 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.commands import Applied
-from annotator.core.relabel_commands import CLAIM_TYPE, EditLabels, LabelStep, touches_schema
+from annotator.core.relabel_commands import CLAIM_TYPE, EditLabels, LabelStep
 from annotator.core.schema import (
     CLAIM_ATTRIBUTES,
     DARK_TEXT,
@@ -63,7 +62,8 @@ from annotator.services import labels
 from annotator.ui.plain import label, message_box
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.context import WindowContext
+    from annotator.ui.operations import Outcome
 
 NAME, COLOR, HOTKEY, DESCRIPTION = range(4)
 #: Colours offered to new labels, in order (all pass the contrast check; a test keeps it so).
@@ -501,44 +501,41 @@ class SchemaEditor(QDialog):
 # -- the window's side ---------------------------------------------------------------------
 
 
-def open_editor(window: MainWindow) -> None:
+def open_editor(ctx: WindowContext) -> None:
     """Project > Labels…: read the schema and label use on the database worker, then edit."""
 
     def read() -> tuple[LabelSchema, dict[str, int]]:
-        return window.workspace.schema(), labels.label_usage(window.db)
+        return ctx.workspace.schema(), labels.label_usage(ctx.db)
 
     def show(result: tuple[LabelSchema, dict[str, int]]) -> None:
         schema, usage = result
-        dialog = SchemaEditor(schema, usage, window)
+        dialog = SchemaEditor(schema, usage, ctx.widget)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def saved() -> None:
             if dialog.command is not None:
-                run(window, dialog.command)
+                run(ctx, dialog.command)
 
         dialog.accepted.connect(saved)
-        dialog.finished.connect(window._back_to_article)
+        dialog.finished.connect(ctx.back_to_article)
         dialog.open()
 
-    window.executor.submit(read, show)
+    ctx.executor.submit(read, show)
 
 
-def run(window: MainWindow, command: EditLabels) -> None:
-    """Apply a label edit through the window's service, so Ctrl+Z undoes it."""
-    window.executor.submit(lambda: window.service.execute(command), window._after_command)
+def run(ctx: WindowContext, command: EditLabels) -> None:
+    """Apply a label edit through the window's one path, so Ctrl+Z undoes it."""
+    ctx.ops.run_op(command, "labels", edits_work=False)
 
 
-def after_command(window: MainWindow, applied: Applied) -> None:
+def after_command(ctx: WindowContext, outcome: Outcome) -> None:
     """After a command, its undo or redo: when it changed the schema, show the new labels
     (label bar, hotkeys, colours) and forget suggestions and gazetteer built on the old ones."""
-    if not touches_schema(applied):
+    if not outcome.changes.schema:
         return
-
-    def shown(schema: LabelSchema) -> None:
-        window._schema_loaded(schema)
-        window.suggestions.invalidate()
-        window.suggestions.reload_gazetteer()
-        if window.view is not None:
-            window.open_document(window.view.document.id)
-
-    window.executor.submit(window.workspace.schema, shown)
+    ctx.reload_schema()
+    ctx.suggestions.invalidate()
+    ctx.suggestions.reload_gazetteer()
+    document_id = ctx.current_document_id()
+    if document_id is not None:
+        ctx.open_document(document_id)

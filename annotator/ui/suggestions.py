@@ -1,8 +1,12 @@
-"""Suggestions for the window, computed on their own worker thread.
+"""Suggestions for the window, computed in a separate process.
 
-Computing suggestions (first use builds the gazetteer) can take longer than a keystroke, so it
-does not run on the database worker that answers the annotator's commands. Results come back
-on the UI thread as the set of documents whose suggestions changed.
+Computing suggestions (tokenizing, the gazetteer, the model) takes longer than a keystroke and,
+on a thread, held the window's interpreter long enough to slow every redraw; so it runs in its
+own process (annotator.services.suggest_worker). One helper thread here orders the requests
+and waits for the process's answers, which come back on the UI thread as the set of documents
+whose suggestions changed. The process starts on the first request that has something to
+compute (a project with every suggester off never starts one); if it cannot start or stops,
+the work falls back to the helper thread and the status bar says so once.
 
 Which suggesters run is the project's choice (setting ``suggesters``) unless this user
 overrode it in Edit > Preferences (:attr:`SuggestionRunner.overrides`, per user, kept in the
@@ -20,30 +24,49 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from annotator.services.suggesting import SuggestCounts, SuggestionService
-from annotator.suggest.errors import SuggesterUnavailable
+from annotator.services.suggest_worker import (
+    SuggestionState,
+    WorkerError,
+    WorkerProcess,
+    any_enabled,
+)
+from annotator.services.suggesting import SuggestionService
 
 log = logging.getLogger(__name__)
 
 
 class SuggestionRunner(QObject):
+    #: Whether new runners compute in a process (benchmarks compare with False: a thread).
+    USE_PROCESS = True
+
     #: ids of the documents whose stored suggestions were recomputed
     computed = Signal(object)
     failed = Signal(object)
     _done = Signal(object)
 
-    def __init__(self, service: SuggestionService, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        service: SuggestionService,
+        parent: QObject | None = None,
+        *,
+        use_process: bool | None = None,
+    ) -> None:
         super().__init__(parent)
+        #: The window's own service: settings for Edit > Preferences (never computes here
+        #: unless the process is unavailable).
         self.service = service
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotator-suggest")
         self._done.connect(self._deliver)
         self.enabled = True
         #: This user's on/off choices by suggester name; names not in it follow the project.
         self.overrides: Mapping[str, bool] = {}
-        #: Suggesters run for this user, for the project settings they were worked out from
-        #: (only touched on the worker thread).
-        self._plan: tuple[object, tuple[str, ...]] | None = None
+        self._use_process = self.USE_PROCESS if use_process is None else use_process
+        self._process: WorkerProcess | None = None
+        #: In-thread fallback (also what runs when ``use_process`` is False).
+        self._local = SuggestionState(service)
         self._closed = False
+
+    # -- plumbing (helper thread) --------------------------------------------------------------
 
     def _submit(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None) -> Future:
         future = self._pool.submit(fn)
@@ -61,75 +84,66 @@ class SuggestionRunner(QObject):
         elif then is not None:
             then(future.result())
 
+    def _call(self, name: str, *args: Any, start: bool = True) -> Any:
+        """Run a request in the process (starting it when ``start``), else here."""
+        if self._use_process and self._process is None and start:
+            try:
+                self._process = WorkerProcess(self._target())
+            except Exception as exc:  # no process on this system: work on the thread
+                log.warning("suggestion process unavailable; computing on a thread: %s", exc)
+                self._use_process = False
+        if self._process is not None:
+            try:
+                return self._process.call(name, *args)
+            except WorkerError as exc:
+                if self._closed:
+                    return None  # stopped on purpose: the window is closing
+                log.warning("suggestion process stopped; computing on a thread: %s", exc)
+                self._process = None
+                self._use_process = False
+                self.failed.emit(exc)
+        elif self._use_process:
+            return None  # nothing started: the process reads everything when it starts
+        return getattr(self._local, name)(*args)
+
+    def _target(self) -> str:
+        return self.service.db.url.render_as_string(hide_password=False)
+
+    # -- requests ------------------------------------------------------------------------------
+
     def refresh(self, document_ids: Iterable[int]) -> Future | None:
         """Compute what is missing or stale for these documents (the open one first)."""
         if not self.enabled:
             return None
         ids = [i for i in document_ids if i is not None]
+        overrides = dict(self.overrides)
 
         def work() -> set[int]:
-            changed: set[int] = set()
-            only = self._chosen()
-            if only == ():
-                return changed  # this user turned every suggester off
-            for document_id in ids:
-                counts: SuggestCounts = self.service.for_documents([document_id], only=only)
-                if sum(counts.computed.values()):
-                    changed.add(document_id)
-            return changed
+            if not ids or not any_enabled(self.service, overrides):
+                return set()
+            return set(self._call("refresh", ids, overrides) or ())
 
         return self._submit(work, self.computed.emit)
 
     def set_overrides(self, overrides: Mapping[str, bool]) -> None:
         """This user's suggester choices (Edit > Preferences); used from the next refresh."""
         self.overrides = dict(overrides)
-        self._submit(self._forget_plan)
-
-    def _forget_plan(self) -> None:
-        self._plan = None
-
-    def _chosen(self) -> tuple[str, ...] | None:
-        """The suggesters to run for this user: None for the project's choice (no overrides),
-        else their names (worker thread)."""
-        overrides = dict(self.overrides)
-        if not overrides:
-            return None
-        settings = self.service.settings()
-        wanted = tuple(c.name for c in settings.configs if overrides.get(c.name, c.enabled))
-        key = (repr(sorted(settings.to_value().items())), wanted)
-        if self._plan is not None and self._plan[0] == key:
-            return self._plan[1]
-        project_on = set(settings.enabled_names())
-        _built, unavailable = self.service.suggesters()
-        runnable: list[str] = []
-        for name in wanted:
-            if name in unavailable:
-                continue
-            if name not in project_on:
-                try:  # turned on only by this user: can it run here at all?
-                    self.service.suggesters(only=[name])
-                except SuggesterUnavailable as exc:
-                    log.info("suggester %s not run for this user: %s", name, exc)
-                    continue
-            runnable.append(name)
-        self._plan = (key, tuple(runnable))
-        return self._plan[1]
+        self._submit(lambda: self._call("forget_plan", start=False))
 
     def confirmed(self, text: str, label: str) -> None:
-        self._submit(lambda: self.service.confirmed(text, label))
+        self._submit(lambda: self._call("confirmed", text, label, start=False))
 
     def unconfirmed(self, text: str, label: str) -> None:
-        self._submit(lambda: self.service.unconfirmed(text, label))
+        self._submit(lambda: self._call("unconfirmed", text, label, start=False))
 
     def reload_gazetteer(self) -> None:
-        self._submit(self.service.gazetteer.reload)
+        self._submit(lambda: self._call("reload_gazetteer", start=False))
+
+    #: For annotator.ui.operations: the gazetteer learns what an action applied.
+    reload = reload_gazetteer
 
     def invalidate(self) -> None:
-        def work() -> None:
-            self._plan = None  # a trained model can make a suggester runnable
-            self.service.invalidate()
-
-        self._submit(work)
+        self._submit(lambda: self._call("invalidate", start=False))
 
     def wait(self) -> None:
         """Block until queued work is done (tests and shutdown)."""
@@ -137,4 +151,7 @@ class SuggestionRunner(QObject):
 
     def shutdown(self) -> None:
         self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._process is not None:
+            self._process.stop()
+        self._pool.shutdown(wait=True)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.commands import Applied, Command
+from annotator.core.commands import Command
 from annotator.core.model import GOLD_ANNOTATOR
 from annotator.services.team import (
     AddAnnotator,
@@ -44,8 +45,9 @@ from annotator.services.team import (
 from annotator.ui.plain import label
 
 if TYPE_CHECKING:
+    from annotator.services.annotate import OpChanges
     from annotator.services.workspace import DocumentView
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.context import WindowContext
 
 #: The columns of the Team dialog's table.
 COLUMNS = ("Name", "Reviewer", "Assigned", "Open", "Done", "Skipped", "Spans")
@@ -219,98 +221,83 @@ class ShowWorkDialog(QDialog):
 class TeamControls:
     """The window's team state and actions (see the module docstring)."""
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.service = TeamService(window.db)
+    def __init__(self, ctx: WindowContext, who: QLabel) -> None:
+        self.ctx = ctx
+        self.who = who
+        self.service = TeamService(ctx.db)
         self.is_reviewer = False
         self.dialog: TeamDialog | None = None
         self._show_label()
-        window.executor.submit(lambda: self.service.join(window.annotator), self._joined)
+        ctx.executor.submit(lambda: self.service.join(ctx.annotator), self._joined)
 
     @property
     def shown(self) -> str | None:
-        return self.window.workspace.showing
+        return self.ctx.workspace.showing
 
     def _joined(self, reviewer: bool) -> None:
         self.is_reviewer = reviewer
         self._show_label()
 
     def _show_label(self) -> None:
-        window = self.window
+        ctx = self.ctx
         role = " (reviewer)" if self.is_reviewer else ""
-        text = f"Annotator: {window.annotator}{role}"
-        if self.is_reviewer or self.shown != window.annotator:
-            text += f" — {describe_shown(window.annotator, self.shown)}"
-        window.status_annotator.setText(text)
-
-    # -- read-only ----------------------------------------------------------------------------
-
-    def refuse_edit(self) -> bool:
-        """True (with a message in the status bar) when the work on screen is not the
-        annotator's own, so the edit they asked for must not happen."""
-        if self.window.workspace.editable:
-            return False
-        whose = "everyone's work" if self.shown is None else f"{self.shown}'s work"
-        self.window.statusBar().showMessage(
-            f"Read-only: you are looking at {whose}. View > Show work of… > My work to edit.",
-            8000,
-        )
-        return True
+        text = f"Annotator: {ctx.annotator}{role}"
+        if self.is_reviewer or self.shown != ctx.annotator:
+            text += f" — {describe_shown(ctx.annotator, self.shown)}"
+        self.who.setText(text)
 
     # -- View > Show work of… ---------------------------------------------------------------
 
     def choose_shown_work(self) -> None:
-        window = self.window
+        ctx = self.ctx
         if not self.is_reviewer:
-            window.statusBar().showMessage(
-                "Only reviewers can see other annotators' work; yours is on screen.", 6000
-            )
+            ctx.status("Only reviewers can see other annotators' work; yours is on screen.", 6000)
             return
 
         def ask(members: list[TeamMember]) -> None:
-            others = [m.name for m in members if m.name != window.annotator]
-            dialog = ShowWorkDialog(window.annotator, others, self.shown, window)
+            others = [m.name for m in members if m.name != ctx.annotator]
+            dialog = ShowWorkDialog(ctx.annotator, others, self.shown, ctx.widget)
             dialog.setObjectName("show-work-dialog")
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.accepted.connect(lambda: self.show_work_of(dialog.chosen))
-            dialog.finished.connect(window._back_to_article)
+            dialog.finished.connect(ctx.back_to_article)
             dialog.open()
 
-        window.executor.submit(self.service.members, ask)
+        ctx.executor.submit(self.service.members, ask)
 
     def show_work_of(self, shown: str | None) -> None:
         """Show ``shown``'s work (None: everyone's; the annotator's own name: editable)."""
-        window = self.window
-        workspace = window.workspace
-        view = window.view
+        ctx = self.ctx
+        workspace = ctx.workspace
+        view = ctx.current_view()
 
         def work() -> DocumentView | None:
-            self.service.check_may_view(window.annotator, shown)
+            self.service.check_may_view(ctx.annotator, shown)
             workspace.showing = shown
             return workspace.reload_spans(view) if view is not None else None
 
         def done(fresh: DocumentView | None) -> None:
             self._show_label()
-            window.documents.reload()
+            ctx.reload_documents()
             if fresh is not None:
-                window._show(fresh)
-            described = describe_shown(window.annotator, shown)
-            window.statusBar().showMessage(described[:1].upper() + described[1:] + ".", 5000)
+                ctx.show_view(fresh)
+            described = describe_shown(ctx.annotator, shown)
+            ctx.status(described[:1].upper() + described[1:] + ".", 5000)
 
-        window.executor.submit(work, done)
+        ctx.executor.submit(work, done)
 
     # -- Project > Team… --------------------------------------------------------------------
 
     def show_team(self) -> TeamDialog:
-        window = self.window
+        ctx = self.ctx
         if self.dialog is None:
-            dialog = TeamDialog(window)
+            dialog = TeamDialog(ctx.widget)
             dialog.setObjectName("team-dialog")
-            actor = window.annotator
+            actor = ctx.annotator
             dialog.perDocumentChanged.connect(lambda k: self._run(SetPerDocument(k, actor)))
             dialog.reviewerChanged.connect(lambda name, on: self._run(SetReviewer(name, on, actor)))
             dialog.annotatorAdded.connect(lambda name, on: self._run(AddAnnotator(name, on, actor)))
-            dialog.finished.connect(window._back_to_article)
+            dialog.finished.connect(ctx.back_to_article)
             self.dialog = dialog
         self.refresh()
         self.dialog.open()
@@ -318,34 +305,34 @@ class TeamControls:
 
     def refresh(self) -> None:
         """Re-read the role (and the Team dialog's contents, when it is open)."""
-        window = self.window
+        ctx = self.ctx
 
         def work() -> tuple[bool, TeamState]:
             return (
-                self.service.is_reviewer(window.annotator),
-                self.service.state(window.annotator),
+                self.service.is_reviewer(ctx.annotator),
+                self.service.state(ctx.annotator),
             )
 
         def done(result: tuple[bool, TeamState]) -> None:
             reviewer, state = result
             self.is_reviewer = reviewer
-            if not reviewer and self.shown != window.annotator:
-                self.show_work_of(window.annotator)  # no longer allowed to look
+            if not reviewer and self.shown != ctx.annotator:
+                self.show_work_of(ctx.annotator)  # no longer allowed to look
             self._show_label()
             if self.dialog is not None:
                 self.dialog.set_state(state)
 
-        window.executor.submit(work, done)
+        ctx.executor.submit(work, done)
 
     def _run(self, command: Command) -> None:
-        window = self.window
+        """A team action through the window's one path (the commands check the roles);
+        the dialog is read again after it, or after its refusal."""
+        self.ctx.ops.run_op(command, self, edits_work=False)
 
-        def done(applied: Applied) -> None:
-            window._after_command(applied)
+    def changed(self, changes: OpChanges) -> None:
+        if changes.team:
             self.refresh()
 
-        def failed(error: BaseException) -> None:
-            window.show_error(error)
+    def failed(self, initiator: object) -> None:
+        if initiator is self:
             self.refresh()  # put the dialog back as the database has it
-
-        window.executor.submit(lambda: window.service.execute(command), done, failed)

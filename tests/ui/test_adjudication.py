@@ -56,8 +56,12 @@ def press(qtbot, dialog: AdjudicationDialog, key: Qt.Key, mod=Qt.KeyboardModifie
 
 def open_dialog(qtbot, window: MainWindow) -> AdjudicationDialog:  # type: ignore[no-untyped-def]
     qtbot.keyClick(window, Qt.Key.Key_J, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: getattr(window, "_adjudication", None) is not None, timeout=10_000)
-    dialog: AdjudicationDialog = window._adjudication  # type: ignore[attr-defined]
+    qtbot.waitUntil(
+        lambda: window.findChild(AdjudicationDialog, "adjudication-dialog") is not None,
+        timeout=10_000,
+    )
+    dialog = window.findChild(AdjudicationDialog, "adjudication-dialog")
+    assert dialog is not None
     settle(qtbot, dialog)
     return dialog
 
@@ -76,7 +80,7 @@ def test_adjudicate_a_document_by_keys(
 ) -> None:
     review = next(
         a
-        for m, a in window._menu_actions
+        for m, a in window.menu_actions
         if m == "Review" and "Adjudicate" in a.text().replace("&", "")
     )
     assert review.shortcut().toString() == "Ctrl+Shift+J"
@@ -187,7 +191,7 @@ def test_only_reviewers_adjudicate(qtbot, db: Database, document: int) -> None: 
     win = windows.open_window(db, "ana", qtbot)
     qtbot.keyClick(win, Qt.Key.Key_J, CTRL | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: "Only reviewers" in win.statusBar().currentMessage(), timeout=5000)
-    assert getattr(win, "_adjudication", None) is None
+    assert win.findChild(AdjudicationDialog, "adjudication-dialog") is None
     win.executor.wait_idle()
 
 

@@ -58,7 +58,7 @@ def key(qtbot, window: MainWindow, k: Qt.Key, mod=Qt.KeyboardModifier.NoModifier
 
 def close(box: QMessageBox, window: MainWindow, qtbot) -> None:
     box.close()
-    window._back_to_article()
+    window.back_to_article()
     qtbot.waitUntil(window.isActiveWindow)
 
 

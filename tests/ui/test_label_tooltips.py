@@ -88,7 +88,7 @@ def test_inspector_tooltips_follow_the_schema(qtbot, db) -> None:
     # The project's schema changes: the window reloads it and every tooltip follows.
     with db.write() as store:
         store.save_schema(with_description(default_schema(), "PERSON", "Only named people."))
-    window.executor.submit(window.workspace.schema, window._schema_loaded)
+    window.reload_schema()
     assert window.executor.wait_idle()
     assert shown(inspector.list.item(0).toolTip()).endswith("\nOnly named people.")
     assert shown(inspector.kind.toolTip()).endswith("\nOnly named people.")

@@ -4,6 +4,7 @@ database checked after each action."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -238,9 +239,9 @@ def test_previous_next_and_skip_with_reason(
     monkeypatch,
 ) -> None:
     first = window.view.document.id  # type: ignore[union-attr]
-    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.view.document.id == first + 1)  # type: ignore[union-attr]
-    key(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.view.document.id == first)  # type: ignore[union-attr]
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("duplicate story", True))
     key(qtbot, window, Qt.Key.Key_S)
@@ -254,7 +255,7 @@ def test_undo_across_a_document_switch(window: MainWindow, project: Database, qt
     first = window.view.document.id  # type: ignore[union-attr]
     window.article.select_range(*at(FIRST, "Port Authority"))
     key(qtbot, window, Qt.Key.Key_2)
-    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.view.document.id != first)  # type: ignore[union-attr]
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.view.document.id == first)  # type: ignore[union-attr]
@@ -323,7 +324,7 @@ def test_layout_and_work_survive_a_restart(project: Database, qtbot) -> None:
     qtbot.waitUntil(lambda: first.view is not None, timeout=10_000)
     first.resize(700, 520)  # within the offscreen screen, which clamps restored geometry
     first.article.select_range(*at(FIRST, "Novak"))
-    first.apply_label("PERSON")
+    first.controller.apply_label("PERSON")
     first.executor.wait_idle()
     size = (first.width(), first.height())
     first.close()
@@ -400,7 +401,16 @@ def test_live_suggestions_arrive_for_the_open_document(db: Database, qtbot) -> N
     # The focused suggestion shows its suggester's reason in the inspector.
     assert win.article.focused is not None
     assert ":" in win.inspector.origin.text()
+    # They were computed in the suggestion process, not in the window's interpreter.
+    worker = win.suggestions._process  # the test needs to see where the work ran
+    assert worker is not None and worker.alive and worker.pid != os.getpid()
     win.close()
+    assert not worker.alive  # and the process ends with the window
+
+
+def test_a_project_with_every_suggester_off_starts_no_process(window: MainWindow) -> None:
+    window.suggestions.wait()
+    assert window.suggestions._process is None
 
 
 def test_model_scores_are_shown_in_the_status_bar(project: Database, qtbot) -> None:

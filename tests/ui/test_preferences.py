@@ -210,7 +210,9 @@ def test_a_suggester_turned_off_is_not_run(qtbot, window: MainWindow, db: Databa
     press(qtbot, dialog.suggesters["rules"], Qt.Key.Key_Down, 2)  # Off for this user
     click(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
     back_in_window(qtbot, window)
-    qtbot.keyClick(window.article, Qt.Key.Key_Right, C)  # next document: suggested afresh
+    qtbot.keyClick(
+        window.article, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier
+    )  # next document: suggested afresh
     qtbot.waitUntil(lambda: window.view.document.id == second, timeout=30_000)
     window.executor.wait_idle()
     window.suggestions.wait()

@@ -217,7 +217,7 @@ def test_annotator_sees_only_their_own_work(bob: MainWindow, project: Database, 
     with project.read() as store:
         d1, d2, _d3 = store.document_ids()
     assert window.view.document.id == d2  # type: ignore[union-attr]
-    key(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.view.document.id == d1, timeout=30_000)  # type: ignore[union-attr]
     assert shown_spans(window) == [("bob", "PERSON")]  # not carol's
     key(

@@ -1,0 +1,68 @@
+"""Keyboard conventions of the article view that are plain rules: which keys resize the focused
+span, and how a keyboard selection snaps to tokens as it grows and shrinks."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from typing import Final
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+
+from annotator.core.tokens import Token
+
+_ALT: Final = Qt.KeyboardModifier.AltModifier
+_CTRL: Final = Qt.KeyboardModifier.ControlModifier
+
+#: Which way a selection key moves the caret (for snapping the moving end to tokens).
+FORWARD_KEYS: Final = frozenset(
+    {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_End, Qt.Key.Key_PageDown}
+)
+
+
+def resize_of(event: QKeyEvent) -> tuple[str, int] | None:
+    """The ``(edge, step)`` of a resize key, or None: Alt+] / Alt+[ move the end one token
+    right / left, Ctrl+] / Ctrl+[ the start (see annotator.ui.article_view)."""
+    # Arrow keys on a keypad carry KeypadModifier; it must not change what a key means.
+    mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    key = event.key()
+    if key not in (Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight):
+        return None
+    step = +1 if key == Qt.Key.Key_BracketRight else -1
+    if mods == _ALT:
+        return ("end", step)
+    if mods == _CTRL:
+        return ("start", step)
+    return None
+
+
+def snap_keyboard_selection(
+    anchor: int, caret: int, direction: int, tokens: Sequence[Token]
+) -> tuple[int, int]:
+    """The selection ``(anchor, caret)`` (code points) to show after a selection key moved
+    the caret in ``direction``: the anchor end takes in its whole token; the moving end goes
+    on to the next token boundary the way it moved (token ends on the right side of the
+    selection, starts on the left), so each Shift+arrow grows or shrinks it by one word. An
+    empty result is ``(anchor, anchor)``."""
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
+    if caret > anchor:
+        at = bisect.bisect_right(starts, anchor) - 1
+        anchor = starts[at] if at >= 0 and ends[at] > anchor else anchor
+        if direction > 0:
+            at = bisect.bisect_left(ends, caret)
+            caret = ends[at] if at < len(ends) else caret
+        else:
+            at = bisect.bisect_right(ends, caret) - 1
+            caret = ends[at] if at >= 0 and ends[at] > anchor else anchor
+    else:
+        at = bisect.bisect_left(ends, anchor)
+        anchor = ends[at] if at < len(ends) and starts[at] < anchor else anchor
+        if direction < 0:
+            at = bisect.bisect_right(starts, caret) - 1
+            caret = starts[at] if at >= 0 else caret
+        else:
+            at = bisect.bisect_left(starts, caret)
+            caret = starts[at] if at < len(starts) and starts[at] < anchor else anchor
+    return anchor, caret
