@@ -21,13 +21,13 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from annotator.core.model import DocumentState, DocumentSummary, Layer, Span, Status
 from annotator.services.workspace import PageScan, Workspace
 from annotator.storage.database import Database
-from annotator.ui.document_list import (
+from annotator.ui.document_list import DocumentList
+from annotator.ui.document_list_model import (
     PLACEHOLDER,
     SPANS_COLUMN,
     STATUS_COLUMN,
     TITLE_COLUMN,
     DocumentIdRole,
-    DocumentList,
     DocumentListModel,
     StatusRole,
 )
