@@ -44,8 +44,8 @@ from annotator.suggest.training import (
     TrainedModel,
     TrainingConfig,
     TrainingDocument,
-    train_in_background,
 )
+from annotator.suggest.training_process import train_in_background
 
 GOLD = Path(__file__).resolve().parent.parent / "resources" / "eval" / "gold.jsonl"
 FOLD_SIZE = 5
