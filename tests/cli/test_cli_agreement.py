@@ -84,7 +84,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
 
 
 def test_json_equals_the_service(project: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from annotator.cli_agreement import limited
+    from annotator.cli.agreement import limited
 
     db = Database.open(project)
     try:

@@ -171,19 +171,25 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(db, top=False)
     db.add_argument("action", choices=("check", "backup", "upgrade"))
 
-    from annotator import cli_agreement  # the agreement command lives in its own module
+    from annotator.cli import (
+        agreement as cli_agreement,
+    )  # the agreement command lives in its own module
 
     cli_agreement.add_parser(sub, _db_option)
 
-    from annotator import cli_team  # annotators, reviewers, K per document: its own module
+    from annotator.cli import (
+        team as cli_team,
+    )  # annotators, reviewers, K per document: its own module
 
     cli_team.add_team_parser(sub, _db_option)
 
-    from annotator import cli_adjudicate  # the gold layer from the command line
+    from annotator.cli import adjudicate as cli_adjudicate  # the gold layer from the command line
 
     cli_adjudicate.add_parser(sub, _db_option)
 
-    from annotator import cli_labels  # a project from a schema template; the label schema
+    from annotator.cli import (
+        labels as cli_labels,
+    )  # a project from a schema template; the label schema
 
     cli_labels.add_parsers(sub, _db_option)
     return parser
@@ -451,25 +457,25 @@ def _positive_days(value: str) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
-    from annotator.cli_agreement import run
+    from annotator.cli.agreement import run
 
     return run(args)
 
 
 def _adjudicate(args: argparse.Namespace) -> int:
-    from annotator.cli_adjudicate import run
+    from annotator.cli.adjudicate import run
 
     return run(args)
 
 
 def _labels(args: argparse.Namespace) -> int:
-    from annotator.cli_labels import run
+    from annotator.cli.labels import run
 
     return run(args)
 
 
 def _team(args: argparse.Namespace) -> int:
-    from annotator.cli_team import run_team
+    from annotator.cli.team import run_team
 
     return run_team(args)
 
