@@ -40,8 +40,10 @@ from annotator.cli.shared import (
     EXIT_REJECTED,
     EXIT_USAGE,
     db_option,
+    interrupted,
+    quiet_option,
 )
-from annotator.core.errors import AnnotatorError, DatabaseCorruptError
+from annotator.core.errors import AnnotatorError, DatabaseCorruptError, OperationCancelled
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     db_option(parser, top=True)
+    quiet_option(parser, top=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.register(subparsers)
@@ -116,6 +119,8 @@ def dispatch(args: argparse.Namespace) -> int:
     one line on standard error."""
     try:
         return int(args.run(args))
+    except OperationCancelled:
+        return interrupted("what was committed before is kept")
     except DatabaseCorruptError as exc:
         print(f"annotator: {exc}", file=sys.stderr)
         return EXIT_REJECTED
@@ -123,5 +128,5 @@ def dispatch(args: argparse.Namespace) -> int:
         print(f"annotator: error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     except KeyboardInterrupt:
-        print("annotator: interrupted; committed batches are kept", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        # A second Ctrl+C (or one outside a long command's batches): stop at once.
+        return interrupted("stopped at once; committed batches are kept")

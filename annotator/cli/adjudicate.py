@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from annotator.cli.shared import EXIT_OK, db_option, progress_on_stderr, usage_error
+from annotator.cli.progress import long_run
+from annotator.cli.shared import EXIT_OK, db_option, interrupted, quiet_option, usage_error
 
 
 def register(subparsers: Any) -> None:
@@ -23,6 +24,7 @@ def register(subparsers: Any) -> None:
         "more annotators and not yet adjudicated, and reports what is left for a reviewer.",
     )
     db_option(parser)
+    quiet_option(parser)
     parser.add_argument(
         "--auto-agreed",
         action="store_true",
@@ -35,7 +37,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services.adjudication import auto_agreed
+    from annotator.core.errors import OperationCancelled
+    from annotator.services.adjudication import TAKING_AGREED, auto_agreed
     from annotator.services.project import open_project
 
     if not args.auto_agreed:
@@ -45,7 +48,18 @@ def run(args: argparse.Namespace) -> int:
             "Review > Adjudicate document)",
         )
     db = open_project(args.db, seed=False)
-    with progress_on_stderr() as progress:
-        summary = auto_agreed(db, reviewer=args.reviewer, progress=progress)
+    try:
+        with long_run(quiet=args.quiet) as run:
+            summary = auto_agreed(
+                db, reviewer=args.reviewer, progress=run.progress, cancel=run.cancel
+            )
+    except OperationCancelled:
+        # One transaction per document: those reported done are in gold.
+        phase = run.progress.phases.get(TAKING_AGREED)
+        done = phase.done if phase is not None else 0
+        return interrupted(
+            f"kept the agreed units of {done:,} documents in gold; run the same command "
+            "again to finish — units already in gold are not taken twice"
+        )
     print(summary.describe())
     return EXIT_OK

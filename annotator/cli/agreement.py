@@ -9,7 +9,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from annotator.cli.shared import EXIT_OK, db_option, print_json, progress_on_stderr, usage_error
+from annotator.cli.progress import long_run
+from annotator.cli.shared import (
+    EXIT_OK,
+    db_option,
+    interrupted,
+    print_json,
+    quiet_option,
+    usage_error,
+)
 from annotator.core.agreement import AgreementReport, SpanF1, figure
 
 #: Hardest documents listed by default.
@@ -26,6 +34,7 @@ def register(subparsers: Any) -> None:
         "and hedged, claimant agreement, and the documents with the lowest agreement.",
     )
     db_option(parser)
+    quiet_option(parser)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument(
         "--annotators",
@@ -48,6 +57,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.core.errors import OperationCancelled
     from annotator.services.agreement import AgreementOptions, compute_agreement
     from annotator.services.project import open_project
 
@@ -59,12 +69,16 @@ def run(args: argparse.Namespace) -> int:
         if len(annotators) < 2:
             return usage_error("agreement", "--annotators needs at least two names")
     db = open_project(args.db, seed=False)
-    with progress_on_stderr() as progress:
-        report = compute_agreement(
-            db,
-            AgreementOptions(annotators=annotators, include_unfinished=args.include_unfinished),
-            progress=progress,
-        )
+    try:
+        with long_run(quiet=args.quiet) as run:
+            report = compute_agreement(
+                db,
+                AgreementOptions(annotators=annotators, include_unfinished=args.include_unfinished),
+                progress=run.progress,
+                cancel=run.cancel,
+            )
+    except OperationCancelled:
+        return interrupted("agreement was not computed; nothing was changed")
     figures = limited(report, args.documents).to_dict()
     if args.json:
         print_json(figures)

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from annotator.cli.progress import long_run
 from annotator.cli.shared import (
     EXIT_OK,
     EXIT_REJECTED,
     db_option,
-    progress_on_stderr,
+    interrupted,
+    quiet_option,
     usage_error,
 )
 
@@ -43,6 +45,7 @@ def register(subparsers: Any) -> None:
         "and reported). The native format without --annotator keeps everyone's annotations.",
     )
     db_option(parser)
+    quiet_option(parser)
     parser.add_argument(
         "--format",
         required=True,
@@ -88,6 +91,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.core.errors import OperationCancelled
     from annotator.export.splitting import parse_split
     from annotator.services.exporting import export
     from annotator.services.project import open_project
@@ -109,20 +113,25 @@ def run(args: argparse.Namespace) -> int:
     elif args.group_by is not None:
         return usage_error("export", "--group-by needs --split")
     db = open_project(args.db, seed=False)
-    with progress_on_stderr() as progress:
-        summary = export(
-            db,
-            args.out,
-            fmt=args.format,
-            annotator=args.annotator,
-            only_done=not args.all,
-            include_suggestions=args.include_suggestions,
-            drop_ignored=args.drop_ignored,
-            split=split,
-            progress=progress,
-            gold=args.gold,
-            gold_only=args.gold_only,
-        )
+    try:
+        with long_run(quiet=args.quiet) as run:
+            summary = export(
+                db,
+                args.out,
+                fmt=args.format,
+                annotator=args.annotator,
+                only_done=not args.all,
+                include_suggestions=args.include_suggestions,
+                drop_ignored=args.drop_ignored,
+                split=split,
+                progress=run.progress,
+                cancel=run.cancel,
+                gold=args.gold,
+                gold_only=args.gold_only,
+            )
+    except OperationCancelled:
+        # An export is written beside its target and moved over it only when complete.
+        return interrupted(f"nothing written; {args.out} is as it was")
     shown = summary.problems[:SHOWN_PROBLEMS]
     for problem in shown:
         print(f"warning: {problem.describe()}", file=sys.stderr)

@@ -7,7 +7,8 @@ import os
 import sys
 from typing import Any
 
-from annotator.cli.shared import EXIT_OK, EXIT_REJECTED, db_option, progress_on_stderr
+from annotator.cli.progress import long_run
+from annotator.cli.shared import EXIT_OK, EXIT_REJECTED, db_option, interrupted, quiet_option
 
 #: What ``--format`` accepts: ``auto`` and the names of annotator.ingest's readers.
 IMPORT_FORMATS = (
@@ -26,6 +27,7 @@ IMPORT_FORMATS = (
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("import", help="import articles from files or folders")
     db_option(parser)
+    quiet_option(parser)
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     parser.add_argument(
         "--format",
@@ -46,7 +48,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from annotator.ingest.readers import FieldNames
-    from annotator.services.importing import import_paths
+    from annotator.services.importing import IMPORTING, import_paths
     from annotator.services.project import open_project
 
     missing = [p for p in args.paths if not os.path.exists(p)]
@@ -59,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         source=args.source_field or defaults.source,
         meta=args.meta_field or defaults.meta,
     )
-    with progress_on_stderr() as progress:
+    with long_run(quiet=args.quiet) as run:
         summary = import_paths(
             db,
             [p for p in args.paths if os.path.exists(p)],
@@ -67,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
             annotator=args.annotator,
             fields=fields,
             detect_boilerplate=not args.no_boilerplate,
-            progress=progress,
+            progress=run.progress,
+            cancel=run.cancel,
         )
     for path in missing:
         print(f"error: {path}: no such file or folder", file=sys.stderr)
@@ -80,4 +83,13 @@ def run(args: argparse.Namespace) -> int:
         f"rejected; {len(summary.warnings)} warnings; boilerplate found in "
         f"{summary.boilerplate_documents} documents."
     )
+    if summary.cancelled:
+        # Documents already in the project (new or duplicates) are what a re-run skips.
+        kept = summary.imported + summary.duplicates
+        read = run.progress.phases.get(IMPORTING)
+        of = f" of {read.total:,}" if read is not None and read.total is not None else ""
+        return interrupted(
+            f"kept {kept:,}{of} documents; run the same import again to finish — "
+            "duplicates are skipped"
+        )
     return EXIT_REJECTED if summary.errors or missing else EXIT_OK

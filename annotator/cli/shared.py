@@ -1,17 +1,13 @@
-"""What every command shares: exit codes, the ``--db`` option, usage errors, JSON output and
-the progress line on standard error."""
+"""What every command shares: exit codes, the ``--db`` and ``--quiet`` options, usage errors,
+the interruption message and JSON output. The progress display is :mod:`annotator.cli.progress`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import orjson
-
-from annotator.core.progress import ProgressCallback
 
 EXIT_OK = 0
 #: Some input was rejected or an operation failed; a summary was printed first.
@@ -34,6 +30,17 @@ def db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     )
 
 
+def quiet_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """``--quiet`` for long commands, before the command (``top``) or after it."""
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="no progress display: only warnings, errors and the final summary",
+    )
+
+
 def usage_error(command: str, message: str) -> int:
     """Say what is wrong with the arguments of ``command`` and return :data:`EXIT_USAGE`."""
     print(f"annotator {command}: error: {message}", file=sys.stderr)
@@ -45,21 +52,8 @@ def print_json(data: Any) -> None:
     sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
-@contextmanager
-def progress_on_stderr() -> Iterator[ProgressCallback]:
-    """A progress callback drawing one line on standard error when it is a terminal; the
-    line is closed when the block ends, so the summary starts on a line of its own."""
-    drawn = False
-
-    def report(done: int, total: int | None, message: str) -> None:
-        nonlocal drawn
-        if sys.stderr.isatty():
-            drawn = True
-            of = f"/{total}" if total else ""
-            print(f"\r{done}{of} {message}", end="", file=sys.stderr, flush=True)
-
-    try:
-        yield report
-    finally:
-        if drawn:
-            print(file=sys.stderr)
+def interrupted(kept: str) -> int:
+    """Say that Ctrl+C stopped the command and what was ``kept``; return
+    :data:`EXIT_INTERRUPTED`."""
+    print(f"annotator: interrupted: {kept}", file=sys.stderr)
+    return EXIT_INTERRUPTED

@@ -8,7 +8,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from annotator.cli.shared import EXIT_OK, EXIT_REJECTED, db_option, print_json, progress_on_stderr
+from annotator.cli.progress import long_run
+from annotator.cli.shared import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    db_option,
+    interrupted,
+    print_json,
+    quiet_option,
+)
+from annotator.core.errors import OperationCancelled
 
 
 def register(subparsers: Any) -> None:
@@ -17,6 +26,7 @@ def register(subparsers: Any) -> None:
         help="precompute suggestions, evaluate suggesters, train or show the learned model",
     )
     db_option(parser)
+    quiet_option(parser)
     parser.add_argument(
         "--only", nargs="+", metavar="NAME", help="only these suggesters (e.g. rules claims)"
     )
@@ -44,9 +54,14 @@ def run(args: argparse.Namespace) -> int:
         return _model(args, db)
     from annotator.services.suggesting import suggest_corpus
 
-    with progress_on_stderr() as progress:
-        counts = suggest_corpus(db, only=args.only, progress=progress)
+    with long_run(quiet=args.quiet) as run:
+        counts = suggest_corpus(db, only=args.only, progress=run.progress, cancel=run.cancel)
     print(counts.describe())
+    if counts.cancelled:
+        return interrupted(
+            f"kept the suggestions of {counts.documents:,} documents; run the same command "
+            "again to finish — documents with current suggestions are skipped"
+        )
     return EXIT_REJECTED if counts.failed else EXIT_OK
 
 
@@ -57,8 +72,13 @@ def _evaluate(args: argparse.Namespace, db: Any) -> int:
     if not args.evaluate.is_file():
         print(f"annotator: error: {args.evaluate}: no such file", file=sys.stderr)
         return EXIT_REJECTED
-    with progress_on_stderr() as progress:
-        report = evaluate_gold(args.evaluate, db, only=args.only, progress=progress)
+    try:
+        with long_run(quiet=args.quiet) as run:
+            report = evaluate_gold(
+                args.evaluate, db, only=args.only, progress=run.progress, cancel=run.cancel
+            )
+    except OperationCancelled:
+        return interrupted("the evaluation stopped; nothing was changed")
     if args.json:
         print_json(report.to_dict())
     else:
@@ -71,8 +91,13 @@ def _model(args: argparse.Namespace, db: Any) -> int:
 
     training = TrainingService(db)
     if args.train:
-        with progress_on_stderr() as progress:
-            result = training.train(annotator=args.annotator, progress=progress)
+        try:
+            with long_run(quiet=args.quiet) as run:
+                result = training.train(
+                    annotator=args.annotator, progress=run.progress, cancel=run.cancel
+                )
+        except OperationCancelled:
+            return interrupted("training stopped; nothing was stored, the model is as it was")
         print(result.summary())
     status = training.status(args.annotator)
     if args.json:
