@@ -9,9 +9,11 @@ while another writer waits (DESIGN.md section 10).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
@@ -48,8 +50,13 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
     if "://" in text:
         try:
             url = make_url(text)
-        except ArgumentError as exc:
+        except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
             raise StorageError(f"not a database URL or path: {mask(text)}") from exc
+        if url.host and "@" in url.host:
+            # The driver would name this "host" (part of the password) in its messages.
+            raise StorageError(
+                f"not a database URL: {mask(url)}: write an @ in the user name or password as %40"
+            )
         if url.get_backend_name() == "sqlite" and url.drivername == "sqlite":
             url = url.set(drivername="sqlite+pysqlite")
         if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
@@ -58,14 +65,59 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
     return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser().resolve()))
 
 
+#: Query parameter names that carry a secret (matched without regard to case): libpq's
+#: ``password`` and ``sslpassword``, and the spellings other drivers use. ``passfile`` and
+#: ``sslkey`` name files and are not secret themselves.
+_SECRET_PARAMETER = re.compile(r"pass(word|wd)|pwd|secret|token", re.IGNORECASE)
+#: What a masked secret shows, as SQLAlchemy shows a hidden password.
+HIDDEN = "***"
+
+
+def is_secret_parameter(name: str) -> bool:
+    return _SECRET_PARAMETER.search(name) is not None
+
+
 def mask(url: URL | str) -> str:
-    """A URL fit for messages and logs: the password never appears."""
+    """A URL fit for messages, logs and the title bar: no credential appears, neither the
+    password of ``user:password@`` nor a secret query parameter (``?password=``,
+    ``?sslpassword=``, any spelling). Every place that shows or logs a URL goes through this."""
     if isinstance(url, str):
         try:
             url = make_url(url)
-        except ArgumentError:
-            return "<unparseable database URL>"
-    return url.render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+            return _mask_text(url)
+    if url.host and "@" in url.host:  # "u:p@ss@h": an unescaped @ left part of it in the host
+        url = url.set(password=HIDDEN, host=url.host.rpartition("@")[2])
+    shown = url.set(query={}).render_as_string(hide_password=True)
+    parameters = [
+        f"{quote_plus(name)}={HIDDEN if is_secret_parameter(name) else quote_plus(value)}"
+        for name in sorted(url.query)
+        for value in _values(url.query[name])
+    ]
+    return shown + ("?" + "&".join(parameters) if parameters else "")
+
+
+def _values(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
+#: ``user:password@`` and ``name=value`` in text that does not parse as a URL.
+_USERINFO_PASSWORD = re.compile(r"(://[^/?#@:]*):[^/?#]*@")
+_QUERY_PARAMETER = re.compile(r"([?&;])([^=&;#]*)=([^&;#]*)")
+
+
+def _mask_text(text: str) -> str:
+    """:func:`mask` for text SQLAlchemy cannot parse: the same credentials hidden by pattern,
+    so the message can still show what was typed."""
+    text = _USERINFO_PASSWORD.sub(rf"\1:{HIDDEN}@", text)
+    return _QUERY_PARAMETER.sub(
+        lambda m: (
+            m.group(0)
+            if not is_secret_parameter(m.group(2))
+            else f"{m.group(1)}{m.group(2)}={HIDDEN}"
+        ),
+        text,
+    )
 
 
 def is_sqlite(url: URL) -> bool:
@@ -90,8 +142,11 @@ def make_engine(url: URL) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
+    url, secrets = _secrets_apart(url)
     try:
-        return create_engine(url, pool_pre_ping=True, connect_args=_server_connect_args(url))
+        return create_engine(
+            url, pool_pre_ping=True, connect_args={**_server_connect_args(url), **secrets}
+        )
     except ArgumentError as exc:  # includes NoSuchModuleError: an unknown dialect or driver
         raise StorageError(
             f"cannot open {mask(url)}: unknown database driver {url.drivername!r} "
@@ -102,6 +157,22 @@ def make_engine(url: URL) -> Engine:
             f"cannot open {mask(url)}: its database driver is not installed ({exc.name}); "
             "for PostgreSQL: pip install 'annotator[postgres]'"
         ) from exc
+
+
+def _secrets_apart(url: URL) -> tuple[URL, dict[str, Any]]:
+    """``url`` without its secret query parameters, and those parameters as connection
+    arguments: the engine's URL (its ``repr``, ``Database.url``, what reconnects and logs see)
+    then carries no secret except a ``password``, which SQLAlchemy always hides."""
+    secrets = {name: value for name, value in url.query.items() if is_secret_parameter(name)}
+    if not secrets:
+        return url, {}
+    url = url.difference_update_query(secrets)
+    password = secrets.pop("password", None)
+    if isinstance(password, str):  # the driver lets ?password= win over user:password@ too
+        url = url.set(password=password)
+    elif password is not None:
+        secrets["password"] = password
+    return url, secrets
 
 
 #: Seconds to wait for a server to answer before saying it cannot be reached (libpq waits
@@ -123,9 +194,9 @@ def _server_connect_args(url: URL) -> dict[str, Any]:
 
 
 def without_password(url: URL) -> URL:
-    """``url`` minus its password: what may be written down (recent projects). Opened again,
-    libpq finds the password itself: ``PGPASSWORD``, ``~/.pgpass`` (``PGPASSFILE``) or the
-    service file a ``?service=`` names."""
+    """``url`` minus every credential (the password and secret query parameters): what may
+    be written down (recent projects). Opened again, libpq finds the password itself:
+    ``PGPASSWORD``, ``~/.pgpass`` (``PGPASSFILE``) or the service file a ``?service=`` names."""
     # URL.set(password=None) means "leave it as it is": build the URL anew instead.
     return URL.create(
         url.drivername,
@@ -133,8 +204,12 @@ def without_password(url: URL) -> URL:
         host=url.host,
         port=url.port,
         database=url.database,
-        query=url.query,
+        query={name: value for name, value in url.query.items() if not is_secret_parameter(name)},
     )
+
+
+def has_credentials(url: URL) -> bool:
+    return bool(url.password) or any(is_secret_parameter(name) for name in url.query)
 
 
 def remembered(url: URL) -> str:
