@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from annotator.core.errors import StorageError
+from annotator.core.errors import DatabaseUnavailableError, StorageError
 
 APP_NAME = "annotator"
 DEFAULT_FILENAME = "annotator.sqlite"
@@ -47,6 +47,10 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
     if target is None:
         return URL.create("sqlite+pysqlite", database=str(default_path()))
     text = os.fspath(target)
+    if not text.strip():
+        raise DatabaseUnavailableError(
+            "no database given: the path is empty (give a database file or URL)"
+        )
     if "://" in text:
         try:
             url = make_url(text)
@@ -138,7 +142,10 @@ def make_engine(url: URL) -> Engine:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StorageError(f"cannot create the folder for {path}: {exc.strerror}") from exc
+                raise DatabaseUnavailableError(
+                    f"cannot use the database {path}: cannot create the folder {path.parent} "
+                    f"({exc.strerror or exc})"
+                ) from exc
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
