@@ -16,7 +16,12 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from annotator.core.errors import AnnotatorError, DatabaseCorruptError, StorageError
+from annotator.core.errors import (
+    AnnotatorError,
+    DatabaseCorruptError,
+    DatabaseUnavailableError,
+    StorageError,
+)
 from annotator.storage import backup as backups
 from annotator.storage import migrate
 from annotator.storage.engine import is_sqlite, make_engine, mask, resolve_url, sqlite_path
@@ -83,18 +88,25 @@ class Database:
         auto_backup: bool = True,
         backup_keep: int = backups.DEFAULT_KEEP,
         backup_interval: float = BACKUP_INTERVAL_SECONDS,
+        create: bool = True,
     ) -> Database:
         """Open (creating if needed) the database at ``target`` (a path or URL).
 
         On SQLite: ``quick_check`` first (a damaged file raises with how to recover), then a
         rotating backup when the last is older than ``backup_interval``, then migrations
-        (backing up first when an older schema is upgraded).
+        (backing up first when an older schema is upgraded). With ``create=False``, or
+        ``upgrade=False`` (which changes nothing), a SQLite file that does not exist yet raises
+        :class:`DatabaseUnavailableError` instead of becoming a new project: a mistyped path
+        is then an error rather than an empty project.
         """
         url = resolve_url(target)
         path = sqlite_path(url)
         if path is not None and path.is_dir():
             raise unavailable(path, "it is a folder, not a database file")
         existed = path is not None and path.exists() and path.stat().st_size > 0
+        if path is not None and not existed and not (create and upgrade):
+            why = "the file is empty" if path.exists() else "the file does not exist"
+            raise DatabaseUnavailableError(f"no project at {path}: {why}")
         warnings: list[str] = []
         if path is not None and existed and check:
             backups.check_or_raise(path)
@@ -102,8 +114,9 @@ class Database:
         try:
             if not upgrade:
                 if migrate.needs_upgrade(engine):
+                    shown = str(path) if path is not None else mask(url)
                     raise StorageError(
-                        f"{mask(url)} needs a schema upgrade: run `annotator db upgrade`"
+                        f"{shown} needs a schema upgrade: run `annotator db upgrade`"
                     )
                 report = None
             else:

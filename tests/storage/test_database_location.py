@@ -238,3 +238,20 @@ def test_a_file_that_is_not_sqlite_is_not_called_damaged(tmp_path: Path) -> None
     assert not isinstance(info.value, DatabaseCorruptError)
     assert str(notes) in message and "not a SQLite database" in message
     assert notes.read_text(encoding="utf-8").startswith("shopping")  # left as it was
+
+
+@pytest.mark.parametrize("options", [{"create": False}, {"upgrade": False}])
+def test_a_missing_project_is_not_created_when_asked_not_to(
+    options: dict[str, bool], tmp_path: Path
+) -> None:
+    """``annotator db check`` (upgrade=False) on a mistyped path used to create an empty file
+    and then say it "needs a schema upgrade"."""
+    typo = tmp_path / "corpsu.sqlite"
+    with pytest.raises(StorageError) as info:
+        Database.open(typo, **options)
+    _not_called_damaged(info.value, typo, "does not exist")
+    assert "schema upgrade" not in str(info.value)
+    assert not typo.exists()
+    # An existing project opens as before.
+    _healthy_project(tmp_path / "real.sqlite")
+    Database.open(tmp_path / "real.sqlite", **options).close()
