@@ -93,3 +93,16 @@ def test_a_misplaced_url_is_refused_without_its_secret(tmp_path: Path) -> None:
     done = _run([url, "stats"], tmp_path)
     assert done.returncode == 2
     assert SECRET not in done.stderr
+
+
+def test_a_url_that_does_not_parse_is_refused_without_a_traceback_or_its_secret(
+    tmp_path: Path,
+) -> None:
+    """A port that is not a number made SQLAlchemy raise ValueError: a traceback that
+    printed the URL, password included."""
+    done = _run(
+        ["--db", f"postgresql://ana:{SECRET}@db.example:notaport/corpus", "stats"], tmp_path
+    )
+    assert done.returncode == 1
+    assert "Traceback (most recent call last)" not in done.stderr
+    assert "db.example" in done.stderr and SECRET not in done.stderr + done.stdout
