@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from annotator.core.errors import StorageError
 from annotator.storage.database import Database
-from annotator.storage.engine import remembered, resolve_url
+from annotator.storage.engine import has_credentials, remembered, resolve_url
 from annotator.ui.settings import open_settings
 
 MAX_RECENT = 8
@@ -70,9 +70,10 @@ def _writable(item: str) -> str | None:
     if "://" not in item:
         return item
     try:
-        return remembered(resolve_url(item))
+        url = resolve_url(item)
     except StorageError:
         return None
+    return remembered(url) if has_credentials(url) else item
 
 
 def _same(a: str, b: str) -> bool:
