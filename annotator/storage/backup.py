@@ -47,15 +47,19 @@ def quick_check(db_path: Path) -> list[str]:
     disk) raises :class:`DatabaseUnavailableError`; a file that is not SQLite at all raises
     :class:`StorageError`: neither is damage, and neither gets the advice to restore.
     """
-    reason = unusable(db_path) if db_path.is_dir() else None
-    if reason is not None:
-        raise unavailable(db_path, reason)
-    if not looks_like_sqlite(db_path):
-        raise StorageError(f"{db_path} is not an Annotator project (not a SQLite database file)")
+    if db_path.is_dir():
+        raise unavailable(db_path, "it is a folder, not a database file")
     try:
         with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
             rows = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.Error as exc:
+        # Only now, with SQLite refusing the file, is it read directly: opening and closing a
+        # database file that this process has open through SQLite would drop SQLite's POSIX
+        # locks on it (and let another process corrupt it).
+        if sqlite_code(exc) == sqlite3.SQLITE_NOTADB and not looks_like_sqlite(db_path):
+            raise StorageError(
+                f"{db_path} is not an Annotator project (not a SQLite database file)"
+            ) from exc
         if is_damage(exc):
             return [str(exc)]
         raise place_error(db_path, exc) or StorageError(

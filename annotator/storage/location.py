@@ -64,7 +64,11 @@ def is_place_problem(exc: BaseException) -> bool:
 
 
 def looks_like_sqlite(path: Path) -> bool:
-    """Whether ``path`` starts with SQLite's header (an empty file counts: SQLite fills it)."""
+    """Whether ``path`` starts with SQLite's header (an empty file counts: SQLite fills it).
+
+    Only for a file SQLite has refused: opening and closing a database file that this process
+    has open through SQLite drops all of SQLite's POSIX locks on it, and another process may
+    then delete its WAL (see "How To Corrupt An SQLite Database File", section 2.2)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_HEADER))

@@ -12,6 +12,7 @@ why, where mounting is not allowed.
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -255,3 +256,31 @@ def test_a_missing_project_is_not_created_when_asked_not_to(
     # An existing project opens as before.
     _healthy_project(tmp_path / "real.sqlite")
     Database.open(tmp_path / "real.sqlite", **options).close()
+
+
+def test_checking_an_open_project_keeps_sqlite_locks(tmp_path: Path) -> None:
+    """The checks must not open the database file themselves while this process has it open
+    through SQLite: closing that file descriptor drops SQLite's POSIX locks, and another
+    process closing its connection then believes it is the last one and deletes the WAL with
+    our committed work in it (the SIGKILL load test saw "database disk image is malformed")."""
+    project = tmp_path / "project.sqlite"
+    db = Database.open(project)
+    try:
+        with db.write() as store:
+            store.set_setting("kept", 1)  # the pooled connection stays open: -wal stays
+        wal = project.with_name(project.name + "-wal")
+        assert wal.exists()
+        assert backups.quick_check(project) == []
+        assert db.quick_check() == []
+        other = (
+            "import sqlite3, sys\n"
+            "c = sqlite3.connect(sys.argv[1])\n"
+            "c.execute('SELECT count(*) FROM sqlite_master').fetchall()\n"
+            "c.close()\n"
+        )
+        subprocess.run([sys.executable, "-c", other, str(project)], check=True)
+        assert wal.exists(), "another process deleted the WAL of a database open here"
+        with db.read() as store:
+            assert store.get_setting("kept") == 1
+    finally:
+        db.close()
