@@ -1,4 +1,5 @@
-"""Benchmark: the document list over a 1,000,000-document project (DESIGN.md section 9).
+"""Benchmark: the document list over a 1,000,000-document project (docs/ARCHITECTURE.md,
+"Large projects").
 
 Run: ``.venv/bin/python benchmarks/bench_document_list.py [--documents N] [--rebuild]``.
 

@@ -11,7 +11,7 @@ import service for this many spans). Then, in the same run, for each format:
 * baseline: the same records (parsed back from our output beforehand, outside the timing)
   serialised with ``orjson.dumps`` and written to a file: the floor any exporter pays;
 * tokenizer: ``tokenize_many`` over the same texts, the part of the token formats that is the
-  project tokenizer's (DESIGN.md section 3) rather than the exporter's.
+  project tokenizer's (annotator/core/tokens.py) rather than the exporter's.
 
 Prints documents/s, the ratio baseline_time / our_time (goal >= 0.5, i.e. within 2x), the
 same ratio to a floor (bare ``sqlite3`` read of the rows + the tokenizer where needed + the

@@ -7,7 +7,7 @@ overlaps the sentence, else ``0``. ``sentence_id`` is ``<document id>:<sentence 
 Tab-separated with a header row, quoted only where needed (a cell holding a tab, a quote or a
 line break), UTF-8, LF. A cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage
 return) gets a leading ``'`` so that a spreadsheet shows it as text instead of running it as
-a formula (DESIGN.md section 10); strip one leading ``'`` from such cells to get the text back.
+a formula; strip one leading ``'`` from such cells to get the text back.
 """
 
 from __future__ import annotations

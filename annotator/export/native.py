@@ -1,4 +1,4 @@
-"""Native JSONL (DESIGN.md section 7): lossless, one document per line, code-point offsets."""
+"""Native JSONL: lossless, one document per line, code-point offsets (docs/formats.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The rows of the document list: every document's status, title and number of confirmed spans,
 filtered by text and status, and smooth at a million documents.
 
-How it stays smooth (DESIGN.md sections 6 and 9):
+How it stays smooth (docs/ARCHITECTURE.md, "Large projects"):
 
 - The UI thread never queries the database. ``data()`` for a row whose page is not loaded
   returns a placeholder and asks for the page; pages are read on the database worker
@@ -103,7 +103,7 @@ _ROOT = QModelIndex()
 
 def plain_tooltip(text: str) -> str:
     """A tooltip showing ``text`` literally: tooltips guess rich text, and article data such as
-    ``<img src=…>`` would otherwise render and load files (DESIGN.md section 10)."""
+    ``<img src=…>`` would otherwise render and load files."""
     return f"<p>{html.escape(text)}</p>"
 
 
