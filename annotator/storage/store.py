@@ -1321,6 +1321,29 @@ class Store:
         )
         return {(text, label): n for text, label, n in rows if text}
 
+    def rejected_entity_texts(self) -> dict[tuple[str, str], int]:
+        """How many rejected entity suggestions (every annotator's) have each ``(text,
+        label)``: what the seed lists must not suggest again. Like
+        :meth:`confirmed_entity_texts`, one row per distinct pair."""
+        texts = (
+            select(
+                func.substr(
+                    DocumentRow.text, DecisionRow.start + 1, DecisionRow.end - DecisionRow.start
+                ).label("text"),
+                DecisionRow.label.label("label"),
+            )
+            .join(DocumentRow, DocumentRow.id == DecisionRow.document_id)
+            .where(
+                DecisionRow.layer == Layer.ENTITY.value,
+                DecisionRow.decision == Decision.REJECTED.value,
+            )
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(texts.c.text, texts.c.label, func.count()).group_by(texts.c.text, texts.c.label)
+        )
+        return {(text, label): n for text, label, n in rows if text}
+
     def terms(self, *, source: str | None = None) -> list[StoredTerm]:
         """The imported gazetteer terms (of one list, when ``source`` is given)."""
         query = select(TermRow).order_by(TermRow.id)
