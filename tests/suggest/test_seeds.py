@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.core.model import Layer, Span, Suggestion
 from annotator.core.resources import resource
@@ -237,3 +239,31 @@ def test_the_lists_are_read_on_first_use_not_on_import() -> None:
     assert suggester._matcher is None
     assert suggester.suggest(item("Syria.")) == []
     assert suggester._matcher is not None
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 30), st.integers(1, 8), st.sampled_from([NAME, "rules", "gazetteer"])
+        ),
+        max_size=25,
+    ),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(1, 12)), max_size=5),
+)
+def test_hide_nested_is_the_plain_definition(
+    found: list[tuple[int, int, str]], confirmed: list[tuple[int, int]]
+) -> None:
+    suggestions = [_suggestion(a, a + n, "GPE", who) for a, n, who in found]
+    spans_ = [
+        Span(i, 1, Layer.ENTITY, a, a + n, "ORG", "ana") for i, (a, n) in enumerate(confirmed)
+    ]
+    longer = [(s.start, s.end) for s in spans_] + [
+        (s.start, s.end) for s in suggestions if s.suggester != NAME
+    ]
+    expected = [
+        s
+        for s in suggestions
+        if s.suggester != NAME
+        or not any(a <= s.start and s.end <= b and b - a > s.end - s.start for a, b in longer)
+    ]
+    assert hide_nested(suggestions, spans_) == expected
