@@ -36,6 +36,7 @@ import argparse
 import os
 import platform
 import random
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -307,12 +308,21 @@ def seed_lists() -> None:
     print()
     print("## Seed lists at 0 documents (no confirmed work, empty gazetteer)")
     schema = default_schema()
-    started = time.perf_counter()
+    # First use in a fresh process: earlier sections may have read the lists already.
+    probe = (
+        "import time; from annotator.suggest import seed_lists as s; t = time.perf_counter(); "
+        "d = s.shipped(); a = time.perf_counter(); d.automaton(100_000); "
+        "print(a - t, time.perf_counter() - a)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    first_use, automaton = (float(x) for x in done.stdout.split())
     data = seed_lists.shipped()
-    first_use = time.perf_counter() - started
-    started = time.perf_counter()
-    data.automaton(100_000)
-    automaton = time.perf_counter() - started
     sets = [("eval corpus", GOLD)] + [
         (f"world {split}", WORLD / f"{split}.jsonl") for split in ("dev", "test")
     ]

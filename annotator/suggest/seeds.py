@@ -13,8 +13,9 @@ Precision comes first, so a match is suggested only when
 * it is not part of a longer capitalised name: no capitalised word right before it or right
   after it on the same line ("Paris Hilton", "Washington Post", "Free Syrian Army"), apart
   from function words, titles after it ("Syrian President") and compass words before it
-  ("Northern Syria"), and not the complement of an organisation noun ("University of Texas",
-  "Bank of England"). Title Case headlines are exempt (every word is capitalised there);
+  ("Northern Syria"); not followed by "of" and a capitalised word ("Red Crescent of
+  Almora"); not the complement of an organisation noun ("University of Texas", "Bank of
+  England"). Title Case headlines are exempt (every word is capitalised there);
 * it is a city of at least ``min_population`` people (other kinds have no threshold).
 
 The project's own work overrides the seeds. A text the project confirmed with any label is
@@ -174,6 +175,14 @@ def part_of_longer_name(text: str, tokens: Tokenized, first: int, stop: int, lab
             and not (after.text in lx.TITLE_HEADS or after.text in lx.TITLE_MODIFIERS)
         ):
             return True  # "Washington Post", "Free Syrian Army", "Paris Hilton"
+        if (
+            after.text == "of"
+            and stop + 1 < len(all_tokens)
+            and _capitalised(all_tokens[stop + 1])
+            and _same_line(text, end_token, all_tokens[stop + 1])
+            and all_tokens[stop + 1].text not in lx.CAPITALISED_FUNCTION_WORDS
+        ):
+            return True  # "Red Crescent of Almora", "Bank of England" seen from "Bank"
     if first > 0:
         before = all_tokens[first - 1]
         if (

@@ -116,7 +116,8 @@ def test_case_rules() -> None:
 def test_parts_of_longer_names_are_not_suggested() -> None:
     text = (
         "The Washington Post said fighters of the Free Syrian Army met Paris Hilton. "
-        "The University of Texas and the Bank of England agreed. Mr Jackson left."
+        "The University of Texas and the Bank of England agreed. Mr Jackson left. "
+        "The Red Cross of Finland helped."
     )
     assert suggest(text) == []
     # A title after a demonym and a compass word before a place are fine.
