@@ -14,8 +14,10 @@ Precision comes first, so a match is suggested only when
   after it on the same line ("Paris Hilton", "Washington Post", "Free Syrian Army"), apart
   from function words, titles after it ("Syrian President") and compass words before it
   ("Northern Syria"); not followed by "of" and a capitalised word ("Red Crescent of
-  Almora"); not the complement of an organisation noun ("University of Texas", "Bank of
-  England"). Title Case headlines are exempt (every word is capitalised there);
+  Almora"); not after a capitalised word and "of" ("University of Texas", "Red Cross of
+  Finland") unless that word is a title or starts the sentence ("Mayor of London",
+  "Hundreds of French nationals"). Title Case headlines are exempt (every word is
+  capitalised there);
 * it is a city of at least ``min_population`` people (other kinds have no threshold).
 
 The project's own work overrides the seeds. A text the project confirmed with any label is
@@ -193,13 +195,17 @@ def part_of_longer_name(text: str, tokens: Tokenized, first: int, stop: int, lab
             and not _sentence_start(tokens, first - 1)
         ):
             return True  # "Mr Jackson", "Lake Victoria", "Greater Manchester Police"
-        if (
-            first > 1
-            and before.text in ("of", "for")
-            and all_tokens[first - 2].text in lx.ORG_HEADS
-            and label in ("GPE", "LOC")
-        ):
-            return True  # "University of Texas", "Bank of England"
+        if first > 1 and before.text in ("of", "for"):
+            head = all_tokens[first - 2]
+            if (
+                _capitalised(head)
+                and _same_line(text, head, start_token)
+                and head.text not in lx.CAPITALISED_FUNCTION_WORDS
+                and head.text not in lx.TITLE_HEADS
+                and head.text not in lx.TITLE_MODIFIERS
+                and not _sentence_start(tokens, first - 2)
+            ):
+                return True  # "University of Texas", "Red Cross of Finland"; not "Mayor of"
     return False
 
 

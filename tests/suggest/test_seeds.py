@@ -120,11 +120,12 @@ def test_parts_of_longer_names_are_not_suggested() -> None:
         "The Red Cross of Finland helped."
     )
     assert suggest(text) == []
-    # A title after a demonym and a compass word before a place are fine.
-    assert suggest("Syrian President Bashar al-Assad visited Northern Syria.") == [
-        ("Syrian", "NORP"),
-        ("Syria", "GPE"),
-    ]
+    # A title after a demonym, a compass word before a place, a title or a sentence's first
+    # word before "of" are fine.
+    assert suggest(
+        "Syrian President Bashar al-Assad visited Northern Syria. The Mayor of London came. "
+        "Hundreds of French nationals left."
+    ) == [("Syrian", "NORP"), ("Syria", "GPE"), ("London", "GPE"), ("French", "NORP")]
     # In a Title Case headline every word is capitalised: that says nothing about names.
     assert suggest("Russian Jets Strike Rebel Positions Near Latakia\nBody.") == [
         ("Russian", "NORP"),
