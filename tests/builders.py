@@ -40,19 +40,25 @@ class Doc:
     text: str
     title: str
     sha256: str
+    #: None: the store makes one from the text.
+    external_id: str | None = None
 
     def row(self) -> dict[str, Any]:
         """The row :meth:`Store.insert_documents` takes."""
-        return {"title": self.title, "text": self.text, "sha256": self.sha256}
+        row: dict[str, Any] = {"title": self.title, "text": self.text, "sha256": self.sha256}
+        if self.external_id is not None:
+            row["external_id"] = self.external_id
+        return row
 
 
-def doc(text: str, title: str | None = None) -> Doc:
-    """A document; its title defaults to its first line."""
-    return Doc(text, text.split("\n", 1)[0] if title is None else title, sha256_hex(text))
+def titled(text: str, title: str | None = None, *, external_id: str | None = None) -> Doc:
+    """A document with its title (by default its first line)."""
+    first_line = text.split("\n", 1)[0]
+    return Doc(text, first_line if title is None else title, sha256_hex(text), external_id)
 
 
 def _docs(documents: Iterable[str | Doc]) -> list[Doc]:
-    docs = [d if isinstance(d, Doc) else doc(d) for d in documents]
+    docs = [d if isinstance(d, Doc) else titled(d) for d in documents]
     seen: set[str] = set()
     for d in docs:
         # The store keys what it inserted by sha256: two equal texts would get one id.
@@ -77,7 +83,7 @@ def add_documents(db: Database, documents: Iterable[str | Doc]) -> list[int]:
 
 def add_document(db: Database, text: str, title: str | None = None) -> int:
     """Insert one document; its id."""
-    return add_documents(db, [doc(text, title)])[0]
+    return add_documents(db, [titled(text, title)])[0]
 
 
 def numbered_texts(n: int) -> list[str]:
