@@ -44,6 +44,20 @@ def setup(db: Database, annotator: str = "ana") -> tuple[Workspace, AnnotationSe
     return workspace, AnnotationService(db, may_edit=workspace.check_editable)
 
 
+def open_document(
+    db: Database, doc_id: int, annotator: str = "ana"
+) -> tuple[Workspace, AnnotationService, DocumentView]:
+    workspace, service = setup(db, annotator)
+    return workspace, service, workspace.load(doc_id)
+
+
+def with_person(db: Database, doc_id: int) -> tuple[Workspace, AnnotationService, DocumentView]:
+    """The document opened with "Petra Novak" confirmed as PERSON."""
+    workspace, service, view = open_document(db, doc_id)
+    service.execute(workspace.add_entity(view, *at(TEXT, "Petra Novak"), "PERSON"))
+    return workspace, service, workspace.reload_spans(view)
+
+
 def labelled(view: DocumentView) -> list[tuple[str, str, str]]:
     text = view.document.text
     return sorted((s.layer.value, s.label, text[s.start : s.end]) for s in view.spans)
@@ -55,10 +69,7 @@ def labelled(view: DocumentView) -> list[tuple[str, str, str]]:
 def test_an_overlapping_entity_is_refused_naming_the_one_it_overlaps(
     db: Database, doc_id: int
 ) -> None:
-    workspace, service = setup(db)
-    view = workspace.load(doc_id)
-    service.execute(workspace.add_entity(view, *at(TEXT, "Petra Novak"), "PERSON"))
-    view = workspace.reload_spans(view)
+    workspace, service, view = with_person(db, doc_id)
     for piece in ("Novak", "Mayor Petra", "Petra Novak", "Mayor Petra Novak said"):
         with pytest.raises(OverlapError, match="overlaps PERSON 'Petra Novak'"):
             workspace.add_entity(view, *at(TEXT, piece), "ORG", allow_overlap=False)
@@ -69,9 +80,7 @@ def test_an_overlapping_entity_is_refused_naming_the_one_it_overlaps(
 def test_touching_entities_claims_and_schemas_that_allow_overlap_are_not_refused(
     db: Database, doc_id: int
 ) -> None:
-    workspace, service = setup(db)
-    view = workspace.load(doc_id)
-    service.execute(workspace.add_entity(view, *at(TEXT, "Petra Novak"), "PERSON"))
+    workspace, service, view = with_person(db, doc_id)
     service.execute(workspace.add_claim(view, *at(TEXT, "300 homes had lost power")))
     view = workspace.reload_spans(view)
     # "Mayor " ends where "Petra" starts: touching is not overlapping.
@@ -95,8 +104,7 @@ def test_touching_entities_claims_and_schemas_that_allow_overlap_are_not_refused
 
 
 def test_relabel_keeps_the_span_and_undo_brings_the_label_back(db: Database, doc_id: int) -> None:
-    workspace, service = setup(db)
-    view = workspace.load(doc_id)
+    workspace, service, view = open_document(db, doc_id)
     added = service.execute(workspace.add_entity(view, *at(TEXT, "Valmora"), "ORG")).spans[0]
     view = workspace.reload_spans(view)
     span = view.span(added.id)  # type: ignore[arg-type]
@@ -112,8 +120,7 @@ def test_relabel_keeps_the_span_and_undo_brings_the_label_back(db: Database, doc
 def test_a_relabel_of_a_span_someone_changed_meanwhile_is_refused(
     db: Database, doc_id: int
 ) -> None:
-    workspace, service = setup(db)
-    view = workspace.load(doc_id)
+    workspace, service, view = open_document(db, doc_id)
     service.execute(workspace.add_entity(view, *at(TEXT, "Valmora"), "ORG"))
     seen = workspace.reload_spans(view).spans[0]
     # Another client relabels the same span after our view read it.
@@ -129,8 +136,7 @@ def test_a_relabel_of_a_span_someone_changed_meanwhile_is_refused(
 
 
 def test_resize_and_delete_are_undoable(db: Database, doc_id: int) -> None:
-    workspace, service = setup(db)
-    view = workspace.load(doc_id)
+    workspace, service, view = open_document(db, doc_id)
     service.execute(workspace.add_entity(view, *at(TEXT, "Petra"), "PERSON"))
     span = workspace.reload_spans(view).spans[0]
     service.execute(workspace.resize(span, *at(TEXT, "Petra Novak")))
@@ -144,8 +150,7 @@ def test_resize_and_delete_are_undoable(db: Database, doc_id: int) -> None:
 
 
 def test_claim_fields_are_set_one_undoable_step_each(db: Database, doc_id: int) -> None:
-    workspace, service = setup(db)
-    view = workspace.load(doc_id)
+    workspace, service, view = open_document(db, doc_id)
     person = service.execute(workspace.add_entity(view, *at(TEXT, "Petra Novak"), "PERSON"))
     service.execute(workspace.add_claim(view, *at(TEXT, "300 homes had lost power")))
     claim = next(s for s in workspace.reload_spans(view).spans if s.layer is Layer.CLAIM)
@@ -219,8 +224,7 @@ def test_everyones_work_shows_no_pending_suggestions(db: Database, doc_id: int) 
 def test_opening_does_not_start_a_document_the_first_action_does_and_undo_resets_it(
     db: Database, doc_id: int
 ) -> None:
-    workspace, service = setup(db)
-    view = workspace.load(doc_id)
+    workspace, service, view = open_document(db, doc_id)
     assert view.state.status is Status.NEW
     first = workspace.started(view, workspace.add_entity(view, *at(TEXT, "Mayor"), "TITLE"))
     assert first.name == "Add TITLE"
@@ -261,8 +265,7 @@ def test_pending_suggestions_merge_agreeing_suggesters_and_drop_decided_ones(
                 suggestion(doc_id, *homes, "QUANTITY", suggester="learned", reason="model"),
             ]
         )
-    workspace, service = setup(db)
-    view = workspace.load(doc_id)
+    workspace, service, view = open_document(db, doc_id)
     gpe = next(s for s in view.suggestions if s.label == "GPE")
     assert gpe.score == 0.8 and gpe.reason == "rules: a; gazetteer: b"
     title = next(s for s in view.suggestions if s.label == "TITLE")
@@ -291,8 +294,7 @@ def test_accepting_a_claim_accepts_its_claimant_once(db: Database, doc_id: int) 
         suggester="claims",
         attributes={"claimant": [*person_at, "PERSON"], "cue": list(at(TEXT, "said"))},
     )
-    workspace, service = setup(db)
-    view = workspace.load(doc_id)
+    workspace, service, view = open_document(db, doc_id)
     service.execute(workspace.accept(view, proposed))
     view = workspace.reload_spans(view)
     person = next(s for s in view.spans if s.layer is Layer.ENTITY)
