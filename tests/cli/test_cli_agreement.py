@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import orjson
@@ -12,6 +11,7 @@ from annotator.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
 from annotator.core.model import ClaimDetails, DocumentState, Layer, Span, Status
 from annotator.services.agreement import AgreementOptions, compute_agreement
 from annotator.storage.database import Database
+from tests.builders import at, insert_documents
 
 TEXTS = [
     "Strike at the port\nThe Port Authority reported that 41 ships were waiting.\n",
@@ -36,27 +36,12 @@ MARKS = {
 }
 
 
-def at(text: str, piece: str) -> tuple[int, int]:
-    start = text.index(piece)
-    return start, start + len(piece)
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> str:
     path = str(tmp_path / "team.sqlite")
     db = Database.open(path)
     with db.write() as store:
-        hashes = store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in TEXTS
-            ]
-        )
-        ids = [hashes[hashlib.sha256(t.encode()).hexdigest()] for t in TEXTS]
+        ids = insert_documents(store, TEXTS)
         for (index, who), (entities, claim) in MARKS.items():
             text, doc = TEXTS[index], ids[index]
             stored = {
