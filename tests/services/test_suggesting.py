@@ -3,7 +3,6 @@ the gazetteer learning from confirmed spans, rejections, term lists, export, eva
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import orjson
@@ -28,6 +27,7 @@ from annotator.storage.database import Database
 from annotator.suggest.base import SuggestInput
 from annotator.suggest.errors import SuggesterUnavailable
 from annotator.suggest.registry import FACTORIES, SETTINGS_KEY, SuggesterSettings
+from tests.builders import insert_documents
 from tests.suggest.gold import write_gold
 from tests.suggest.news import APPEAL, FOOTER, article, boilerplate
 
@@ -59,19 +59,10 @@ def workspace_add(doc_id: int, start: int, end: int, label: str, annotator: str)
     return AddSpan(Span(None, doc_id, Layer.ENTITY, start, end, label, annotator))
 
 
-def add_documents(db: Database, texts: list[str]) -> list[int]:
+def add_articles(db: Database, texts: list[str]) -> list[int]:
+    """Insert news articles with their boilerplate marked ignored, as the importer does."""
     with db.write() as store:
-        ids = store.insert_documents(
-            [
-                {
-                    "title": text.split("\n", 1)[0],
-                    "text": text,
-                    "sha256": hashlib.sha256(text.encode()).hexdigest(),
-                }
-                for text in texts
-            ]
-        )
-        found = [ids[hashlib.sha256(text.encode()).hexdigest()] for text in texts]
+        found = insert_documents(store, texts)
         store.replace_ignored(
             {
                 doc_id: [IgnoredRange(start, end) for start, end in boilerplate(text)]
@@ -83,7 +74,7 @@ def add_documents(db: Database, texts: list[str]) -> list[int]:
 
 @pytest.fixture
 def docs(db: Database) -> list[int]:
-    return add_documents(db, [FIRST, SECOND, QUIET])
+    return add_articles(db, [FIRST, SECOND, QUIET])
 
 
 def stored(db: Database, doc_id: int, suggester: str | None = None) -> list[Suggestion]:

@@ -5,7 +5,6 @@ project open."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from annotator.ui.main_window import MainWindow
 from annotator.ui.preferences import PreferencesDialog
 from annotator.ui.settings import load_preferences, open_settings
 from annotator.ui.theme import apply_theme, palette
+from tests.builders import insert_documents, turn_off_live_suggesters
 from tests.ui.windows import open_window
 
 FIRST = "Storm closes port\nMayor Petra Novak said 300 homes had lost power within 24 hours.\n"
@@ -44,19 +44,8 @@ C = Qt.KeyboardModifier.ControlModifier
 def window(db: Database, qtbot) -> Iterator[MainWindow]:
     with db.write() as store:
         # Live suggesters off, as in the other window tests: each test turns on what it needs.
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
-        store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in (FIRST, SECOND)
-            ]
-        )
+        turn_off_live_suggesters(store)
+        insert_documents(store, [FIRST, SECOND])
     settings = open_settings()
     settings.setValue("annotator/name", "ana")
     settings.sync()
