@@ -31,7 +31,7 @@ from annotator.ui.main_window import MainWindow
 from annotator.ui.preferences import PreferencesDialog
 from annotator.ui.settings import load_preferences, open_settings
 from annotator.ui.theme import apply_theme, palette
-from tests.builders import insert_documents, turn_off_live_suggesters
+from tests.builders import insert_documents, titled, turn_off_live_suggesters
 from tests.ui.windows import open_window
 
 FIRST = "Storm closes port\nMayor Petra Novak said 300 homes had lost power within 24 hours.\n"
@@ -327,14 +327,14 @@ def test_the_seed_lists_have_their_switch(qtbot, window: MainWindow, db: Databas
     them turns them off here, and they leave the view."""
     text = "Talks in Damascus\nOfficials from Syria and Egypt met in Damascus on Monday.\n"
     with db.write() as store:
-        ids = store.insert_documents(
-            [{"title": "Talks", "text": text, "sha256": hashlib.sha256(text.encode()).hexdigest()}]
-        )
-    doc = next(iter(ids.values()))
+        (doc,) = insert_documents(store, [titled(text, "Talks")])
     window.open_document(doc)
     qtbot.waitUntil(lambda: window.view is not None and window.view.document.id == doc)
     window.suggestions.refresh([doc])
-    qtbot.waitUntil(lambda: any(s.suggester == "seeds" for s in window.view.suggestions))
+    # The suggestion process starts, loads spaCy and reads the lists first: patience.
+    qtbot.waitUntil(
+        lambda: any(s.suggester == "seeds" for s in window.view.suggestions), timeout=60_000
+    )
     places = {text[s.start : s.end] for s in window.view.suggestions if s.suggester == "seeds"}
     assert places == {"Damascus", "Syria", "Egypt"}
 
