@@ -64,3 +64,22 @@ def test_entries_of_another_tokenizer_are_made_again(corpus_db: Database, tmp_pa
     export(corpus_db, tmp_path / "second.conll", fmt="conll")
     assert set(_entries(corpus_db).values()) == {token_cache.TOKENIZER}
     assert (tmp_path / "second.conll").read_bytes() == (tmp_path / "first.conll").read_bytes()
+
+
+def test_entries_round_trip_on_each_backend(backend_url: str) -> None:
+    text = TEXTS[3]
+    tokenized = tokenize(text)
+    sha = token_cache.text_hash(text)
+    db = Database.open(backend_url)
+    try:
+        with db.write() as store:
+            store.store_token_boundaries({sha: token_cache.encode(tokenized)}, "old tokenizer")
+        with db.write() as store:  # a later tokenizer replaces the entry
+            store.store_token_boundaries({sha: token_cache.encode(tokenized)}, "new tokenizer")
+        with db.read() as store:
+            assert store.token_boundaries([sha], "old tokenizer") == {}
+            found = store.token_boundaries([sha, "0" * 64], "new tokenizer")
+        assert list(found) == [sha]
+        assert token_cache.decode(text, found[sha]) == tokenized
+    finally:
+        db.close()
