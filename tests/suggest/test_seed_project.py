@@ -18,7 +18,8 @@ from annotator.services.suggesting import SuggestionService, evaluate_gold
 from annotator.services.workspace import Workspace
 from annotator.storage.database import Database
 from annotator.suggest.registry import SETTINGS_KEY, SuggesterSettings
-from tests.services.test_suggesting import add_documents, stored
+from tests.services.test_suggesting import add_articles as add_documents
+from tests.services.test_suggesting import stored
 from tests.suggest.news import article
 
 WORLD = Path(str(resource("eval", "world")))
