@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         # Every view listens to the one path of actions and redraws its own part.
         self.ops.changed.connect(self._show_outcome)
         self.ops.changed.connect(
-            lambda o, _i: self.documents.refresh_documents(o.changes.documents)
+            lambda o, _i: self.documents.refresh_documents(o.changes.documents, o.summaries)
         )
         self.ops.changed.connect(lambda o, _i: self.guidelines.changed(o.applied))
         self.ops.changed.connect(lambda o, _i: schema_editor.after_command(self.context, o))
