@@ -272,10 +272,17 @@ class MainWindow(QMainWindow):
 
     def open_document(self, document_id: int, then: Callable[[], None] | None = None) -> None:
         self._remember_focus()
-        self._record_time()
+        # The time on the document left is stored after the next one is read (the worker
+        # runs in order), so the write is not part of the wait; but before reading the same
+        # document again, whose shown state must include it.
+        same = self.view is not None and self.view.document.id == document_id
+        if same:
+            self._record_time()
         self.executor.submit(
             lambda: self.workspace.load(document_id), lambda view: self._show(view, then)
         )
+        if not same:
+            self._record_time()
 
     def show_view(self, view: DocumentView) -> None:
         """Show a document state read elsewhere (a new document, or whose work is shown)."""
