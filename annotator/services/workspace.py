@@ -8,7 +8,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field, replace
 
 from annotator.core.commands import (
     AddSpan,
@@ -58,9 +59,26 @@ class DocumentView:
     ignored: tuple[IgnoredRange, ...]
     state: DocumentState
     tokens: Tokenized
+    #: What ``suggestions`` were worked out from, so that the view after an action can be
+    #: worked out without reading the document again (annotator.services.view_after); None
+    #: for a view not read by :class:`Workspace`.
+    basis: Basis | None = field(default=None, compare=False, repr=False)
 
     def span(self, span_id: int) -> Span | None:
         return next((s for s in self.spans if s.id == span_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """The inputs of a view's pending suggestions, as read with it."""
+
+    #: Whose work was shown, and which suggesters were hidden, when it was read.
+    showing: str | None
+    hidden: frozenset[str]
+    #: The stored suggestions of shown suggesters (the on-the-spot echoes are added later).
+    stored: tuple[Suggestion, ...]
+    #: ``(layer, start, end, label)`` of the suggestions decided (accepted or rejected).
+    decided: frozenset[tuple[str, int, int, str]]
 
 
 Item = Span | Suggestion
@@ -131,7 +149,9 @@ class SearchHit:
 
 
 def pending(
-    suggestions: list[Suggestion], spans: list[Span], decided: set[tuple[str, int, int, str]]
+    suggestions: Iterable[Suggestion],
+    spans: Iterable[Span],
+    decided: AbstractSet[tuple[str, int, int, str]],
 ) -> tuple[Suggestion, ...]:
     """Suggestions left to decide: one per (layer, span, label), none the annotator already
     decided on or confirmed, and no seed-list match inside a longer entity. Agreeing
@@ -175,6 +195,9 @@ class Workspace:
         #: Suggestions made on the spot for the open document (see echo()); one document's.
         self._echoes: dict[int, tuple[Suggestion, ...]] = {}
         self._tokens_lock = threading.Lock()
+        #: The newest state of a document read or worked out here (on the database worker):
+        #: what the next action's view is worked out from (annotator.services.view_after).
+        self._newest: DocumentView | None = None
 
     def tokens(self, document: Document) -> Tokenized:
         with self._tokens_lock:
@@ -242,26 +265,51 @@ class Workspace:
 
     def _view(self, store: Store, document: Document) -> DocumentView:
         shown = self.showing
-        spans = store.spans(document.id, shown)
-        decided = {
+        spans = tuple(store.spans(document.id, shown))
+        decided = frozenset(
             (d.layer.value, d.start, d.end, d.label)
             for d in store.decisions(document.id, shown)
             if d.decision in (Decision.ACCEPTED, Decision.REJECTED)
-        }
-        # Everyone's work is an overlay to read: nobody's pending suggestions belong on it.
-        hidden = self.hidden_suggesters
-        stored = [s for s in store.suggestions(document.id) if s.suggester not in hidden]
-        if "gazetteer" not in hidden:
-            stored += self._echoes.get(document.id, ())
-        suggestions = () if shown is None else pending(stored, spans, decided)
-        return DocumentView(
-            document=document,
-            spans=tuple(spans),
-            suggestions=suggestions,
-            ignored=tuple(store.ignored(document.id)),
-            state=store.get_state(document.id, self.acting),
-            tokens=self.tokens(document),
         )
+        hidden = self.hidden_suggesters
+        stored = tuple(s for s in store.suggestions(document.id) if s.suggester not in hidden)
+        basis = Basis(shown, hidden, stored, decided)
+        return self.remember(
+            DocumentView(
+                document=document,
+                spans=spans,
+                suggestions=self.pending_of(document.id, basis, spans),
+                ignored=tuple(store.ignored(document.id)),
+                state=store.get_state(document.id, self.acting),
+                tokens=self.tokens(document),
+                basis=basis,
+            )
+        )
+
+    def remember(self, view: DocumentView) -> DocumentView:
+        """Note ``view`` as the newest state of its document; returns it."""
+        self._newest = view
+        return view
+
+    def newest(self, view: DocumentView) -> DocumentView:
+        """The newest state of ``view``'s document read or worked out here. The window's may
+        be older: a read the worker finished (suggestions arrived) is drawn a moment later."""
+        newest = self._newest
+        if newest is not None and newest.document.id == view.document.id:
+            return newest
+        return view
+
+    def pending_of(
+        self, document_id: int, basis: Basis, spans: Iterable[Span]
+    ) -> tuple[Suggestion, ...]:
+        """The pending suggestions of a document with these spans (see :func:`pending`)."""
+        if basis.showing is None:
+            # Everyone's work is an overlay to read: nobody's pending suggestions belong on it.
+            return ()
+        stored = list(basis.stored)
+        if "gazetteer" not in basis.hidden:
+            stored += self._echoes.get(document_id, ())
+        return pending(stored, spans, basis.decided)
 
     def reload_spans(self, view: DocumentView) -> DocumentView:
         """The same document with fresh spans, suggestions and state (after a command)."""
@@ -322,6 +370,25 @@ class Workspace:
             return store.summaries_between(
                 self.listed, start_id, end_id, limit=limit, text=text, status=status
             )
+
+    def summary_of(self, view: DocumentView) -> DocumentSummary | None:
+        """The document list's row of the view's document, from the view itself: its status
+        and span count are those of the work on screen when that is one annotator's (the
+        list shows :attr:`listed`); None for everyone's work or a view of other settings."""
+        basis = view.basis
+        if self.showing is None or basis is None or basis.showing != self.listed:
+            return None
+        if self.acting != self.listed:
+            return None
+        document = view.document
+        return DocumentSummary(
+            document.id,
+            document.external_id,
+            document.title,
+            document.source,
+            view.state.status,
+            len(view.spans),
+        )
 
     def summaries_of(self, document_ids: Iterable[int]) -> list[DocumentSummary]:
         with self.db.read() as store:
@@ -449,7 +516,7 @@ class Workspace:
         progress (in the same transaction; undone with it). Opening a document does not."""
         if view.state.status is not Status.NEW:
             return command
-        start = _StartWork(view.document.id, self.acting)
+        start = StartWork(view.document.id, self.acting)
         return Batch((command, start), name=command.name)
 
     # -- the same text elsewhere in the document ---------------------------------------------
@@ -495,7 +562,7 @@ class Workspace:
         )
         if not claimant:
             return accept_suggestion(suggestion, self.acting)
-        return _AcceptWithClaimant(suggestion, self.acting, view)
+        return AcceptWithClaimant(suggestion, self.acting, view)
 
     def reject(self, suggestion: Suggestion) -> Command:
         return reject_suggestion(suggestion, self.acting)
@@ -524,7 +591,7 @@ class Workspace:
 
 
 @dataclass(frozen=True, slots=True)
-class _StartWork:
+class StartWork:
     """Mark a new document in progress (part of the first action on it)."""
 
     document_id: int
@@ -539,7 +606,7 @@ class _StartWork:
 
 
 @dataclass(frozen=True, slots=True)
-class _AcceptWithClaimant:
+class AcceptWithClaimant:
     """Accept a claim suggestion together with its proposed claimant entity (reusing a
     confirmed entity at the same place when there is one)."""
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Status
+from annotator.core.model import DocumentSummary, Status
 from annotator.services.workspace import Workspace
 from annotator.ui.document_list_model import (
     CACHE_PAGES,
@@ -197,8 +197,10 @@ class DocumentList(QWidget):
     def reload(self) -> None:
         self._model.reload()
 
-    def refresh_documents(self, document_ids: Iterable[int]) -> None:
-        self._model.refresh_documents(document_ids)
+    def refresh_documents(
+        self, document_ids: Iterable[int], known: Iterable[DocumentSummary] = ()
+    ) -> None:
+        self._model.refresh_documents(document_ids, known)
 
     def set_filter(self, text: str | None = None, status: Status | None = None) -> None:
         """Set both filters at once, as if typed and chosen (applied without delay)."""

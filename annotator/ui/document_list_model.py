@@ -509,13 +509,22 @@ class DocumentListModel(QAbstractTableModel):
 
     # -- changes ------------------------------------------------------------------------------
 
-    def refresh_documents(self, document_ids: Iterable[int]) -> None:
+    def refresh_documents(
+        self, document_ids: Iterable[int], known: Iterable[DocumentSummary] = ()
+    ) -> None:
         """Redraw the rows of documents whose status or spans changed, without a reset.
+        ``known``: rows already known (worked out from the open document after an action),
+        drawn at once instead of read again.
 
         Rows stay where they are even if they no longer match a status filter, so the list
         does not jump under the annotator; :meth:`reload` applies the filter afresh.
         """
-        loaded = [i for i in set(document_ids) if i in self._row_of_id]
+        known = tuple(known)
+        given = [summary for summary in known if summary.id in self._row_of_id]
+        if given:
+            self._on_refreshed(self._generation, given)
+        done = {summary.id for summary in known}
+        loaded = [i for i in set(document_ids) if i in self._row_of_id and i not in done]
         if not loaded:
             return  # the others are read fresh when they are next shown
         generation, workspace = self._generation, self._workspace

@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         # Every view listens to the one path of actions and redraws its own part.
         self.ops.changed.connect(self._show_outcome)
         self.ops.changed.connect(
-            lambda o, _i: self.documents.refresh_documents(o.changes.documents)
+            lambda o, _i: self.documents.refresh_documents(o.changes.documents, o.summaries)
         )
         self.ops.changed.connect(lambda o, _i: self.guidelines.changed(o.applied))
         self.ops.changed.connect(lambda o, _i: schema_editor.after_command(self.context, o))
@@ -272,10 +272,17 @@ class MainWindow(QMainWindow):
 
     def open_document(self, document_id: int, then: Callable[[], None] | None = None) -> None:
         self._remember_focus()
-        self._record_time()
+        # The time on the document left is stored after the next one is read (the worker
+        # runs in order), so the write is not part of the wait; but before reading the same
+        # document again, whose shown state must include it.
+        same = self.view is not None and self.view.document.id == document_id
+        if same:
+            self._record_time()
         self.executor.submit(
             lambda: self.workspace.load(document_id), lambda view: self._show(view, then)
         )
+        if not same:
+            self._record_time()
 
     def show_view(self, view: DocumentView) -> None:
         """Show a document state read elsewhere (a new document, or whose work is shown)."""

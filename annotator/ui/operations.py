@@ -1,7 +1,8 @@
 """One path for every user action (the idea of Anki's CollectionOp and OpChanges).
 
 :meth:`Operations.run_op` executes a command on the database worker (the service checks first
-whether it is allowed), reads the open document again, tells the gazetteer what the applied
+whether it is allowed), works out the open document after it (annotator.services.view_after;
+read again only where that is not exact), tells the gazetteer what the applied
 action confirmed or removed, and then emits one ``changed(outcome, initiator)`` on the UI
 thread. Each view connects to ``changed`` and redraws only what the outcome says concerns it;
 nothing calls the views one by one. Undo and redo take the same path.
@@ -17,7 +18,9 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.commands import Applied, Command
+from annotator.core.model import DocumentSummary
 from annotator.services.annotate import AnnotationService, OpChanges
+from annotator.services.view_after import view_after, with_echoes
 from annotator.services.workspace import DocumentView, Workspace, entity_changes
 from annotator.ui.executor import DbExecutor
 
@@ -42,6 +45,8 @@ class Outcome:
     applied: Applied
     changes: OpChanges
     view: DocumentView | None
+    #: The document list's rows known from ``view`` (no read needed for them).
+    summaries: tuple[DocumentSummary, ...] = ()
 
 
 class Operations(QObject):
@@ -85,7 +90,7 @@ class Operations(QObject):
 
         def work() -> Outcome:
             applied = self.service.execute(command, edits_work=edits_work)
-            return self._outcome(applied, view, move_to_other=False)
+            return self._outcome(applied, view, move_to_other=False, command=command)
 
         self._submit(work, initiator, then)
 
@@ -115,14 +120,24 @@ class Operations(QObject):
         self._submit(work, initiator, then)
 
     def _outcome(
-        self, applied: Applied, view: DocumentView | None, *, move_to_other: bool
+        self,
+        applied: Applied,
+        view: DocumentView | None,
+        *,
+        move_to_other: bool,
+        command: Command | None = None,
     ) -> Outcome:
-        """On the worker: read what the window shows next and update the gazetteer."""
+        """On the worker: what the window shows next, and the gazetteer told. The open
+        document is worked out from the command where that is exact (view_after), else read
+        again (undo and redo, conflicts, other people's work on screen, ...)."""
         changes = OpChanges.of(applied)
         touched = changes.documents
         fresh: DocumentView | None = None
         if view is not None and (view.document.id in touched or not touched):
-            fresh = self.workspace.reload_spans(view)
+            view = self.workspace.newest(view)
+            fresh = None if command is None else view_after(self.workspace, view, command, applied)
+            if fresh is None:
+                fresh = self.workspace.reload_spans(view)
             confirmed, unconfirmed = entity_changes(view, fresh)
             for text, label in unconfirmed:
                 self.gazetteer.unconfirmed(text, label)
@@ -130,12 +145,13 @@ class Operations(QObject):
                 self.gazetteer.confirmed(text, label)
             if confirmed:  # the other places with the same text show as suggestions at once
                 self.workspace.echo(fresh, confirmed)
-                fresh = self.workspace.reload_spans(view)
+                fresh = with_echoes(self.workspace, fresh)
         elif touched:
             self.gazetteer.reload()  # work in another document: read it all again
             if move_to_other:  # an undo of work elsewhere shows that document
                 fresh = self.workspace.load(min(touched))
-        return Outcome(applied, changes, fresh)
+        summary = None if fresh is None else self.workspace.summary_of(fresh)
+        return Outcome(applied, changes, fresh, () if summary is None else (summary,))
 
     def _submit(
         self,
