@@ -235,7 +235,7 @@ def open_in_window(address: ServerAddress) -> None:
 def connect_to_team_database(parent: QWidget, current: Database | None = None) -> ConnectDialog:
     """File > Connect to team database…"""
     dialog = ConnectDialog(parent, current)
-    back = getattr(parent, "_back_to_article", None)
+    back = getattr(parent, "back_to_article", None)
     if callable(back):
         dialog.finished.connect(lambda _result: back() if parent.isVisible() else None)
     dialog.open()

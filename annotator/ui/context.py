@@ -20,6 +20,10 @@ from annotator.ui.operations import Operations
 from annotator.ui.suggestions import SuggestionRunner
 from annotator.ui.taskman import TaskManager
 
+#: The main window's object name: how a dialog finds an open window without importing
+#: the window's module (which imports the dialogs).
+MAIN_WINDOW_NAME = "annotator-main-window"
+
 
 @dataclass(frozen=True, slots=True)
 class WindowContext:

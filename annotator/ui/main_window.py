@@ -38,7 +38,7 @@ from annotator.ui import schema_editor
 from annotator.ui.actions import ACTIONS, ActionTable
 from annotator.ui.annotation import AnnotationController
 from annotator.ui.article_view import ArticleView
-from annotator.ui.context import WindowContext
+from annotator.ui.context import MAIN_WINDOW_NAME, WindowContext
 from annotator.ui.dialogs import SearchDialog, ShortcutsDialog
 from annotator.ui.document_list import DocumentList
 from annotator.ui.executor import DbExecutor
@@ -62,6 +62,7 @@ MAX_VISIT_SECONDS = 30 * 60
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, annotator: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName(MAIN_WINDOW_NAME)
         self.db = db
         self.annotator = annotator
         self.workspace = Workspace(db, annotator)
@@ -502,9 +503,9 @@ class MainWindow(QMainWindow):
     # -- menus that open other parts --------------------------------------------------------
 
     def new_project(self) -> None:
-        from annotator.ui import recent
+        from annotator.ui.new_project import ask_new_project
 
-        recent.new_project(self, self.db)
+        ask_new_project(self, self.db)
 
     def open_project(self) -> None:
         from annotator.ui import recent

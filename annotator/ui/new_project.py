@@ -35,6 +35,7 @@ from annotator.services.labels import create_project
 from annotator.storage.database import Database
 from annotator.storage.engine import data_dir, resolve_url, sqlite_path
 from annotator.ui import recent
+from annotator.ui.context import MAIN_WINDOW_NAME
 from annotator.ui.plain import label, message_box
 from annotator.ui.tasks import BackgroundTask
 
@@ -238,10 +239,9 @@ class NewProjectDialog(QDialog):
 
 def find_window(target: str) -> QWidget | None:
     """The open window showing the project ``target`` (after ``request_open``), if any."""
-    from annotator.ui.main_window import MainWindow
-
+    # Found by its object name rather than its class: the main window imports this module.
     for widget in QApplication.topLevelWidgets():
-        visible = isinstance(widget, MainWindow) and widget.isVisible()
+        visible = widget.objectName() == MAIN_WINDOW_NAME and widget.isVisible()
         if visible and _same_project(target, widget.db):  # type: ignore[attr-defined]
             return widget
     return None
@@ -251,7 +251,7 @@ def ask_new_project(parent: QWidget, current: Database | None = None) -> NewProj
     """Show the dialog (window-modal, not blocking); it opens the project when created."""
     dialog = NewProjectDialog(parent, current)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    back = getattr(parent, "_back_to_article", None)
+    back = getattr(parent, "back_to_article", None)
     if back is not None:
         dialog.rejected.connect(back)  # keys belong to the article again (common.md)
     dialog.open()

@@ -176,7 +176,7 @@ class OverviewWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
-        back = getattr(self.parent(), "_back_to_article", None)
+        back = getattr(self.parent(), "back_to_article", None)
         if callable(back):
             back()
 

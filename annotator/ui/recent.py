@@ -166,14 +166,6 @@ def choose_project(parent: QWidget, db: Database | None = None) -> None:
         request_open(path)
 
 
-def new_project(parent: QWidget, db: Database | None = None) -> None:
-    """File > New project: the dialog (location, schema template, first import) in
-    :mod:`annotator.ui.new_project`; it creates the project and asks to open it."""
-    from annotator.ui.new_project import ask_new_project  # it imports this module
-
-    ask_new_project(parent, db)
-
-
 class RecentMenu(QMenu):
     """File > Open recent, rebuilt each time it opens (another window may have added one)."""
 
