@@ -30,7 +30,15 @@ from annotator.ingest import boilerplate
 from annotator.ingest.readers import FieldNames, detect_format, paths_to_read, read
 from annotator.ingest.record_checks import check_annotator_name
 from annotator.ingest.records import ImportedDocument, ImportProblem
-from annotator.services.onto_existing import Conflict, Outcome, Tally, bring_onto, owner_of
+from annotator.services.onto_existing import (
+    NEW,
+    Conflict,
+    Outcome,
+    Tally,
+    annotators_of,
+    bring_onto,
+    owner_of,
+)
 from annotator.storage.database import Database
 from annotator.storage.store import Store
 
@@ -49,7 +57,7 @@ class ImportSummary:
     problems: list[ImportProblem] = field(default_factory=list)
     boilerplate_documents: int = 0
     cancelled: bool = False
-    #: Per annotator: documents already in the project that got new work from them, that
+    #: Per annotator: documents that got new work from them (new documents included), that
     #: were unchanged, that conflicted.
     annotators: dict[str, Tally] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
@@ -263,6 +271,8 @@ def _store_batch(
         doc_id = ids[digest]
         result.sources.add(doc.source)
         _store_annotations(store, doc_id, doc, annotator, result)
+        for name in annotators_of(doc, annotator):
+            result.onto.count(name, NEW)
         if is_native and doc.ignored:
             store.set_ignored(doc_id, doc.ignored)
     result.imported += len(keep)

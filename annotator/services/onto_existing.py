@@ -106,6 +106,19 @@ def owner_of(name: str | None, default_annotator: str | None) -> str:
     return name or default_annotator or "imported"
 
 
+def annotators_of(doc: ImportedDocument, default_annotator: str | None) -> set[str]:
+    """Everyone with work in the record: spans, rejections, a status or time."""
+
+    def owner(name: str | None) -> str:
+        return owner_of(name, default_annotator)
+
+    names: set[str] = {owner(e.annotator) for e in doc.entities}
+    names |= {owner(c.annotator) for c in doc.claims}
+    names |= {owner(item.get("annotator")) for item in doc.rejected}
+    names |= {owner(name) for name in (*doc.statuses, *doc.seconds)}
+    return names
+
+
 def bring_onto(
     store: Store,
     doc_id: int,
@@ -124,10 +137,7 @@ def bring_onto(
     def owner(name: str | None) -> str:
         return owner_of(name, default_annotator)
 
-    names: set[str] = {owner(e.annotator) for e in doc.entities}
-    names |= {owner(c.annotator) for c in doc.claims}
-    names |= {owner(item.get("annotator")) for item in doc.rejected}
-    names |= {owner(name) for name in (*doc.statuses, *doc.seconds)}
+    names = annotators_of(doc, default_annotator)
     states = {state.annotator: state for state in store.states(doc_id)}
 
     decisions: dict[str, str] = {}
