@@ -55,6 +55,12 @@ class DatabaseCorruptError(StorageError):
     """``PRAGMA quick_check`` failed: the message says how to recover."""
 
 
+class DatabaseUnavailableError(StorageError):
+    """The database cannot be opened or written where it is (an empty path, a folder, a
+    read-only place, a full disk): the message names the path and the reason. Nothing says the
+    file is damaged; :class:`DatabaseCorruptError` is for that."""
+
+
 class ConflictError(StorageError):
     """The data changed underneath a command (another client, a stale view)."""
 

@@ -475,6 +475,10 @@ class AutoSummary:
         )
 
 
+#: The phase of :func:`auto_agreed` in progress reports.
+TAKING_AGREED = "Taking agreed units into gold"
+
+
 def auto_agreed(
     db: Database,
     *,
@@ -508,6 +512,6 @@ def auto_agreed(
             ]
             disagreements += len(open_units)
             complete += not open_units
-            progress(documents, None, f"adjudicated agreed units in {documents} documents")
+            progress(documents, None, TAKING_AGREED)
         after = ids[-1]
     return AutoSummary(documents, touched, units, disagreements, complete)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from annotator.core.model import GOLD_ANNOTATOR, Document, Layer, Span
-from annotator.core.progress import CancelToken, ProgressCallback, no_progress
+from annotator.core.progress import DETAIL_SEPARATOR, CancelToken, ProgressCallback, no_progress
 from annotator.core.tokens import tokenize_many
 from annotator.export import manifest
 from annotator.export.atomic import atomic_file, atomic_folder
@@ -209,8 +209,9 @@ def export(
                 options |= {"gold": True, "gold_only": gold_only}
             _write_manifest(root, spec, split, written, options, plan, context)
         if validate:
-            progress(len(plan.ids), len(plan.ids), "reading the export back")
+            progress(0, len(plan.ids), "Reading the export back")
             found = check_export(root, fmt) if folder else spec.check(root)
+            progress(len(plan.ids), len(plan.ids), "Reading the export back")
             if found:
                 # Named as they will be, not by the working folder they are checked in.
                 raise ExportCheckError([message.replace(str(root), str(out)) for message in found])
@@ -328,7 +329,7 @@ def _plan(
                     plan.groups.append(source)
         after = index[-1][0]
         seen = len(plan.ids) + plan.not_done + plan.conflicts + plan.not_adjudicated
-        progress(seen, None, f"choosing documents: {len(plan.ids)} of {seen} go out")
+        progress(seen, None, f"Choosing documents{DETAIL_SEPARATOR}{len(plan.ids)} go out")
 
 
 def _refuse_duplicate(db: Database, plan: _Plan, key: str, doc_id: int) -> None:
@@ -392,7 +393,7 @@ def _documents(
 ) -> Iterator[_Item]:
     """``(document, tokens or None, split index)`` for every planned document, in id order."""
     total = len(plan.ids)
-    progress(0, total, "exporting")
+    progress(0, total, "Exporting documents")
     for first in range(0, total, batch):
         if cancel is not None:
             cancel.check()
@@ -408,7 +409,7 @@ def _documents(
         for offset, (doc, tokenized) in enumerate(zip(docs, tokens, strict=True)):
             yield doc, tokenized, where[first + offset]
         done = min(first + batch, total)
-        progress(done, total, f"exported {done} of {total} documents")
+        progress(done, total, "Exporting documents")
 
 
 def _load(

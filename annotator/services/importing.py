@@ -27,6 +27,7 @@ from annotator.core.model import (
 )
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.ingest import boilerplate
+from annotator.ingest.counting import count_records
 from annotator.ingest.readers import FieldNames, detect_format, paths_to_read, read
 from annotator.ingest.record_checks import check_annotator_name
 from annotator.ingest.records import ImportedDocument, ImportProblem
@@ -43,6 +44,11 @@ from annotator.storage.database import Database
 from annotator.storage.store import Store
 
 BATCH_SIZE = 500
+#: Progress is reported at least this often (records read), between batches too.
+PROGRESS_EVERY = 100
+#: The phases of an import in progress reports.
+IMPORTING = "Importing documents"
+FINDING_BOILERPLATE = "Looking for boilerplate"
 
 
 @dataclass
@@ -98,7 +104,10 @@ def import_paths(
     batch: list[ImportedDocument] = []
     native_batch: list[bool] = []
     sources: set[str | None] = set()
+    # Records read, documents and problems alike: what the counted total counts.
     seen = 0
+    total = count_records([Path(p) for p in paths], fmt)
+    progress(0, total, IMPORTING)
     try:
         for path in paths_to_read([Path(p) for p in paths], fmt):
             summary.files += 1
@@ -109,16 +118,18 @@ def import_paths(
                 ):
                     if cancel is not None:
                         cancel.check()
+                    seen += 1
+                    if seen % PROGRESS_EVERY == 0:
+                        progress(seen, _at_least(total, seen), IMPORTING)
                     if isinstance(item, ImportProblem):
                         summary.problems.append(item)
                         continue
                     batch.append(item)
                     native_batch.append(file_format == "annotator")
-                    seen += 1
                     if len(batch) >= batch_size:
                         _store(db, batch, native_batch, annotator, summary, sources, replace)
                         batch, native_batch = [], []
-                        progress(seen, None, f"imported {summary.imported} documents")
+                        progress(seen, _at_least(total, seen), IMPORTING)
             except OperationCancelled:
                 raise
             except AnnotatorError as exc:
@@ -126,10 +137,11 @@ def import_paths(
                 summary.problems.append(ImportProblem(str(path), str(exc)))
         if batch:
             _store(db, batch, native_batch, annotator, summary, sources, replace)
-        progress(seen, seen, f"imported {summary.imported} documents")
+        progress(seen, seen, IMPORTING)
         if detect_boilerplate and sources:
-            progress(0, None, "looking for boilerplate")
-            summary.boilerplate_documents = detect_sources(db, sources, cancel=cancel)
+            summary.boilerplate_documents = detect_sources(
+                db, sources, cancel=cancel, progress=progress
+            )
     except OperationCancelled:
         summary.cancelled = True
     return summary
@@ -362,19 +374,31 @@ def _store_annotations(
 
 
 def detect_sources(
-    db: Database, sources: Iterable[str | None], *, cancel: CancelToken | None = None
+    db: Database,
+    sources: Iterable[str | None],
+    *,
+    cancel: CancelToken | None = None,
+    progress: ProgressCallback = no_progress,
 ) -> int:
     """Re-run boilerplate detection over every document of each source; returns how many
     documents now have ignored ranges."""
     marked = 0
-    for source in sources:
+    sources = list(sources)
+    for index, source in enumerate(sources):
+        progress(index, len(sources), FINDING_BOILERPLATE)
         if cancel is not None:
             cancel.check()
         found = boilerplate.detect(_SourceTexts(db, source))
         with db.write() as store:
             store.replace_ignored({doc_id: _as_ranges(r) for doc_id, r in found.items()})
         marked += sum(1 for ranges in found.values() if ranges)
+    progress(len(sources), len(sources), FINDING_BOILERPLATE)
     return marked
+
+
+def _at_least(total: int | None, seen: int) -> int | None:
+    """The counted total, never below what was read: a count is a cheap estimate."""
+    return None if total is None else max(total, seen)
 
 
 class _SourceTexts:

@@ -33,6 +33,12 @@ def create_project(target: str | Path | None, template_key: str) -> LabelSchema:
         db.close()
 
 
+def project_schema(db: Database) -> LabelSchema:
+    """The project's label schema, its newest version."""
+    with db.read() as store:
+        return store.schema()
+
+
 def label_usage(db: Database) -> dict[str, int]:
     with db.read() as store:
         return relabel.label_usage(store)

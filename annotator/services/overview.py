@@ -12,8 +12,6 @@ figures are reported on their own, and every "overall" figure is over the other 
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import CLAIM_TYPES, GOLD_ANNOTATOR, Layer, Status
+from annotator.core.spreadsheet import table_text
 from annotator.export.atomic import atomic_write
-from annotator.export.claims_tsv import escape_cell
 from annotator.storage import overview_queries as q
 from annotator.storage.database import Database
 from annotator.storage.store import Store
@@ -412,14 +410,11 @@ def _number(value: float) -> str:
 
 
 def save_csv(table: ChartTable, path: Path) -> None:
-    """Write ``table`` as CSV (UTF-8, header row) atomically: a crash leaves the previous file.
-    Cells that a spreadsheet would run as a formula (``= + - @``) get a leading ``'``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for row in table.csv_rows():
-        writer.writerow([escape_cell(cell) for cell in row])
+    """Write ``table`` as CSV (UTF-8, header row, RFC 4180 quoting) atomically: a crash leaves
+    the previous file. A line of a cell that a spreadsheet would run as a formula (``= + - @``,
+    tab, CR) gets a leading ``'``; see :mod:`annotator.core.spreadsheet`."""
     with atomic_write(Path(path)) as handle:
-        handle.write(buffer.getvalue().encode("utf-8"))
+        handle.write(table_text(table.csv_rows()).encode("utf-8"))
 
 
 def save_bytes(data: bytes, path: Path) -> None:

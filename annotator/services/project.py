@@ -8,7 +8,7 @@ from typing import Any
 from annotator.core.resources import resource
 from annotator.services.importing import ImportSummary, import_paths
 from annotator.storage.database import Database
-from annotator.storage.engine import default_path, resolve_url, sqlite_path
+from annotator.storage.engine import default_path, mask, resolve_url, sqlite_path
 
 
 def is_default_target(target: str | Path | None) -> bool:
@@ -46,3 +46,15 @@ def open_project(
     if seed and db.report.created and is_default_target(target):
         seed_demo(db)
     return db
+
+
+def shown_target(target: str) -> str:
+    """A ``--db`` value fit for messages: a URL without its password, a path as typed."""
+    return mask(target) if "://" in target else target
+
+
+def location(target: str | Path | None) -> str:
+    """Where ``target`` (a path, URL or None: the default) points, as messages show it: the
+    SQLite file's path, else the URL without its password."""
+    url = resolve_url(target)
+    return str(sqlite_path(url) or mask(url))

@@ -366,7 +366,7 @@ class SuggestionService:
                 for name, why in result.failed.items():
                     failed.setdefault(name, why)
                 done += len(chunk)
-                progress(done, len(ids), f"Suggestions for {done} of {len(ids)} documents")
+                progress(done, len(ids), "Computing suggestions")
         except OperationCancelled:
             cancelled = True
         return SuggestCounts(
@@ -546,6 +546,10 @@ def _gold(record: ImportedDocument, index: int) -> GoldDocument:
     )
 
 
+#: The phase of :func:`evaluate_gold` in progress reports.
+EVALUATING = "Evaluating suggesters"
+
+
 def evaluate_gold(
     gold_path: Path,
     db: Database | None = None,
@@ -580,6 +584,7 @@ def evaluate_gold(
         context.schema,
         gold=str(gold_path),
         problems=problems,
-        progress=progress,
+        # The evaluator counts documents in its message; displays want one phase name.
+        progress=lambda done, total, _message: progress(done, total, EVALUATING),
         cancel=cancel,
     )

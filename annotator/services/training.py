@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from annotator.core.model import Layer, Span
-from annotator.core.progress import CancelToken, ProgressCallback, no_progress
+from annotator.core.progress import DETAIL_SEPARATOR, CancelToken, ProgressCallback, no_progress
 from annotator.services import suggesting
 from annotator.storage.database import Database
 from annotator.storage.store import StoredModel
@@ -63,6 +63,9 @@ KEEP_MODELS: Final = 3
 #: takes minutes on a laptop and the newest work says most about the current guidelines.
 MAX_DOCUMENTS: Final = 2000
 _READ_BATCH: Final = 200
+#: The phases of :meth:`TrainingService.train` in progress reports.
+READING_DOCUMENTS: Final = "Reading the done documents"
+TRAINING: Final = "Training the model"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +188,7 @@ class TrainingService:
         nothing and raises :class:`~annotator.core.errors.OperationCancelled`. Too few done
         documents raise :class:`TrainingError`.
         """
-        progress(0, None, "reading confirmed documents")
+        progress(0, None, READING_DOCUMENTS)
         documents = self.training_documents(annotator)
         if cancel is not None:
             cancel.check()
@@ -196,7 +199,7 @@ class TrainingService:
         def report(update: TrainingProgress) -> None:
             if update.epoch:
                 epochs[update.stage] = update.epoch
-            progress(sum(epochs.values()), total, update.describe())
+            progress(sum(epochs.values()), total, TRAINING + DETAIL_SEPARATOR + update.describe())
 
         model = train_in_background(documents, self.config, progress=report, cancel=cancel)
         if cancel is not None:

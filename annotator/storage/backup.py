@@ -14,6 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator.core.errors import DatabaseCorruptError, StorageError
+from annotator.storage.location import (
+    is_damage,
+    looks_like_sqlite,
+    place_error,
+    sqlite_code,
+    unavailable,
+    unusable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +41,30 @@ def backup_dir(db_path: Path) -> Path:
 
 
 def quick_check(db_path: Path) -> list[str]:
-    """Problems ``PRAGMA quick_check`` reports; an empty list means the file is sound."""
+    """Problems ``PRAGMA quick_check`` reports; an empty list means the file is sound.
+
+    A file that cannot be checked because of where it is (a folder, a read-only place, a full
+    disk) raises :class:`DatabaseUnavailableError`; a file that is not SQLite at all raises
+    :class:`StorageError`: neither is damage, and neither gets the advice to restore.
+    """
+    if db_path.is_dir():
+        raise unavailable(db_path, "it is a folder, not a database file")
     try:
         with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
             rows = conn.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        return [str(exc)]
+    except sqlite3.Error as exc:
+        # Only now, with SQLite refusing the file, is it read directly: opening and closing a
+        # database file that this process has open through SQLite would drop SQLite's POSIX
+        # locks on it (and let another process corrupt it).
+        if sqlite_code(exc) == sqlite3.SQLITE_NOTADB and not looks_like_sqlite(db_path):
+            raise StorageError(
+                f"{db_path} is not an Annotator project (not a SQLite database file)"
+            ) from exc
+        if is_damage(exc):
+            return [str(exc)]
+        raise place_error(db_path, exc) or StorageError(
+            f"cannot check the database {db_path}: {exc}"
+        ) from exc
     problems = [str(row[0]) for row in rows]
     return [] if problems == ["ok"] else problems
 
@@ -89,7 +115,12 @@ def backup(
         log.warning("backup skipped: %s", message)
         return BackupResult(None, skipped=message)
     folder = backup_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"backup of {db_path} not taken: cannot create {folder}: {exc.strerror or exc}"
+        ) from exc
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     suffix = f"-{label}" if label else ""
     target = destination or folder / f"{db_path.stem}-{stamp}{suffix}.sqlite"
@@ -103,7 +134,10 @@ def backup(
         partial.replace(target)
     except (sqlite3.Error, OSError) as exc:
         partial.unlink(missing_ok=True)
-        raise StorageError(f"backup of {db_path} to {target} failed: {exc}") from exc
+        err = exc.errno if isinstance(exc, OSError) else None
+        why = unusable(partial, code=sqlite_code(exc), err=err)
+        detail = f"{why} ({exc})" if why else str(exc)
+        raise StorageError(f"backup of {db_path} to {target} failed: {detail}") from exc
     removed: list[Path] = []
     if destination is None:
         rotating = [p for p in list_backups(db_path) if "-before-" not in p.name]

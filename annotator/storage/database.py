@@ -16,10 +16,22 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from annotator.core.errors import AnnotatorError, StorageError
+from annotator.core.errors import (
+    AnnotatorError,
+    DatabaseCorruptError,
+    DatabaseUnavailableError,
+    StorageError,
+)
 from annotator.storage import backup as backups
 from annotator.storage import migrate
 from annotator.storage.engine import is_sqlite, make_engine, mask, resolve_url, sqlite_path
+from annotator.storage.location import (
+    driver_reason,
+    is_damage,
+    is_place_problem,
+    place_error,
+    unavailable,
+)
 from annotator.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -76,16 +88,25 @@ class Database:
         auto_backup: bool = True,
         backup_keep: int = backups.DEFAULT_KEEP,
         backup_interval: float = BACKUP_INTERVAL_SECONDS,
+        create: bool = True,
     ) -> Database:
         """Open (creating if needed) the database at ``target`` (a path or URL).
 
         On SQLite: ``quick_check`` first (a damaged file raises with how to recover), then a
         rotating backup when the last is older than ``backup_interval``, then migrations
-        (backing up first when an older schema is upgraded).
+        (backing up first when an older schema is upgraded). With ``create=False``, or
+        ``upgrade=False`` (which changes nothing), a SQLite file that does not exist yet raises
+        :class:`DatabaseUnavailableError` instead of becoming a new project: a mistyped path
+        is then an error rather than an empty project.
         """
         url = resolve_url(target)
         path = sqlite_path(url)
+        if path is not None and path.is_dir():
+            raise unavailable(path, "it is a folder, not a database file")
         existed = path is not None and path.exists() and path.stat().st_size > 0
+        if path is not None and not existed and not (create and upgrade):
+            why = "the file is empty" if path.exists() else "the file does not exist"
+            raise DatabaseUnavailableError(f"no project at {path}: {why}")
         warnings: list[str] = []
         if path is not None and existed and check:
             backups.check_or_raise(path)
@@ -93,8 +114,9 @@ class Database:
         try:
             if not upgrade:
                 if migrate.needs_upgrade(engine):
+                    shown = str(path) if path is not None else mask(url)
                     raise StorageError(
-                        f"{mask(url)} needs a schema upgrade: run `annotator db upgrade`"
+                        f"{shown} needs a schema upgrade: run `annotator db upgrade`"
                     )
                 report = None
             else:
@@ -104,7 +126,15 @@ class Database:
             raise
         except SQLAlchemyError as exc:
             engine.dispose()
-            raise StorageError(f"cannot open {mask(url)}: {_reason(exc)}") from exc
+            if path is not None:
+                if is_damage(exc):
+                    problems = [driver_reason(exc)]
+                    raise DatabaseCorruptError(backups.recovery_message(path, problems)) from exc
+                place = place_error(path, exc)
+                if place is not None:
+                    raise place from exc
+            shown = str(path) if path is not None else mask(url)
+            raise StorageError(f"cannot open {shown}: {driver_reason(exc)}") from exc
         taken = None
         if path is not None and existed and auto_backup:
             age = backups.last_backup_age_seconds(path)
@@ -194,7 +224,7 @@ class Database:
             # Not from the driver (a closed connection, a statement SQLAlchemy refused):
             # still a readable message, never a raw SQLAlchemy error in the UI or CLI.
             raise StorageError(
-                f"database {self.display_url}: {exc.__class__.__name__}: {_reason(exc)}"
+                f"database {self.display_url}: {exc.__class__.__name__}: {driver_reason(exc)}"
             ) from exc
 
     @contextmanager
@@ -232,10 +262,12 @@ class Database:
                 what = "could not apply the change alongside another client's"
             else:
                 what = "is busy (another client is writing)"
-            return TransientStorageError(f"{where} {what}: {_reason(exc)}")
+            return TransientStorageError(f"{where} {what}: {driver_reason(exc)}")
         if isinstance(exc, OperationalError):
-            return StorageError(f"{where}: {_reason(exc)}")
-        return StorageError(f"{where} refused the change: {_reason(exc)}")
+            path = self.path
+            place = place_error(path, exc) if path is not None and is_place_problem(exc) else None
+            return place or StorageError(f"{where}: {driver_reason(exc)}")
+        return StorageError(f"{where} refused the change: {driver_reason(exc)}")
 
     def quick_check(self) -> list[str]:
         path = self.path
@@ -245,7 +277,7 @@ class Database:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
-            raise StorageError(f"database {self.display_url}: {_reason(exc)}") from exc
+            raise StorageError(f"database {self.display_url}: {driver_reason(exc)}") from exc
         return []
 
     def backup(self, *, keep: int = backups.DEFAULT_KEEP) -> backups.BackupResult:
@@ -275,9 +307,3 @@ def _is_transient(exc: DBAPIError) -> bool:
         return code & 0xFF in _SQLITE_BUSY_CODES
     message = str(orig).lower()
     return "database is locked" in message or "database table is locked" in message
-
-
-def _reason(exc: SQLAlchemyError) -> str:
-    """The driver's own message without SQLAlchemy's SQL dump (which can hold data)."""
-    orig = getattr(exc, "orig", None)
-    return str(orig) if orig is not None else exc.__class__.__name__

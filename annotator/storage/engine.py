@@ -9,16 +9,18 @@ while another writer waits (DESIGN.md section 10).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from annotator.core.errors import StorageError
+from annotator.core.errors import DatabaseUnavailableError, StorageError
 
 APP_NAME = "annotator"
 DEFAULT_FILENAME = "annotator.sqlite"
@@ -45,11 +47,20 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
     if target is None:
         return URL.create("sqlite+pysqlite", database=str(default_path()))
     text = os.fspath(target)
+    if not text.strip():
+        raise DatabaseUnavailableError(
+            "no database given: the path is empty (give a database file or URL)"
+        )
     if "://" in text:
         try:
             url = make_url(text)
-        except ArgumentError as exc:
+        except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
             raise StorageError(f"not a database URL or path: {mask(text)}") from exc
+        if url.host and "@" in url.host:
+            # The driver would name this "host" (part of the password) in its messages.
+            raise StorageError(
+                f"not a database URL: {mask(url)}: write an @ in the user name or password as %40"
+            )
         if url.get_backend_name() == "sqlite" and url.drivername == "sqlite":
             url = url.set(drivername="sqlite+pysqlite")
         if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
@@ -58,14 +69,59 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
     return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser().resolve()))
 
 
+#: Query parameter names that carry a secret (matched without regard to case): libpq's
+#: ``password`` and ``sslpassword``, and the spellings other drivers use. ``passfile`` and
+#: ``sslkey`` name files and are not secret themselves.
+_SECRET_PARAMETER = re.compile(r"pass(word|wd)|pwd|secret|token", re.IGNORECASE)
+#: What a masked secret shows, as SQLAlchemy shows a hidden password.
+HIDDEN = "***"
+
+
+def is_secret_parameter(name: str) -> bool:
+    return _SECRET_PARAMETER.search(name) is not None
+
+
 def mask(url: URL | str) -> str:
-    """A URL fit for messages and logs: the password never appears."""
+    """A URL fit for messages, logs and the title bar: no credential appears, neither the
+    password of ``user:password@`` nor a secret query parameter (``?password=``,
+    ``?sslpassword=``, any spelling). Every place that shows or logs a URL goes through this."""
     if isinstance(url, str):
         try:
             url = make_url(url)
-        except ArgumentError:
-            return "<unparseable database URL>"
-    return url.render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+            return _mask_text(url)
+    if url.host and "@" in url.host:  # "u:p@ss@h": an unescaped @ left part of it in the host
+        url = url.set(password=HIDDEN, host=url.host.rpartition("@")[2])
+    shown = url.set(query={}).render_as_string(hide_password=True)
+    parameters = [
+        f"{quote_plus(name)}={HIDDEN if is_secret_parameter(name) else quote_plus(value)}"
+        for name in sorted(url.query)
+        for value in _values(url.query[name])
+    ]
+    return shown + ("?" + "&".join(parameters) if parameters else "")
+
+
+def _values(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
+#: ``user:password@`` and ``name=value`` in text that does not parse as a URL.
+_USERINFO_PASSWORD = re.compile(r"(://[^/?#@:]*):[^/?#]*@")
+_QUERY_PARAMETER = re.compile(r"([?&;])([^=&;#]*)=([^&;#]*)")
+
+
+def _mask_text(text: str) -> str:
+    """:func:`mask` for text SQLAlchemy cannot parse: the same credentials hidden by pattern,
+    so the message can still show what was typed."""
+    text = _USERINFO_PASSWORD.sub(rf"\1:{HIDDEN}@", text)
+    return _QUERY_PARAMETER.sub(
+        lambda m: (
+            m.group(0)
+            if not is_secret_parameter(m.group(2))
+            else f"{m.group(1)}{m.group(2)}={HIDDEN}"
+        ),
+        text,
+    )
 
 
 def is_sqlite(url: URL) -> bool:
@@ -86,12 +142,18 @@ def make_engine(url: URL) -> Engine:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StorageError(f"cannot create the folder for {path}: {exc.strerror}") from exc
+                raise DatabaseUnavailableError(
+                    f"cannot use the database {path}: cannot create the folder {path.parent} "
+                    f"({exc.strerror or exc})"
+                ) from exc
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
+    url, secrets = _secrets_apart(url)
     try:
-        return create_engine(url, pool_pre_ping=True, connect_args=_server_connect_args(url))
+        return create_engine(
+            url, pool_pre_ping=True, connect_args={**_server_connect_args(url), **secrets}
+        )
     except ArgumentError as exc:  # includes NoSuchModuleError: an unknown dialect or driver
         raise StorageError(
             f"cannot open {mask(url)}: unknown database driver {url.drivername!r} "
@@ -102,6 +164,22 @@ def make_engine(url: URL) -> Engine:
             f"cannot open {mask(url)}: its database driver is not installed ({exc.name}); "
             "for PostgreSQL: pip install 'annotator[postgres]'"
         ) from exc
+
+
+def _secrets_apart(url: URL) -> tuple[URL, dict[str, Any]]:
+    """``url`` without its secret query parameters, and those parameters as connection
+    arguments: the engine's URL (its ``repr``, ``Database.url``, what reconnects and logs see)
+    then carries no secret except a ``password``, which SQLAlchemy always hides."""
+    secrets = {name: value for name, value in url.query.items() if is_secret_parameter(name)}
+    if not secrets:
+        return url, {}
+    url = url.difference_update_query(secrets)
+    password = secrets.pop("password", None)
+    if isinstance(password, str):  # the driver lets ?password= win over user:password@ too
+        url = url.set(password=password)
+    elif password is not None:
+        secrets["password"] = password
+    return url, secrets
 
 
 #: Seconds to wait for a server to answer before saying it cannot be reached (libpq waits
@@ -123,9 +201,9 @@ def _server_connect_args(url: URL) -> dict[str, Any]:
 
 
 def without_password(url: URL) -> URL:
-    """``url`` minus its password: what may be written down (recent projects). Opened again,
-    libpq finds the password itself: ``PGPASSWORD``, ``~/.pgpass`` (``PGPASSFILE``) or the
-    service file a ``?service=`` names."""
+    """``url`` minus every credential (the password and secret query parameters): what may
+    be written down (recent projects). Opened again, libpq finds the password itself:
+    ``PGPASSWORD``, ``~/.pgpass`` (``PGPASSFILE``) or the service file a ``?service=`` names."""
     # URL.set(password=None) means "leave it as it is": build the URL anew instead.
     return URL.create(
         url.drivername,
@@ -133,8 +211,12 @@ def without_password(url: URL) -> URL:
         host=url.host,
         port=url.port,
         database=url.database,
-        query=url.query,
+        query={name: value for name, value in url.query.items() if not is_secret_parameter(name)},
     )
+
+
+def has_credentials(url: URL) -> bool:
+    return bool(url.password) or any(is_secret_parameter(name) for name in url.query)
 
 
 def remembered(url: URL) -> str:

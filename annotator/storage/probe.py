@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from annotator.core.errors import StorageError
 from annotator.storage import migrate
 from annotator.storage.engine import is_sqlite, make_engine, mask, resolve_url
+from annotator.storage.location import driver_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +54,7 @@ def check_server(target: str) -> ServerCheck:
             tables = set(inspect(conn).get_table_names())
         revision = migrate.current_revision(engine)
     except SQLAlchemyError as exc:
-        orig = getattr(exc, "orig", None)
-        reason = str(orig).strip() if orig is not None else exc.__class__.__name__
-        raise StorageError(f"cannot connect to {mask(url)}: {reason}") from exc
+        raise StorageError(f"cannot connect to {mask(url)}: {driver_reason(exc)}") from exc
     finally:
         engine.dispose()
     foreign = revision is None and bool(tables - {"alembic_version"})

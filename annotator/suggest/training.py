@@ -23,14 +23,17 @@ them over as :class:`TrainingDocument` values and stores the bundle that comes b
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import queue as queue_module
 import random
+import signal
+import threading
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
@@ -655,8 +658,9 @@ def train_in_background(
     by_tag = {"+".join(group): process for group, process in zip(groups, processes, strict=True)}
     results: dict[str, TrainedModel] = {}
     try:
-        for process in processes:
-            process.start()
+        with _ctrl_c_ignored_by_children():
+            for process in processes:
+                process.start()
         if on_start is not None:
             on_start([p.pid for p in processes if p.pid is not None])
         while len(results) < len(processes):
@@ -693,6 +697,21 @@ def train_in_background(
     if len(parts) == 1:
         return parts[0]
     return merge_models(parts, seconds=time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def _ctrl_c_ignored_by_children() -> Iterator[None]:
+    """Start processes with Ctrl+C ignored (they inherit it): a terminal sends Ctrl+C to every
+    process of the command, and the parent alone decides, cancelling and terminating them; a
+    child would otherwise print a traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may change signal handling (the window's workers)
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _stop(processes: Sequence[Any]) -> None:

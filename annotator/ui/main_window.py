@@ -291,8 +291,9 @@ class MainWindow(QMainWindow):
         self.inspector.set_view(view)
         self.inspector.show_item(None)
         self.documents.select_document(view.document.id)
-        project = self.db.path.stem if self.db.path is not None else self.db.display_url
-        self.setWindowTitle(f"{view.document.title} — {project} — Annotator")
+        from annotator.ui.recent import project_label  # one way to name a project: masked
+
+        self.setWindowTitle(f"{view.document.title} — {project_label(self.db)} — Annotator")
         self.article.setFocus()
         self._focus_first_or_last(view)
         if then is not None:

@@ -1,10 +1,11 @@
 """Recent projects (File > Open recent) and the requests to open another project.
 
 The list lives in the per-user settings, most recent first, at most :data:`MAX_RECENT`. It holds
-SQLite files (absolute paths) and database URLs without a password: a password must never be
-written into a settings file, and a masked URL could not be opened again. Files that are gone
-stay in the list but are shown disabled (a project on an unplugged drive comes back); "Remove
-missing projects" drops them.
+SQLite files (absolute paths) and database URLs without any credential (no password, no
+``?password=`` or ``?sslpassword=``): a secret must never be written into a settings file, and a
+masked URL could not be opened again; libpq finds the password itself when it is opened.
+Files that are gone stay in the list but are shown disabled (a project on an unplugged drive
+comes back); "Remove missing projects" drops them.
 
 The list functions take a :class:`QSettings`, so tests run them against a settings file in a
 temporary config directory; the menu only shows what they return.
@@ -22,7 +23,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
+from annotator.core.errors import StorageError
 from annotator.storage.database import Database
+from annotator.storage.engine import has_credentials, remembered, resolve_url
 from annotator.ui.settings import open_settings
 
 MAX_RECENT = 8
@@ -53,13 +56,24 @@ def project_label(db: Database) -> str:
     return db.path.stem if db.path is not None else db.display_url
 
 
-def recent_target(db: Database) -> str | None:
-    """What to remember for ``db``, or None when it must not be written down."""
+def recent_target(db: Database) -> str:
+    """What to remember for ``db``: its file, or its URL without any credential."""
     if db.path is not None:
         return str(db.path)
-    if db.url.password:
+    return remembered(db.url)
+
+
+def _writable(item: str) -> str | None:
+    """``item`` as it may stand in the settings file: a URL loses its credentials (a list
+    written by an older version may hold one); text that is not a URL at all is dropped, since
+    it could not be opened and cannot be shown safely."""
+    if "://" not in item:
+        return item
+    try:
+        url = resolve_url(item)
+    except StorageError:
         return None
-    return db.display_url
+    return remembered(url) if has_credentials(url) else item
 
 
 def _same(a: str, b: str) -> bool:
@@ -79,12 +93,16 @@ def load(settings: QSettings) -> list[str]:
         items = [str(v) for v in value]
     unique: list[str] = []
     for item in items:
-        if item and not any(_same(item, seen) for seen in unique):
-            unique.append(item)
+        kept = _writable(item) if item else None
+        if kept and not any(_same(kept, seen) for seen in unique):
+            unique.append(kept)
+    if unique != items:
+        _store(settings, unique)  # a credential found in the file does not stay there
     return unique[:MAX_RECENT]
 
 
 def _store(settings: QSettings, items: list[str]) -> list[str]:
+    items = [kept for kept in map(_writable, items) if kept]
     settings.setValue(KEY, items)
     settings.sync()
     return items

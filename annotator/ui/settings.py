@@ -1,8 +1,9 @@
 """Per-user settings (annotator name, window layout, preferences) in the platform's config
 directory.
 
-Only choices of this user on this computer live here, never anything secret (no database
-URLs with passwords): project-wide values are project settings in the database. Values come
+Only choices of this user on this computer live here, never anything secret (recent projects
+keep database URLs without any credential, see :mod:`annotator.ui.recent`): project-wide
+values are project settings in the database. Values come
 back from an ini file as text, so every reader falls back to its default on a value it cannot
 use instead of failing the start.
 """

@@ -72,8 +72,11 @@ def test_missing_files_flagged_and_removable(tmp_path: Path) -> None:
     assert recent.forget(settings, url) == [kept]
 
 
-def _db(path: Path | None, url: str, password: str | None = None) -> Any:
-    return SimpleNamespace(path=path, display_url=url, url=SimpleNamespace(password=password))
+def _db(path: Path | None, url: str) -> Any:
+    from annotator.storage.engine import mask, resolve_url
+
+    parsed = resolve_url(url)
+    return SimpleNamespace(path=path, display_url=mask(parsed), url=parsed)
 
 
 def test_what_is_remembered_and_the_title_name(tmp_path: Path) -> None:
@@ -82,8 +85,9 @@ def test_what_is_remembered_and_the_title_name(tmp_path: Path) -> None:
     assert recent.project_label(file_db) == "corpus"
     team = _db(None, "postgresql+psycopg://ana@db/corpus")
     assert recent.recent_target(team) == "postgresql+psycopg://ana@db/corpus"
-    secret = _db(None, "postgresql+psycopg://ana:***@db/corpus", password="hunter2")
-    assert recent.recent_target(secret) is None  # never write a password down
+    secret = _db(None, "postgresql+psycopg://ana:hunter2@db/corpus")
+    # Never write a password down: remembered without it (libpq supplies it when reopened).
+    assert recent.recent_target(secret) == "postgresql+psycopg://ana@db/corpus"
     assert recent.project_label(secret) == "postgresql+psycopg://ana:***@db/corpus"
 
 

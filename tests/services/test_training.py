@@ -12,7 +12,7 @@ import pytest
 
 from annotator.core.errors import OperationCancelled
 from annotator.core.model import ClaimDetails, Document, DocumentState, Layer, Span, Status
-from annotator.core.progress import CancelToken
+from annotator.core.progress import CancelToken, split_message
 from annotator.core.tokens import tokenize
 from annotator.services import suggesting
 from annotator.services import training as training_service
@@ -132,7 +132,8 @@ def test_cancel_terminates_the_process_and_stores_nothing(
     service = TrainingService(project, config=FAST)
 
     def cancel_once_training(done: int, total: int | None, message: str) -> None:
-        if message.startswith("preparing"):  # the first report from the training process
+        # The first report from the training process: "Training the model — preparing…".
+        if split_message(message)[1].startswith("preparing"):
             cancel.cancel()
 
     with pytest.raises(OperationCancelled):

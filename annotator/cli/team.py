@@ -6,43 +6,37 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import orjson
+from annotator.cli.shared import EXIT_OK, EXIT_REJECTED, db_option, print_json
 
 if TYPE_CHECKING:
     from annotator.services.team import TeamService
 
-EXIT_OK = 0
 
-
-def add_team_parser(
-    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-    db_option: Callable[..., None],
-) -> None:
-    team = sub.add_parser(
+def register(subparsers: Any) -> None:
+    team = subparsers.add_parser(
         "team",
         help="annotators, reviewers and how many annotators each document gets",
         description="Without an action: list the annotators with their role and counts.",
     )
-    db_option(team, top=False)
+    db_option(team)
     team.add_argument("--json", action="store_true", help="machine-readable list")
     actions = team.add_subparsers(dest="team_action", metavar="ACTION")
 
     listing = actions.add_parser("list", help="annotators with role and counts (the default)")
-    db_option(listing, top=False)
+    db_option(listing)
     listing.add_argument(
         "--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable"
     )
 
     add = actions.add_parser("add", help="add an annotator")
-    db_option(add, top=False)
+    db_option(add)
     add.add_argument("name", metavar="NAME")
     add.add_argument("--reviewer", action="store_true", help="who may see everyone's work")
 
     reviewer = actions.add_parser("reviewer", help="make NAME a reviewer (--off: no longer)")
-    db_option(reviewer, top=False)
+    db_option(reviewer)
     reviewer.add_argument("name", metavar="NAME")
     reviewer.add_argument("--off", action="store_true", help="remove the reviewer role")
 
@@ -52,7 +46,7 @@ def add_team_parser(
         description="'Next document' hands out documents until each has K annotators; 0 "
         "(the default) hands every annotator every document. Documents already done count.",
     )
-    db_option(per_document, top=False)
+    db_option(per_document)
     per_document.add_argument("k", type=int, metavar="K")
 
     take = actions.add_parser(
@@ -61,14 +55,15 @@ def add_team_parser(
         description="What the window's 'Done, next unfinished' does: the annotator's open "
         "assignment, else a new document with a free slot. Exits 1 when none is left.",
     )
-    db_option(take, top=False)
+    db_option(take)
     take.add_argument("--annotator", required=True, metavar="NAME", help="who asks")
     take.add_argument(
         "--after", type=int, default=0, metavar="ID", help="the current document's id"
     )
+    team.set_defaults(run=run)
 
 
-def run_team(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from annotator.services.project import open_project
     from annotator.services.team import AddAnnotator, SetPerDocument, SetReviewer, TeamService
 
@@ -89,7 +84,7 @@ def run_team(args: argparse.Namespace) -> int:
         found = team.take_next(args.annotator, args.after)
         if found is None:
             print(f"annotator: nothing left to hand to {args.annotator}", file=sys.stderr)
-            return 1
+            return EXIT_REJECTED
         print(found)
     else:
         _list(team, as_json=args.json)
@@ -115,7 +110,7 @@ def _list(team: TeamService, *, as_json: bool) -> None:
                 for m in members
             ],
         }
-        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        print_json(data)
         return
     print(f"Annotators per document: {k or 'no limit'}")
     if not members:

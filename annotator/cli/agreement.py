@@ -1,27 +1,31 @@
 """``annotator agreement``: inter-annotator agreement as a table or JSON.
 
-Registered by :mod:`annotator.cli`; the figures come from :mod:`annotator.services.agreement`
-and mean what docs/team.md ("Agreement") says.
+The figures come from :mod:`annotator.services.agreement` and mean what docs/team.md
+("Agreement") says.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 from typing import Any
 
-import orjson
-
+from annotator.cli.progress import long_run
+from annotator.cli.shared import (
+    EXIT_OK,
+    db_option,
+    interrupted,
+    print_json,
+    quiet_option,
+    usage_error,
+)
 from annotator.core.agreement import AgreementReport, SpanF1, figure
 
 #: Hardest documents listed by default.
 DEFAULT_DOCUMENTS = 20
 
 
-def add_parser(sub: Any, db_option: Callable[..., None]) -> None:
-    """Add the ``agreement`` command to the subparsers ``sub``."""
-    parser = sub.add_parser(
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
         "agreement",
         help="inter-annotator agreement: span F1, token kappa, claim alpha, hardest documents",
         description="Agreement between annotators on the documents at least two of them "
@@ -29,7 +33,8 @@ def add_parser(sub: Any, db_option: Callable[..., None]) -> None:
         "per label, Cohen's kappa on token IOB2 tags, Krippendorff's alpha for claim type "
         "and hedged, claimant agreement, and the documents with the lowest agreement.",
     )
-    db_option(parser, top=False)
+    db_option(parser)
+    quiet_option(parser)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument(
         "--annotators",
@@ -48,36 +53,35 @@ def add_parser(sub: Any, db_option: Callable[..., None]) -> None:
         default=DEFAULT_DOCUMENTS,
         help=f"list the N hardest documents (default {DEFAULT_DOCUMENTS}; 0: all)",
     )
+    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.cli import EXIT_OK, EXIT_USAGE, _progress_printer
+    from annotator.core.errors import OperationCancelled
     from annotator.services.agreement import AgreementOptions, compute_agreement
     from annotator.services.project import open_project
 
     if args.documents < 0:
-        print("annotator agreement: error: --documents must be 0 or more", file=sys.stderr)
-        return EXIT_USAGE
+        return usage_error("agreement", "--documents must be 0 or more")
     annotators = None
     if args.annotators is not None:
         annotators = tuple(dict.fromkeys(n.strip() for n in args.annotators.split(",") if n))
         if len(annotators) < 2:
-            print(
-                "annotator agreement: error: --annotators needs at least two names",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
+            return usage_error("agreement", "--annotators needs at least two names")
     db = open_project(args.db, seed=False)
-    report = compute_agreement(
-        db,
-        AgreementOptions(annotators=annotators, include_unfinished=args.include_unfinished),
-        progress=_progress_printer(sys.stderr.isatty()),
-    )
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    try:
+        with long_run(quiet=args.quiet) as run:
+            report = compute_agreement(
+                db,
+                AgreementOptions(annotators=annotators, include_unfinished=args.include_unfinished),
+                progress=run.progress,
+                cancel=run.cancel,
+            )
+    except OperationCancelled:
+        return interrupted("agreement was not computed; nothing was changed")
     figures = limited(report, args.documents).to_dict()
     if args.json:
-        sys.stdout.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2).decode() + "\n")
+        print_json(figures)
     else:
         print(format_report(figures))
     return EXIT_OK

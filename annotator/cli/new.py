@@ -1,0 +1,38 @@
+"""``annotator new``: create a project with the labels of a schema template."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from annotator.cli.shared import EXIT_OK, db_option
+from annotator.core.schema import TEMPLATES
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "new",
+        help="create a project with a label schema template",
+        description="Create the project at --db (a new file, or an empty database) with the "
+        "labels of a template. An existing project is refused.",
+    )
+    db_option(parser)
+    parser.add_argument(
+        "--template",
+        choices=[t.key for t in TEMPLATES],
+        default=TEMPLATES[0].key,
+        help="; ".join(f"{t.key}: {t.title}" for t in TEMPLATES) + f" (default {TEMPLATES[0].key})",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.services.labels import create_project
+    from annotator.services.project import location
+
+    schema = create_project(args.db, args.template)
+    print(
+        f"Created {location(args.db)} with {schema.name} "
+        f"({len(schema.entities)} entity labels), label schema version {schema.version}."
+    )
+    return EXIT_OK
