@@ -28,6 +28,7 @@ from annotator.cli import (
     exporting,
     importing,
     labels,
+    merging,
     new,
     stats,
     suggest,
@@ -60,6 +61,7 @@ __all__ = [
 COMMANDS = (
     importing,
     exporting,
+    merging,
     suggest,
     stats,
     database,

@@ -23,10 +23,14 @@ from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.schema import LabelSchema, next_free_hotkey
 from annotator.ingest.records import ImportedClaim, ImportedDocument, ImportedEntity
 from annotator.services.importing import BATCH_SIZE, ImportSummary, store_documents
+from annotator.services.onto_existing import tally_lines
 from annotator.storage import project_contents
 from annotator.storage.database import Database
 from annotator.storage.engine import mask, resolve_url, sqlite_path
 from annotator.storage.store import Store
+
+#: The progress phase of the documents (the command line names its progress line so).
+MERGING = "Merging documents"
 
 
 class MergeError(AnnotatorError):
@@ -52,11 +56,7 @@ class MergeSummary:
         out = [
             f"Merged {self.source}: {docs.imported} new documents, {docs.duplicates} already here"
         ]
-        for name, tally in sorted(docs.annotators.items()):
-            out.append(
-                f"  {name}: {tally.new} documents with new work, {tally.unchanged} unchanged, "
-                f"{tally.conflicts} conflicting"
-            )
+        out += tally_lines(docs.annotators)
         if self.schema_taken:
             out.append("Label schema: taken from the other project (this one had none)")
         if self.labels_added:
@@ -261,7 +261,7 @@ def _merge_documents(
     with other.read() as source:
         total = source.document_count()
     after, done = 0, 0
-    progress(0, total, "Merging documents")
+    progress(0, total, MERGING)
     while True:
         if cancel is not None:
             cancel.check()
@@ -275,7 +275,7 @@ def _merge_documents(
         # One transaction per batch (store_documents): a cancel or crash keeps whole batches.
         store_documents(db, batch, summary.documents, replace=replace_conflicts)
         done += len(ids)
-        progress(done, total, "Merging documents")
+        progress(done, total, MERGING)
 
 
 def _documents(source: Store, ids: list[int]) -> list[ImportedDocument]:

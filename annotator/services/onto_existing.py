@@ -83,6 +83,15 @@ class Tally:
         self.conflicts += other.conflicts
 
 
+def tally_lines(tallies: dict[str, Tally]) -> list[str]:
+    """One line per annotator, in name order, for summaries."""
+    return [
+        f"  {name}: {t.new} documents with new work, {t.unchanged} unchanged, "
+        f"{t.conflicts} conflicting"
+        for name, t in sorted(tallies.items())
+    ]
+
+
 @dataclass
 class Outcome:
     """What bringing one record onto its document did, per annotator."""
