@@ -12,7 +12,7 @@ are added; guidelines are taken when this project has none. This project is back
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -101,9 +101,13 @@ def merge_project(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     batch_size: int = BATCH_SIZE,
+    document_ids: Sequence[int] | None = None,
+    only_annotator: str | None = None,
 ) -> MergeSummary:
     """Bring everything ``other`` holds into ``db`` (see the module). ``add_labels`` lets
-    labels this project lacks be added; otherwise their presence refuses the merge."""
+    labels this project lacks be added; otherwise their presence refuses the merge.
+    ``document_ids`` (ids in ``other``) and ``only_annotator`` narrow what comes: a hand-out
+    is a merge of one annotator's share into a new project."""
     if db.url == other.url:
         raise MergeError(f"{db.display_url} is this project; choose another project to merge")
     summary = MergeSummary(other.display_url)
@@ -122,7 +126,14 @@ def merge_project(
         summary.terms_added = _add_terms(target, terms)
         summary.guidelines = _take_guidelines(target, guidelines)
     try:
-        _merge_documents(db, other, summary, replace_conflicts, progress, cancel, batch_size)
+        _merge_documents(
+            db,
+            other,
+            summary,
+            _Scope(replace_conflicts, document_ids, only_annotator, batch_size),
+            progress,
+            cancel,
+        )
     except OperationCancelled:
         summary.documents.cancelled = True
     return summary
@@ -249,42 +260,66 @@ def _take_guidelines(store: Store, theirs: Guidelines) -> str:
 # -- documents and work ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    replace: bool
+    document_ids: Sequence[int] | None
+    annotator: str | None
+    batch_size: int
+
+
 def _merge_documents(
     db: Database,
     other: Database,
     summary: MergeSummary,
-    replace_conflicts: bool,
+    scope: _Scope,
     progress: ProgressCallback,
     cancel: CancelToken | None,
-    batch_size: int,
 ) -> None:
-    with other.read() as source:
-        total = source.document_count()
-    after, done = 0, 0
-    progress(0, total, MERGING)
-    while True:
+    for done, total, batch in _batches(other, scope):
         if cancel is not None:
             cancel.check()
-        with other.read() as source:
-            index = source.document_index(after_id=after, limit=batch_size)
-            if not index:
-                break
-            ids = [row[0] for row in index]
-            batch = _documents(source, ids)
-        after = ids[-1]
         # One transaction per batch (store_documents): a cancel or crash keeps whole batches.
-        store_documents(db, batch, summary.documents, replace=replace_conflicts)
-        done += len(ids)
+        store_documents(db, batch, summary.documents, replace=scope.replace)
         progress(done, total, MERGING)
 
 
-def _documents(source: Store, ids: list[int]) -> list[ImportedDocument]:
-    """The documents with every annotator's work, as the import path takes them. Spans are
-    linked by their database id in the other project (``link``), and keep their ``ref``."""
+def _batches(other: Database, scope: _Scope) -> Iterator[tuple[int, int, list[ImportedDocument]]]:
+    """``(documents read so far, in all, batch)``, a batch of the other project at a time."""
+    if scope.document_ids is not None:
+        wanted = sorted(set(scope.document_ids))
+        for first in range(0, len(wanted), scope.batch_size):
+            ids = wanted[first : first + scope.batch_size]
+            with other.read() as source:
+                batch = _documents(source, ids, scope.annotator)
+            yield first + len(ids), len(wanted), batch
+        return
+    with other.read() as source:
+        total = source.document_count()
+    after, done = 0, 0
+    while True:
+        with other.read() as source:
+            index = source.document_index(after_id=after, limit=scope.batch_size)
+            if not index:
+                return
+            ids = [row[0] for row in index]
+            batch = _documents(source, ids, scope.annotator)
+        after = ids[-1]
+        done += len(ids)
+        yield done, total, batch
+
+
+def _documents(source: Store, ids: list[int], annotator: str | None) -> list[ImportedDocument]:
+    """The documents with every annotator's work (``annotator``'s only, when given), as the
+    import path takes them. Spans are linked by their database id in the other project
+    (``link``), and keep their ``ref``."""
     documents = source.documents_by_ids(ids)
-    spans = source.spans_by_documents(ids)
-    decisions = source.decisions_by_documents(ids)
-    states = source.states_by_documents(ids)
+    spans = source.spans_by_documents(ids, annotator)
+    decisions = source.decisions_by_documents(ids, annotator)
+    states = {
+        doc_id: [s for s in found if annotator is None or s.annotator == annotator]
+        for doc_id, found in source.states_by_documents(ids).items()
+    }
     ignored = source.ignored_by_documents(ids)
     result = []
     for document in documents:

@@ -106,3 +106,77 @@ def test_merge_of_a_missing_file_says_so(
     assert main(["merge", str(tmp_path / "typo.sqlite"), "--db", lead]) == EXIT_REJECTED
     assert "typo.sqlite: no such project file" in capsys.readouterr().err
     assert not (tmp_path / "typo.sqlite").exists()
+
+
+def test_hand_out_shares_and_merge_them_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lead hands each annotator two documents as a project file, they annotate on their
+    laptops, the lead merges the files back: each one's work lands on the lead's documents."""
+    lead = _project(tmp_path, "lead", [record for record in _bare()])
+    shares = {}
+    for name in ("ana", "bob"):
+        out = tmp_path / f"{name}-share.sqlite"
+        command = ["export", "--db", lead, "--format", "annotator", "--quiet"]
+        assert main([*command, "--assigned-to", name, "--take", "2", "--out", str(out)]) == 0
+        assert f"Wrote {name}'s share, 2 documents (2 newly handed out)" in capsys.readouterr().out
+        shares[name] = out
+    # A share is never written over a project file (it may be work brought back).
+    again = ["export", "--db", lead, "--format", "annotator", "--assigned-to", "ana"]
+    assert main([*again, "--out", str(shares["ana"])]) == EXIT_REJECTED
+    assert "exists" in capsys.readouterr().err
+
+    externals = {}
+    for name, version in (("ana", ana_version), ("bob", bob_version)):
+        laptop = Database.open(shares[name])
+        try:
+            with laptop.read() as store:
+                externals[name] = sorted(
+                    store.document(i).external_id for i in store.document_ids()
+                )
+        finally:
+            laptop.close()
+        work = write_jsonl(tmp_path / f"{name}-work.jsonl", [version(d) for d in externals[name]])
+        assert main(["import", str(work), "--db", str(shares[name]), "--quiet"]) == EXIT_OK
+    # K unset: each took the first two documents they had not been handed.
+    assert externals == {"ana": ["a1", "a2"], "bob": ["a1", "a2"]}
+
+    for name in ("ana", "bob"):
+        assert main(["merge", str(shares[name]), "--db", lead, "--quiet"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "  bob: 2 documents with new work, 0 unchanged, 0 conflicting" in out
+    db = Database.open(lead)
+    try:
+        with db.read() as store:
+            assert store.document_count() == 4
+            done = {
+                (store.document(d).external_id, s.annotator)
+                for d in store.document_ids()
+                for s in store.states(d)
+                if s.status.value == "done"
+            }
+    finally:
+        db.close()
+    assert done == {("a1", "ana"), ("a2", "ana"), ("a1", "bob"), ("a2", "bob")}
+
+
+def test_hand_out_as_a_native_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lead = _project(tmp_path, "lead", _bare())
+    assert main(["--db", lead, "team", "per-document", "1"]) == EXIT_OK
+    out = tmp_path / "cy.jsonl"
+    args = ["export", "--db", lead, "--format", "annotator", "--quiet", "--assigned-to", "cy"]
+    assert main([*args, "--take", "3", "--out", str(out)]) == EXIT_OK
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [r["id"] for r in records] == ["a1", "a2", "a3"]
+    assert all(r["entities"] == [] and r["statuses"] == {} for r in records)
+    # With one annotator per document, the next person gets what is left.
+    dee = tmp_path / "dee.jsonl"
+    assert main([*args[:-1], "dee", "--take", "3", "--out", str(dee)]) == EXIT_OK
+    assert [orjson.loads(line)["id"] for line in dee.read_bytes().splitlines()] == ["a4"]
+    capsys.readouterr()
+    assert main([*args[:-1], "nobody", "--out", str(tmp_path / "x.jsonl")]) == EXIT_REJECTED
+    assert "no annotator named 'nobody'" in capsys.readouterr().err
+
+
+def _bare() -> list[dict]:
+    return [{"id": doc, "text": text} for doc, text in sorted(TEXTS.items())]

@@ -221,3 +221,38 @@ def test_refuses_itself_and_a_missing_file(lead: Database, tmp_path: Path) -> No
     with pytest.raises(MergeError, match="no such project file"):
         open_other(tmp_path / "nowhere.sqlite")
     assert not (tmp_path / "nowhere.sqlite").exists()
+
+
+def test_a_share_holds_the_annotator_own_work_only(
+    lead: Database, laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from annotator.services.handout import write_share
+
+    for path in laptops:
+        _merge(lead, path)
+    # Ana finished a1, a2 and a3: what is left for her is a4, where Bob's work is.
+    summary = write_share(lead, "ana", tmp_path / "ana-share.sqlite", take=3)
+    assert (summary.documents, summary.taken, summary.project) == (1, 1, True)
+    share = Database.open(summary.path)
+    try:
+        with share.read() as store:
+            (doc_id,) = store.document_ids()
+            assert store.document(doc_id).external_id == "a4"
+            assert store.spans(doc_id) == [] and store.states(doc_id) == []
+            assert {t.term for t in store.terms()} == {"ana term", "bob term"}
+            assert store.schema().entity_names == default_schema().entity_names
+    finally:
+        share.close()
+    # Ana does a4 on her laptop; merging her share back adds just that.
+    work = write_jsonl(tmp_path / "a4.jsonl", [ana_version("a4")])
+    share = Database.open(summary.path)
+    try:
+        import_paths(share, [work])
+    finally:
+        share.close()
+    before = _snapshot(lead)
+    back = _merge(lead, summary.path)
+    assert back.documents.annotators == {"ana": back.documents.annotators["ana"]}
+    assert back.documents.annotators["ana"].new == 1
+    after = _snapshot(lead)
+    assert len(after) > len(before) and set(before) <= set(after)
