@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 
 from annotator.core.model import Decision, Layer, Span, Status
+from annotator.services.exporting import export
 from annotator.services.importing import import_paths
 from annotator.storage.database import Database
 from tests.services.merge_corpus import (
@@ -203,3 +205,44 @@ def test_seconds_must_be_numbers(db: Database, tmp_path: Path) -> None:
     path.write_bytes(orjson.dumps(bad) + b"\n")
     (error,) = import_paths(db, [path]).errors
     assert error.field == "seconds.ana"
+
+
+@pytest.mark.parametrize("fmt", ["prodigy", "doccano", "labelstudio", "brat"])
+def test_other_tools_formats_add_work_onto_known_documents(
+    db: Database, tmp_path: Path, fmt: str
+) -> None:
+    """Each annotator's work exported in another tool's format and imported, one file after
+    the other, under --annotator: the second adds its work, and again adds nothing."""
+    source = Database.open(tmp_path / "source.sqlite")
+    try:
+        import_paths(
+            source,
+            [
+                write_jsonl(tmp_path / "ana.jsonl", [ana_version(d) for d in DOCS]),
+                write_jsonl(tmp_path / "bob.jsonl", [bob_version(d) for d in DOCS]),
+            ],
+        )
+        outs = {}
+        for name in ("ana", "bob"):
+            outs[name] = tmp_path / f"{name}-{fmt}"
+            export(source, outs[name], fmt=fmt, annotator=name)
+    finally:
+        source.close()
+    first = import_paths(db, [outs["ana"]], fmt=fmt, annotator="ana")
+    second = import_paths(db, [outs["bob"]], fmt=fmt, annotator="bob")
+    assert first.errors == [] and second.errors == []
+    assert (first.imported, second.imported, second.duplicates) == (4, 0, 4)
+    assert second.annotators["bob"].new == 4 and second.conflicts == []
+    for doc in DOCS:
+        ana = {(s.start, s.end, s.label) for s in _spans_of(db, doc, "ana")}
+        bob = {(s.start, s.end, s.label) for s in _spans_of(db, doc, "bob")}
+        assert ana == {(e["start"], e["end"], e["label"]) for e in ana_version(doc)["entities"]} | {
+            (c["start"], c["end"], "CLAIM") for c in ana_version(doc)["claims"]
+        }
+        assert bob == {(e["start"], e["end"], e["label"]) for e in bob_version(doc)["entities"]} | {
+            (c["start"], c["end"], "CLAIM") for c in bob_version(doc)["claims"]
+        }
+    before = _snapshot(db)
+    again = import_paths(db, [outs["bob"]], fmt=fmt, annotator="bob")
+    assert _snapshot(db) == before
+    assert again.annotators["bob"].unchanged == 4
