@@ -256,3 +256,21 @@ def test_a_share_holds_the_annotator_own_work_only(
     assert back.documents.annotators["ana"].new == 1
     after = _snapshot(lead)
     assert len(after) > len(before) and set(before) <= set(after)
+
+
+def test_merge_onto_either_backend_twice(
+    backend_db: Database, laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The lead's project on SQLite or on a PostgreSQL server: the same figures, and the
+    second merge changes nothing there either."""
+    for path in laptops:
+        _merge(backend_db, path)
+    before = _snapshot(backend_db)
+    for path in laptops:
+        again = _merge(backend_db, path)
+        assert again.documents.imported == 0 and again.documents.conflicts == []
+    assert _snapshot(backend_db) == before
+    report = compute_agreement(backend_db).overall
+    expected = _independent_figures()
+    assert report.entities.exact == pytest.approx(expected["entities"])
+    assert report.kappa == pytest.approx(expected["kappa"])
