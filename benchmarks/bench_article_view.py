@@ -1,4 +1,4 @@
-"""Benchmark the article view against the budgets of DESIGN.md section 9.
+"""Benchmark the article view against its budgets (below; docs/ARCHITECTURE.md, "Large projects").
 
 Run: ``.venv/bin/python benchmarks/bench_article_view.py [--runs N]``
 

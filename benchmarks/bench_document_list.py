@@ -1,4 +1,5 @@
-"""Benchmark: the document list over a 1,000,000-document project (DESIGN.md section 9).
+"""Benchmark: the document list over a 1,000,000-document project (docs/ARCHITECTURE.md,
+"Large projects").
 
 Run: ``.venv/bin/python benchmarks/bench_document_list.py [--documents N] [--rebuild]``.
 
@@ -226,7 +227,8 @@ def measure_list(path: Path, label: str) -> dict[str, float]:
     from annotator.core.model import Status
     from annotator.services.workspace import Workspace
     from annotator.storage.database import Database
-    from annotator.ui.document_list import TITLE_COLUMN, DocumentList
+    from annotator.ui.document_list import DocumentList
+    from annotator.ui.document_list_model import TITLE_COLUMN
     from annotator.ui.executor import DbExecutor
 
     app = QApplication.instance() or QApplication([])

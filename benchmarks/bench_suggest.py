@@ -13,11 +13,21 @@
    registry exists: gazetteer (fed, per fold, with the entities confirmed in the 20 training
    articles), rules, claims and the learned model (the *k* = 20 model of that fold), each on
    its fold's held-out articles, pooled over the folds; and all suggesters together.
-3. With ``--compare-spancat``: claims learned by ``spancat`` (n-gram suggester up to the
+3. **The seed lists at 0 documents**: precision and recall per label of the shipped seed lists
+   (``seeds``) and of all default suggesters with an empty gazetteer, on the evaluation corpus
+   (fictional places: the lists can only find real organisations there, and must not invent
+   places) and on ``resources/eval/world`` (real place names; ``dev`` was used to settle the
+   lists and rules, ``test`` was written afterwards and not tuned on), the population threshold
+   swept on both; then the lists' first-use cost and time per article, as a ratio to
+   tokenizing the same article (the floor every suggester pays). The combined suggestions of
+   section 2 are also shown without the seed lists, so a loss of precision after 20 documents
+   would show.
+4. With ``--compare-spancat``: claims learned by ``spancat`` (n-gram suggester up to the
    longest claim) next to the shipped ``ner`` claims model, on fold 1 after 10 and 20
    articles: the measurement behind the design decision.
 
     python benchmarks/bench_suggest.py [--folds 5] [--points 5,10,20] [--compare-spancat]
+        [--seeds-only]
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import argparse
 import os
 import platform
 import random
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -44,10 +55,12 @@ from annotator.suggest.training import (
     TrainedModel,
     TrainingConfig,
     TrainingDocument,
-    train_in_background,
 )
+from annotator.suggest.training_process import train_in_background
 
 GOLD = Path(__file__).resolve().parent.parent / "resources" / "eval" / "gold.jsonl"
+WORLD = GOLD.parent / "world"
+SEED_LABELS = ("GPE", "LOC", "NORP", "ORG")
 FOLD_SIZE = 5
 
 
@@ -193,6 +206,8 @@ def per_suggester(
     fold_list: list[tuple[list[int], list[int]]],
     models: dict[int, dict[int, TrainedModel]],
     k: int,
+    *,
+    seeds: bool = True,
 ) -> None:
     print()
     print("## Per suggester (annotator.suggest.evaluation)")
@@ -208,6 +223,9 @@ def per_suggester(
         print("unreadable gold records:", *problems, sep="\n  ")
     by_id = {doc.id: doc for doc in gold_docs}
     settings = registry.SuggesterSettings.defaults().with_enabled("model")
+    if not seeds:
+        settings = settings.with_enabled("seeds", False)
+        print("(the same, without the seed lists)")
     schema = default_schema()
     reports: list[Any] = []
     for fold, (pool, held) in enumerate(fold_list):
@@ -278,7 +296,109 @@ def _pool(reports: list[Any], evaluation: Any) -> Any:
     )
 
 
-# -- 3. spancat for claims -------------------------------------------------------------------
+# -- 3. the seed lists at 0 documents -----------------------------------------------------------
+
+
+def seed_lists() -> None:
+    from annotator.core.tokens import tokenize_many
+    from annotator.services.suggesting import read_gold
+    from annotator.suggest import evaluation, registry, seed_lists
+    from annotator.suggest.seeds import SeedSuggester
+
+    print()
+    print("## Seed lists at 0 documents (no confirmed work, empty gazetteer)")
+    schema = default_schema()
+    # First use in a fresh process: earlier sections may have read the lists already.
+    probe = (
+        "import time; from annotator.suggest import seed_lists as s; t = time.perf_counter(); "
+        "d = s.shipped(); a = time.perf_counter(); d.automaton(100_000); "
+        "print(a - t, time.perf_counter() - a)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    first_use, automaton = (float(x) for x in done.stdout.split())
+    data = seed_lists.shipped()
+    sets = [("eval corpus", GOLD)] + [
+        (f"world {split}", WORLD / f"{split}.jsonl") for split in ("dev", "test")
+    ]
+    for name, path in sets:
+        docs, problems = read_gold(path)
+        if problems:
+            print("unreadable gold records:", *problems, sep="\n  ")
+        print()
+        print(f"### {name}: {len(docs)} articles")
+        every = registry.build(registry.BuildContext(schema), registry.SuggesterSettings.defaults())
+        report = evaluation.evaluate(docs, every, schema, gold=str(path))
+        print(_label_table(report, SEED_LABELS))
+        print()
+        print("population threshold sweep (seeds alone, GPE):")
+        for threshold in (15_000, 50_000, 100_000, 300_000, 1_000_000):
+            swept = evaluation.evaluate(
+                docs, [SeedSuggester(schema, min_population=threshold)], schema
+            )
+            scores = swept.suggester("seeds").labels.get("GPE")
+            if scores is not None:
+                print(
+                    f"  {threshold:>9,}: P {_fmt(scores.precision)} R {_fmt(scores.recall)} "
+                    f"({scores.tp + scores.fp} suggested, {scores.tp + scores.fn} gold)"
+                )
+    # Time per article against the floor of tokenizing it.
+    docs = read_gold(GOLD)[0] + read_gold(WORLD / "dev.jsonl")[0]
+    from annotator.core.model import Document
+    from annotator.suggest.base import SuggestInput
+
+    started = time.perf_counter()
+    tokenized = list(tokenize_many(d.text for d in docs))
+    tokenizing = time.perf_counter() - started
+    suggester = SeedSuggester(schema)
+    items = [
+        SuggestInput(Document(i + 1, d.id, d.title, d.text), t, schema, d.ignored)
+        for i, (d, t) in enumerate(zip(docs, tokenized, strict=True))
+    ]
+    suggester.suggest(items[0])  # lists read and automaton built
+    rounds = 5
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for item in items:
+            suggester.suggest(item)
+    matching = (time.perf_counter() - started) / rounds
+    print()
+    print(
+        f"first use: reading the lists {first_use * 1000:.0f} ms ({len(data):,} rows), "
+        f"automaton at 100,000 people {automaton * 1000:.0f} ms; "
+        f"per article: seeds {matching / len(items) * 1000:.2f} ms, tokenizing "
+        f"{tokenizing / len(items) * 1000:.2f} ms (ratio {matching / tokenizing:.2f})"
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "  — " if value is None else f"{value:.2f}"
+
+
+def _label_table(report: Any, labels: Sequence[str]) -> str:
+    lines = [
+        f"{'suggester':<16} {'label':<6} {'gold':>5} {'found':>6} {'right':>6} {'P':>5} {'R':>5}"
+    ]
+    everyone = [*report.suggesters, *((report.combined,) if report.combined else ())]
+    for suggester in everyone:
+        for label in labels:
+            scores = suggester.labels.get(label)
+            if scores is None or (scores.tp + scores.fp == 0 and suggester.name != "seeds"):
+                continue  # a suggester that proposes nothing of this label
+            lines.append(
+                f"{suggester.name:<16} {label:<6} {scores.tp + scores.fn:>5} "
+                f"{scores.tp + scores.fp:>6} {scores.tp:>6} {_fmt(scores.precision):>5} "
+                f"{_fmt(scores.recall):>5}"
+            )
+    return "\n".join(lines)
+
+
+# -- 4. spancat for claims -------------------------------------------------------------------
 
 
 def compare_spancat(
@@ -383,7 +503,13 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--points", default="5,10,20")
     parser.add_argument("--compare-spancat", action="store_true")
+    parser.add_argument(
+        "--seeds-only", action="store_true", help="only the seed lists at 0 documents (fast)"
+    )
     args = parser.parse_args()
+    if args.seeds_only:
+        seed_lists()
+        return
     documents = load()
     fold_list = folds(documents, args.folds)
     largest = len(fold_list[0][0])
@@ -395,6 +521,8 @@ def main() -> None:
     print()
     models = learning_curve(documents, fold_list, points)
     per_suggester(documents, fold_list, models, points[-1])
+    per_suggester(documents, fold_list, models, points[-1], seeds=False)
+    seed_lists()
     if args.compare_spancat:
         compare_spancat(documents, fold_list, models, points)
 

@@ -17,6 +17,8 @@ Exit codes: 0 success; 1 some input was rejected or an operation failed (after a
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 from collections.abc import Sequence
 
@@ -99,21 +101,39 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    given = list(sys.argv[1:] if argv is None else argv)
+    said = io.StringIO()
     try:
-        args = parser.parse_args(
-            project_argument(sys.argv[1:] if argv is None else argv, _command_names(parser))
-        )
+        # argparse's usage errors quote what was typed ("invalid choice: 'URL'"): they pass
+        # through masked_urls, so that a database password never reaches the terminal.
+        with contextlib.redirect_stderr(said):
+            args = parser.parse_args(project_argument(given, _command_names(parser)))
     except ValueError as exc:
         parser.print_usage(sys.stderr)
         print(f"annotator: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
+    finally:
+        sys.stderr.write(masked_urls(said.getvalue(), given))
     if args.command is None:
         from annotator.app import main as gui_main
 
         return gui_main(db=args.db)
     return dispatch(args)
+
+
+def masked_urls(text: str, given: Sequence[str]) -> str:
+    """``text`` with every argument of ``given`` that holds a URL shown without its password
+    (also as ``repr`` shows it, the form argparse quotes)."""
+    urls = [arg for arg in given if "://" in arg and (arg in text or repr(arg) in text)]
+    if not urls:
+        return text
+    from annotator.services.project import shown_target
+
+    for url in sorted(set(urls), key=len, reverse=True):
+        text = text.replace(repr(url), repr(shown_target(url))).replace(url, shown_target(url))
+    return text
 
 
 def dispatch(args: argparse.Namespace) -> int:

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             "say what to do: --auto-agreed (the rest is done in the window: "
             "Review > Adjudicate document)",
         )
-    db = open_project(args.db, seed=False)
+    db = open_project(args.db, seed=False, create=False)
     try:
         with long_run(quiet=args.quiet) as run:
             summary = auto_agreed(

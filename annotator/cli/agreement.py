@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         annotators = tuple(dict.fromkeys(n.strip() for n in args.annotators.split(",") if n))
         if len(annotators) < 2:
             return usage_error("agreement", "--annotators needs at least two names")
-    db = open_project(args.db, seed=False)
+    db = open_project(args.db, seed=False, create=False)
     try:
         with long_run(quiet=args.quiet) as run:
             report = compute_agreement(

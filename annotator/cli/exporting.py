@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             return usage_error("export", f"--split: {exc}")
     elif args.group_by is not None:
         return usage_error("export", "--group-by needs --split")
-    db = open_project(args.db, seed=False)
+    db = open_project(args.db, seed=False, create=False)
     try:
         with long_run(quiet=args.quiet) as run:
             summary = export(

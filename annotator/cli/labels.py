@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     from annotator.services.labels import project_schema
     from annotator.services.project import open_project
 
-    db = open_project(args.db, seed=False)
+    db = open_project(args.db, seed=False, create=False)
     try:
         schema = project_schema(db)
     finally:

@@ -23,6 +23,13 @@ def register(subparsers: Any) -> None:
         default=TEMPLATES[0].key,
         help="; ".join(f"{t.key}: {t.title}" for t in TEMPLATES) + f" (default {TEMPLATES[0].key})",
     )
+    parser.add_argument(
+        "--no-seed-lists",
+        dest="seed_lists",
+        action="store_false",
+        help="do not suggest well-known places, nationalities and organisations from the "
+        "start (the seed lists; they can be switched on later in the preferences)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -30,9 +37,10 @@ def run(args: argparse.Namespace) -> int:
     from annotator.services.labels import create_project
     from annotator.services.project import location
 
-    schema = create_project(args.db, args.template)
+    schema = create_project(args.db, args.template, seed_lists=args.seed_lists)
     print(
         f"Created {location(args.db)} with {schema.name} "
-        f"({len(schema.entities)} entity labels), label schema version {schema.version}."
+        f"({len(schema.entities)} entity labels), label schema version {schema.version}"
+        f"{'' if args.seed_lists else ', without the seed lists'}."
     )
     return EXIT_OK

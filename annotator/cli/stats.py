@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from annotator.services.project import open_project
     from annotator.services.stats import format_stats, project_stats
 
-    db = open_project(args.db, seed=False)
+    db = open_project(args.db, seed=False, create=False)
     figures = project_stats(db, args.annotator, days=args.days)
     if args.json:
         print_json(figures)

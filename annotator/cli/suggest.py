@@ -47,7 +47,11 @@ def run(args: argparse.Namespace) -> int:
     import annotator.services.training  # noqa: F401  (registers the project's model)
     from annotator.services.project import open_project
 
-    db = open_project(args.db, seed=False)
+    if args.evaluate is not None and not args.evaluate.is_file():
+        # Before the project is opened: a missing gold file changes nothing.
+        print(f"annotator: error: {args.evaluate}: no such file", file=sys.stderr)
+        return EXIT_REJECTED
+    db = open_project(args.db, seed=False, create=False)
     if args.evaluate is not None:
         return _evaluate(args, db)
     if args.train or args.status:
@@ -69,9 +73,6 @@ def _evaluate(args: argparse.Namespace, db: Any) -> int:
     from annotator.services.suggesting import evaluate_gold
     from annotator.suggest.evaluation import format_report
 
-    if not args.evaluate.is_file():
-        print(f"annotator: error: {args.evaluate}: no such file", file=sys.stderr)
-        return EXIT_REJECTED
     try:
         with long_run(quiet=args.quiet) as run:
             report = evaluate_gold(

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     from annotator.services.project import open_project
     from annotator.services.team import AddAnnotator, SetPerDocument, SetReviewer, TeamService
 
-    team = TeamService(open_project(args.db, seed=False))
+    team = TeamService(open_project(args.db, seed=False, create=False))
     action = args.team_action or "list"
     if action == "add":
         team.apply(AddAnnotator(args.name, args.reviewer))

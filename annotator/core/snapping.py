@@ -1,4 +1,5 @@
-"""Turn a raw selection into the span an annotator meant (DESIGN.md section 3).
+"""Turn a raw selection into the span an annotator meant (docs/ARCHITECTURE.md, "The offset
+contract").
 
 Token mode (the default) widens the selection to whole tokens; character mode (Alt held) keeps
 its ends but moves them outwards to grapheme cluster boundaries. Both trim whitespace at the

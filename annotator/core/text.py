@@ -1,4 +1,5 @@
-"""Import normalisation, exactly as the text/offset contract says (DESIGN.md section 3).
+"""Import normalisation, exactly as the text/offset contract says
+(docs/adr/0004-text-normalised-once.md).
 
 decode (UTF-8, a UTF-8 BOM stripped; a UTF-16/32 BOM selects that codec; Windows-1252 only as
 an explicit fallback that is reported) -> CRLF and lone CR to LF -> Unicode NFC. NUL bytes and

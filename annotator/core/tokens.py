@@ -1,8 +1,9 @@
 """The one tokenizer: spaCy's blank English pipeline plus the rule-based sentencizer.
 
 Every consumer (the editor's snapping, every export, the suggesters) takes tokens and sentences
-from here, so a span that is token-aligned in the UI is token-aligned in spaCy (DESIGN.md
-section 3). The pipeline needs no downloaded model; it is built on first use, once per process.
+from here, so a span that is token-aligned in the UI is token-aligned in spaCy
+(docs/ARCHITECTURE.md, "The offset contract"). The pipeline needs no downloaded model; it is
+built on first use, once per process.
 
 spaCy's output is adjusted in three ways, each because our contract needs it:
 

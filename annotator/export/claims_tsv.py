@@ -4,20 +4,22 @@ One row per sentence of every exported document (the project tokenizer's sentenc
 ``--drop-ignored``, of the text without boilerplate). ``claim`` is ``1`` when any claim
 overlaps the sentence, else ``0``. ``sentence_id`` is ``<document id>:<sentence index>``.
 
-Tab-separated with a header row, quoted only where needed (a cell holding a tab, a quote or a
-line break), UTF-8, LF. A cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage
-return) gets a leading ``'`` so that a spreadsheet shows it as text instead of running it as
-a formula (DESIGN.md section 10); strip one leading ``'`` from such cells to get the text back.
+Tab-separated with a header row, UTF-8, rows ending in CR LF (RFC 4180), written by
+:func:`annotator.core.spreadsheet.table_text`: a cell is quoted where it holds a tab, a quote,
+a CR or an LF (a document id may hold a line break), and each line of a cell that starts with
+``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading ``'`` so that a
+spreadsheet shows it as text instead of running it as a formula; strip one leading ``'`` from
+each such line to get the text back.
 """
 
 from __future__ import annotations
 
 import bisect
 import csv
-import io
 from pathlib import Path
 
 from annotator.core.model import Layer
+from annotator.core.spreadsheet import is_safe, table_text
 from annotator.core.tokens import Tokenized
 from annotator.export.document import ExportDocument
 from annotator.export.validation import Findings
@@ -25,15 +27,10 @@ from annotator.export.writing import ExportContext, close_output, open_output
 
 FORMAT = "claims-tsv"
 HEADER = ("sentence_id", "document_id", "text", "claim")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value: str) -> str:
-    """``value`` made safe to open in a spreadsheet (a leading ``'`` before a formula start)."""
-    return "'" + value if value.startswith(_FORMULA) else value
 
 
 def rows(doc: ExportDocument, tokens: Tokenized) -> list[tuple[str, str, str, str]]:
+    """``doc``'s rows with their cells as they are (:func:`table_text` escapes and quotes)."""
     text, key = doc.text, doc.key
     claims = sorted((s.start, s.end) for s in doc.spans if s.layer is Layer.CLAIM)
     claim_starts = [start for start, _ in claims]
@@ -43,12 +40,7 @@ def rows(doc: ExportDocument, tokens: Tokenized) -> list[tuple[str, str, str, st
         before = bisect.bisect_left(claim_starts, sentence.end)
         overlaps = any(end > sentence.start for _, end in claims[:before])
         result.append(
-            (
-                escape_cell(f"{key}:{index}"),
-                escape_cell(key),
-                escape_cell(text[sentence.start : sentence.end]),
-                "1" if overlaps else "0",
-            )
+            (f"{key}:{index}", key, text[sentence.start : sentence.end], "1" if overlaps else "0")
         )
     return result
 
@@ -56,30 +48,22 @@ def rows(doc: ExportDocument, tokens: Tokenized) -> list[tuple[str, str, str, st
 class ClaimsTsvWriter:
     def __init__(self, path: Path, context: ExportContext) -> None:
         self.handle = open_output(path)
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(
-            self.buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL
-        )
-        self.writer.writerow(HEADER)
-        self._flush()
+        self._write([HEADER])
 
-    def _flush(self) -> None:
-        self.handle.write(self.buffer.getvalue().encode("utf-8"))
-        self.buffer.seek(0)
-        self.buffer.truncate()
+    def _write(self, table: list[tuple[str, str, str, str]]) -> None:
+        self.handle.write(table_text(table, delimiter="\t").encode("utf-8"))
 
     def write(self, doc: ExportDocument, tokens: Tokenized | None) -> None:
         assert tokens is not None
-        self.writer.writerows(rows(doc, tokens))
-        self._flush()
+        self._write(rows(doc, tokens))
 
     def close(self) -> None:
         close_output(self.handle)
 
 
 def check(path: Path) -> list[str]:
-    """The header, four cells per row, ``claim`` 0 or 1, unique sentence ids, and no cell
-    that a spreadsheet would run as a formula."""
+    """The header, four cells per row, ``claim`` 0 or 1, unique sentence ids, and no line of
+    a cell that a spreadsheet would run as a formula (what :func:`table_text` ensures)."""
     findings = Findings()
     try:
         handle = path.open("r", encoding="utf-8", newline="")
@@ -107,7 +91,7 @@ def check(path: Path) -> list[str]:
                     findings.add(where, f"sentence id {row[0]!r} appears twice")
                 seen.add(row[0])
                 for cell in row:
-                    if cell.startswith(_FORMULA):
+                    if not is_safe(cell):
                         findings.add(where, f"cell {cell[:20]!r} would run as a formula")
         except (csv.Error, UnicodeDecodeError) as exc:
             findings.add(str(path), f"not readable TSV: {exc}")

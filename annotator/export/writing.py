@@ -12,7 +12,7 @@ from annotator.core.tokens import Tokenized
 from annotator.export.document import ExportDocument
 from annotator.export.problems import ProblemLog
 
-#: Written into every export that has a place for it (DESIGN.md section 3).
+#: Written into every export that has a place for it (docs/ARCHITECTURE.md, "The offset contract").
 OFFSETS = "codepoint"
 #: Label of cue spans in formats where a cue has to be a span of its own.
 CUE_LABEL = "CUE"

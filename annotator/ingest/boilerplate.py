@@ -1,6 +1,7 @@
 """Corpus-level boilerplate: passages that recur verbatim across the documents of one source.
 
-Boilerplate stays in the text (DESIGN.md section 3); this only finds it, as ignored ranges.
+Boilerplate stays in the text, so offsets never shift (docs/adr/0004); this only finds it, as
+ignored ranges.
 
 How
 ---

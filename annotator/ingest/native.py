@@ -1,4 +1,4 @@
-"""The native JSONL format (DESIGN.md section 7): one document and its annotations per line.
+"""The native JSONL format (docs/formats.md): one document and its annotations per line.
 
 Validation is strict and names the bad field (``entities[3].end``): a record with any problem
 is skipped whole, because a document imported without some of its spans would look finished

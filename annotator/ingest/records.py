@@ -48,7 +48,7 @@ class ImportedClaim:
 
 @dataclass(frozen=True, slots=True)
 class ImportedDocument:
-    """One document, its text already normalised (DESIGN.md section 3)."""
+    """One document, its text already normalised (docs/adr/0004-text-normalised-once.md)."""
 
     text: str
     title: str

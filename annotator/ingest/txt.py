@@ -1,4 +1,4 @@
-"""Plain text files: one document per file, decoded and normalised whole (DESIGN.md section 3).
+"""Plain text files: one document per file, decoded and normalised whole (docs/adr/0004).
 
 The text is kept exactly as normalisation leaves it: the headline stays as line 1 (and is the
 title), boilerplate stays and is marked later as ignored ranges.

@@ -1,5 +1,5 @@
 """Adjudication: a reviewer compares the annotators' versions of a document and builds the gold
-layer from them (DESIGN.md section 8, docs/adr "gold layer").
+layer from them (docs/adr/0005-gold-layer-as-reserved-annotator.md).
 
 The gold layer is the work of the reserved annotator :data:`GOLD_ANNOTATOR`, so it reuses every
 table, command, undo path and export. Each reviewer action here is one command applied in one

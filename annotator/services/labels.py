@@ -11,12 +11,17 @@ from annotator.core.relabel_commands import EditLabels, LabelStep, merge_label, 
 from annotator.core.schema import LabelSchema, template_schema, validate
 from annotator.storage import project_contents, relabel
 from annotator.storage.database import Database
+from annotator.suggest import registry
+from annotator.suggest.seeds import NAME as SEEDS
 
 
-def create_project(target: str | Path | None, template_key: str) -> LabelSchema:
+def create_project(
+    target: str | Path | None, template_key: str, *, seed_lists: bool = True
+) -> LabelSchema:
     """Create the project at ``target`` (a path or URL; None: the default) with the
-    template's schema as its first version. Refuses a project that already holds documents,
-    terms or a schema."""
+    template's schema as its first version, and the seed lists (well-known places,
+    nationalities, organisations) on or off. Refuses a project that already holds
+    documents, terms or a schema."""
     schema = validate(template_schema(template_key))
     db = Database.open(target)
     try:
@@ -28,7 +33,11 @@ def create_project(target: str | Path | None, template_key: str) -> LabelSchema:
                     f"{db.display_url} is an existing project ({held}): open it with "
                     "File > Open project, or choose a new file or an empty database"
                 )
-            return store.save_schema(schema)
+            saved = store.save_schema(schema)
+            if not seed_lists:
+                settings = registry.settings_from(store).with_enabled(SEEDS, False)
+                store.set_setting(registry.SETTINGS_KEY, settings.to_value())
+            return saved
     finally:
         db.close()
 

@@ -39,8 +39,9 @@ class Backup:
 
 
 def upgrade_project(target: str | Path | None) -> Upgrade:
-    """Open the project the usual way, which upgrades an older schema (after a backup)."""
-    db = Database.open(target)
+    """Open the project the usual way, which upgrades an older schema (after a backup); a
+    project that does not exist is refused, not created."""
+    db = Database.open(target, create=False)
     try:
         report = db.report.migration
         if report is None:

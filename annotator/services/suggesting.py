@@ -46,6 +46,8 @@ from annotator.suggest.base import Suggester, SuggestInput
 from annotator.suggest.evaluation import GoldClaim, GoldDocument, Report, evaluate
 from annotator.suggest.gazetteer import Gazetteer, Term
 from annotator.suggest.registry import BuildContext, Factory, SuggesterSettings
+from annotator.suggest.seeds import NAME as SEEDS
+from annotator.suggest.seeds import RejectedTerms
 from annotator.suggest.terms import read_terms
 from annotator.suggest.versions import schema_tag
 
@@ -82,6 +84,10 @@ class GazetteerCache:
         self.db = db
         self._lock = threading.Lock()
         self._gazetteer: Gazetteer | None = None
+        #: Texts and labels rejected in the project (the seed lists skip them); refreshed
+        #: from the database before each batch of suggestions, since a rejection is made
+        #: in the window without telling this cache.
+        self.rejected = RejectedTerms()
 
     @property
     def built(self) -> bool:
@@ -92,6 +98,10 @@ class GazetteerCache:
             if self._gazetteer is None:
                 self._gazetteer = self._build()
             return self._gazetteer
+
+    def refresh_rejections(self, store: Store) -> None:
+        """Read the project's rejected entity texts again (cheap: one grouped query)."""
+        self.rejected.reset(store.rejected_entity_texts())
 
     def reload(self) -> Gazetteer:
         """Read everything again from the database (after an import of annotations or term
@@ -312,7 +322,7 @@ class SuggestionService:
             if self._built is not None and self._built[0] == key:
                 return list(self._built[1]), dict(self._built[2]), schema
         extras = {name: hook(self.db) for name, hook in self._context_hooks().items()}
-        context = BuildContext(schema, self.gazetteer.get(), extras)
+        context = BuildContext(schema, self.gazetteer.get(), extras, self.gazetteer.rejected)
         unavailable: dict[str, str] = {}
         built = registry.build(
             context,
@@ -389,8 +399,10 @@ class SuggestionService:
     ) -> _BatchResult:
         # Versions are read before computing: if knowledge changes meanwhile, what is stored
         # carries the older version and is recomputed next time (never the reverse).
-        versions = {s.name: s.version for s in suggesters}
         with self.db.read() as store:
+            if any(s.name == SEEDS for s in suggesters):
+                self.gazetteer.refresh_rejections(store)
+            versions = {s.name: s.version for s in suggesters}
             documents = store.documents_by_ids(ids)
             ignored = store.ignored_by_documents(ids)
             have = store.suggestion_versions(ids)
@@ -569,12 +581,14 @@ def evaluate_gold(
     """
     documents, problems = read_gold(Path(gold_path))
     if db is not None:
-        gazetteer = GazetteerCache(db).get()
+        cache = GazetteerCache(db)
+        gazetteer = cache.get()
         with db.read() as store:
             schema = store.schema()
             settings = settings or registry.settings_from(store)
+            cache.refresh_rejections(store)
         extras = {name: hook(db) for name, hook in CONTEXT_HOOKS.items()}
-        context = BuildContext(schema, gazetteer, extras)
+        context = BuildContext(schema, gazetteer, extras, cache.rejected)
     else:
         context = BuildContext(default_schema())
     suggesters = registry.build(context, settings, only=only, unavailable=None if only else {})

@@ -1,7 +1,7 @@
 """Train the learned suggestion model on the project's confirmed work, and report on it.
 
 ``TrainingService(db).train()`` reads every done document's confirmed spans (one short read
-transaction), trains in background processes (:func:`annotator.suggest.training.
+transaction), trains in background processes (:func:`annotator.suggest.training_process.
 train_in_background`) while holding no transaction, and stores the model in the project
 (``models`` table, kind ``"learned"``) in one write transaction; older models beyond the
 newest few are deleted. ``status()`` is what ``annotator suggest --status`` and the window
@@ -39,8 +39,8 @@ from annotator.suggest.training import (
     TrainingDocument,
     TrainingError,
     TrainingProgress,
-    train_in_background,
 )
+from annotator.suggest.training_process import train_in_background
 
 __all__ = [
     "SETTING",

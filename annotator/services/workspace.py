@@ -44,6 +44,7 @@ from annotator.services.annotate import ReadOnlyError
 from annotator.storage import adjudication, assignments
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
+from annotator.suggest.seeds import hide_nested
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +134,12 @@ def pending(
     suggestions: list[Suggestion], spans: list[Span], decided: set[tuple[str, int, int, str]]
 ) -> tuple[Suggestion, ...]:
     """Suggestions left to decide: one per (layer, span, label), none the annotator already
-    decided on or confirmed. Agreeing suggesters are merged: the reasons are joined."""
+    decided on or confirmed, and no seed-list match inside a longer entity. Agreeing
+    suggesters are merged: the reasons are joined."""
     confirmed = {(s.layer.value, s.start, s.end, s.label) for s in spans}
     merged: dict[tuple[str, int, int, str], Suggestion] = {}
-    for s in suggestions:
+    # A seed-list match inside a longer entity (confirmed or suggested) is not shown.
+    for s in hide_nested(suggestions, spans):
         key = (s.layer.value, s.start, s.end, s.label)
         if key in confirmed or key in decided:
             continue

@@ -129,6 +129,16 @@ class Documents(Unit):
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
+    def longer_than(self, characters: int) -> list[tuple[int, str, int]]:
+        """``(id, title, length)`` of the documents whose text has more than ``characters``
+        characters, in id order (one scan of the texts; no text is returned)."""
+        rows = self.session.connection().execute(
+            select(DocumentRow.id, DocumentRow.title, func.length(DocumentRow.text))
+            .where(func.length(DocumentRow.text) > characters)
+            .order_by(DocumentRow.id)
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
     def documents_by_ids(self, ids: Sequence[int]) -> list[Document]:
         """The documents with these ids, in id order; ids that do not exist are left out."""
         found: list[Document] = []

@@ -3,7 +3,7 @@
 SQLite gets WAL, foreign keys and a busy timeout on every connection, and write transactions
 begin with ``BEGIN IMMEDIATE``: a deferred transaction that reads first and then writes can
 fail with "database is locked" even with a busy timeout, because SQLite cannot upgrade its lock
-while another writer waits (DESIGN.md section 10).
+while another writer waits (docs/adr/0003-sqlite-write-transactions.md).
 """
 
 from __future__ import annotations

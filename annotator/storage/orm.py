@@ -278,3 +278,16 @@ class ModelRow(Base):
     trained_documents: Mapped[int] = mapped_column(default=0)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class TokenBoundariesRow(Base):
+    """A text's token and sentence boundaries, computed once and reused by every export that
+    needs tokens (tokenizing is most of such an export). Keyed by the text's SHA-256, so an
+    entry is right for any document with that text; ``tokenizer`` names the tokenizer that made
+    it, and an entry made by another one is computed again."""
+
+    __tablename__ = "token_boundaries"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokenizer: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

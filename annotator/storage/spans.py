@@ -224,7 +224,8 @@ class Spans(Unit):
         )
         self.session.flush()  # the statement bypasses the ORM: its pending changes first
         found: list[Span] = []
-        for row in self.session.connection().execute(query):
+        # fetchall: one call building every row in C instead of one Python call per row.
+        for row in self.session.connection().execute(query).fetchall():
             details = None
             if row[11] is not None:
                 cue = None if row[13] is None or row[14] is None else (row[13], row[14])

@@ -17,6 +17,7 @@ run in one transaction. To find a method, look in the module of its aggregate:
 ``suggestions.py``          stored suggestions (the suggestion cache)
 ``terms.py``                gazetteer terms
 ``models.py``               trained models
+``token_cache.py``          token boundaries per text, kept by exports
 ==========================  ==================================================================
 
 Queries that serve one feature only are functions taking a store in that feature's module
@@ -36,6 +37,7 @@ from annotator.storage.spans import Spans
 from annotator.storage.statuses import Statuses
 from annotator.storage.suggestions import Suggestions
 from annotator.storage.terms import Gazetteer, StoredTerm
+from annotator.storage.token_cache import TokenCache
 
 #: Values that Store methods return, importable from here with the store itself.
 __all__ = ["PageScan", "Store", "StoredModel", "StoredTerm"]
@@ -52,5 +54,6 @@ class Store(
     Suggestions,
     Gazetteer,
     Models,
+    TokenCache,
 ):
     """One unit of work over the project database (see the module's table)."""

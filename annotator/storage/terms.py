@@ -1,4 +1,5 @@
-"""The gazetteer: imported terms, and the confirmed entity texts it learns from."""
+"""The gazetteer: imported terms, the confirmed entity texts it learns from, and the rejected
+ones the seed lists must not propose again."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 
-from annotator.core.model import Layer
+from annotator.core.model import Decision, Layer
 from annotator.storage.bulk import chunks
-from annotator.storage.orm import DocumentRow, SpanRow, TermRow
+from annotator.storage.orm import DecisionRow, DocumentRow, SpanRow, TermRow
 from annotator.storage.unit import Unit
 
 
@@ -96,6 +97,29 @@ class Gazetteer(Unit):
             )
             .join(DocumentRow, DocumentRow.id == SpanRow.document_id)
             .where(SpanRow.layer == Layer.ENTITY.value)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(texts.c.text, texts.c.label, func.count()).group_by(texts.c.text, texts.c.label)
+        )
+        return {(text, label): n for text, label, n in rows if text}
+
+    def rejected_entity_texts(self) -> dict[tuple[str, str], int]:
+        """How many rejected entity suggestions (every annotator's) have each ``(text,
+        label)``: what the seed lists must not suggest again. Like
+        :meth:`confirmed_entity_texts`, one row per distinct pair."""
+        texts = (
+            select(
+                func.substr(
+                    DocumentRow.text, DecisionRow.start + 1, DecisionRow.end - DecisionRow.start
+                ).label("text"),
+                DecisionRow.label.label("label"),
+            )
+            .join(DocumentRow, DocumentRow.id == DecisionRow.document_id)
+            .where(
+                DecisionRow.layer == Layer.ENTITY.value,
+                DecisionRow.decision == Decision.REJECTED.value,
+            )
             .subquery()
         )
         rows = self.session.execute(

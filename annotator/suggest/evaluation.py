@@ -8,7 +8,8 @@ per label, and for claims.
   report also counts how often the claimant (span and label), the cue (span), the type and the
   hedged flag agree with the gold.
 * **All suggesters** is scored as well: the union of every suggester's suggestions, one per
-  span and label, which is what the annotator is shown.
+  span and label, less the seed lists' matches inside a longer suggestion
+  (:func:`annotator.suggest.seeds.hide_nested`): what the annotator is shown.
 
 Every suggester sees each gold text as it is in the file, tokenized by the project's
 tokenizer, with the file's ignored ranges. Reading the file is the service's job
@@ -28,6 +29,7 @@ from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import tokenize_many
 from annotator.suggest.base import Suggester, SuggestInput
+from annotator.suggest.seeds import hide_nested
 
 ALL = "all suggesters"
 #: A suggested claim overlapping a gold claim by this share of the longer one matches it.
@@ -327,7 +329,8 @@ def evaluate(
             tally.add(gold_doc, found)
             for s in found:
                 everything.setdefault((s.layer.value, s.start, s.end, s.label), s)
-        combined.add(gold_doc, list(everything.values()))
+        # What the annotator is shown: seed-list matches inside a longer suggestion are not.
+        combined.add(gold_doc, hide_nested(list(everything.values())))
         gold_entities += len(gold_doc.entities)
         gold_claims += len(gold_doc.claims)
         progress(index + 1, len(docs), f"Evaluated {index + 1} of {len(docs)} documents")

@@ -249,6 +249,13 @@ class Gazetteer:
             entry = self._entries.get(self._key_of_confirmed(text))
             return 0 if entry is None else entry.confirmed[label]
 
+    def confirmed_labels(self, text: str) -> dict[str, int]:
+        """Label -> how often ``text`` was confirmed with it (empty: never confirmed)."""
+        text = normalise_term(text)
+        with self._lock:
+            entry = self._entries.get(self._key_of_confirmed(text))
+            return {} if entry is None else dict(entry.confirmed)
+
     def add_confirmed(self, text: str, label: str, count: int = 1) -> bool:
         """Count ``count`` more confirmed spans of ``text`` as ``label``; False when the text
         is not a usable term (too short, a common word) and nothing changed."""

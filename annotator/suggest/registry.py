@@ -4,15 +4,16 @@ The settings live in the project (``Store.set_setting("suggesters", ...)``) as o
 a key per suggester, ``enabled`` plus that suggester's options::
 
     {"gazetteer": {"enabled": true},
+     "seeds": {"enabled": true, "min_population": 100000},
      "rules": {"enabled": true},
      "claims": {"enabled": true},
      "model": {"enabled": false},
      "installed": {"enabled": false, "pipeline": "en_core_web_sm",
                    "labels": {"PER": "PERSON", "LOC": "GPE"}}}
 
-Missing keys take the defaults (gazetteer, rules and claims on), so a project made before a
-suggester existed gets it with its default. A key of a suggester this build does not know is
-kept (a plug-in's settings survive a round trip) and reported when it is asked for.
+Missing keys take the defaults (gazetteer, seed lists, rules and claims on), so a project
+made before a suggester existed gets it with its default. A key of a suggester this build does
+not know is kept (a plug-in's settings survive a round trip) and reported when it is asked for.
 
 Each suggester has a factory ``(context, options) -> Suggester``. The learned model lives in
 ``annotator.suggest.learned`` (imported only when the "model" suggester is built): the factory
@@ -34,12 +35,15 @@ from annotator.suggest.claims import ClaimSuggester
 from annotator.suggest.errors import SuggesterError, SuggesterUnavailable
 from annotator.suggest.gazetteer import Gazetteer, GazetteerSuggester, Term
 from annotator.suggest.rules import RulesSuggester
+from annotator.suggest.seeds import DEFAULT_MIN_POPULATION, RejectedTerms, SeedSuggester
 
 SETTINGS_KEY = "suggesters"
 
 #: Every suggester this build knows, in the order they run, and whether it is on by default.
 DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "gazetteer": {"enabled": True},
+    # The shipped lists of places, nationalities and organisations (annotator.suggest.seeds).
+    "seeds": {"enabled": True, "min_population": DEFAULT_MIN_POPULATION},
     "rules": {"enabled": True},
     "claims": {"enabled": True},
     # Switched on by the first successful training (services/training.py).
@@ -147,6 +151,9 @@ class BuildContext:
     #: Anything else a suggester needs from the project, by name (``"model"``: the trained
     #: model), filled by the service.
     extras: Mapping[str, Any] = field(default_factory=dict)
+    #: Shared and live like the gazetteer: texts and labels annotators rejected in the
+    #: project, which the seed lists do not suggest again.
+    rejected: RejectedTerms = field(default_factory=RejectedTerms)
 
 
 class StoredTermLike(Protocol):
@@ -161,7 +168,8 @@ class StoredTermLike(Protocol):
 
 
 class ProjectSource(Protocol):
-    """What building from a project needs; the storage layer's ``Store`` is one."""
+    """What building from a project needs; the storage layer's ``Store`` is one (it also
+    has ``rejected_entity_texts()``, read when present)."""
 
     def schema(self) -> LabelSchema: ...
 
@@ -177,6 +185,20 @@ Factory = Callable[[BuildContext, Mapping[str, Any]], Suggester]
 
 def _gazetteer(context: BuildContext, options: Mapping[str, Any]) -> Suggester:
     return GazetteerSuggester(context.gazetteer, context.schema)
+
+
+def _seeds(context: BuildContext, options: Mapping[str, Any]) -> Suggester:
+    threshold = options.get("min_population", DEFAULT_MIN_POPULATION)
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+        raise SuggesterError(
+            f"setting {SETTINGS_KEY}.seeds.min_population must be a whole number of people"
+        )
+    return SeedSuggester(
+        context.schema,
+        gazetteer=context.gazetteer,
+        rejected=context.rejected,
+        min_population=threshold,
+    )
 
 
 def _rules(context: BuildContext, options: Mapping[str, Any]) -> Suggester:
@@ -233,6 +255,7 @@ def _learned(context: BuildContext, options: Mapping[str, Any]) -> Suggester:
 #: Factories by suggester name. Plug-ins add theirs with :func:`register`.
 FACTORIES: dict[str, Factory] = {
     "gazetteer": _gazetteer,
+    "seeds": _seeds,
     "rules": _rules,
     "claims": _claims,
     "model": _learned,
@@ -250,12 +273,16 @@ def settings_from(source: ProjectSource) -> SuggesterSettings:
 
 
 def context_from(source: ProjectSource, extras: Mapping[str, Any] | None = None) -> BuildContext:
-    """A context with a gazetteer built from the project's confirmed spans and terms."""
+    """A context with a gazetteer built from the project's confirmed spans and terms, and
+    the texts its annotators rejected."""
     gazetteer = Gazetteer(
         source.confirmed_entity_texts(),
         (Term(t.term, t.label, t.case_sensitive, t.source) for t in source.terms()),
     )
-    return BuildContext(source.schema(), gazetteer, dict(extras or {}))
+    # A source without rejections (a plug-in's, a test's) simply has none.
+    rejections = getattr(source, "rejected_entity_texts", None)
+    rejected = RejectedTerms(rejections() if rejections is not None else ())
+    return BuildContext(source.schema(), gazetteer, dict(extras or {}), rejected)
 
 
 def build(

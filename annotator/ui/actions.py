@@ -103,6 +103,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("show-work", "View", "Show &work of…", "team.choose_shown_work", "Ctrl+Shift+W"),
     _a("agreement", "Review", "A&greement…", "open_agreement"),
     _a("adjudicate", "Review", "A&djudicate document…", "open_adjudication", "Ctrl+Shift+J"),
+    _a("manual", "Help", "&Manual…", "show_manual"),
     _a("shortcuts", "Help", "&Keyboard shortcuts", "show_shortcuts", "F1"),
     _a("about", "Help", "&About Annotator", "about"),
 )

@@ -1,5 +1,5 @@
 """Review > Adjudicate document: every annotator's version side by side, the gold layer built
-from them by keyboard (DESIGN.md section 8).
+from them by keyboard (docs/adr/0005-gold-layer-as-reserved-annotator.md).
 
 The dialog shows the document's units (spans that overlap across annotators), one row each:
 its kind as a text marker (``=``, ``≠label``, ``≠boundary``, ``≠missing``) and a colour, what

@@ -1,4 +1,4 @@
-"""The article view: the read-only centre of the annotation window (DESIGN.md section 6).
+"""The article view: the read-only centre of the annotation window.
 
 It shows one document's text and draws its annotations; it never changes data. The window
 turns its signals (focus, selection, resize keys) into workspace commands and hands back a new
@@ -11,8 +11,8 @@ Qt counts UTF-16 units; the conversion happens only inside this class, through o
 (``toPlainText`` turns NBSP into a space and U+2028 into a line break): copying and snapping
 use the document's own text.
 
-Drawing: per-block formats from :mod:`annotator.ui.highlighter`, not extra selections
-(DESIGN.md section 10). A change re-highlights only the blocks whose formats differ.
+Drawing: per-block formats from :mod:`annotator.ui.highlighter`, not extra selections (that
+module says why). A change re-highlights only the blocks whose formats differ.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What the article view draws, as per-block format runs, and the highlighter that applies them.
 
-DESIGN.md section 10: extra selections are repainted one by one on every paint, a cliff at
+Why not extra selections: they are repainted one by one on every paint, a cliff at
 thousands of spans, while formats stored in each block's layout cost nothing until the block is
 drawn. So every highlight (entities, suggestions, claims, boilerplate, the focused item) is
 reduced to *marks* (a range, a kind, a colour), the marks are indexed by the block (paragraph)

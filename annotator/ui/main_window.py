@@ -529,6 +529,11 @@ class MainWindow(QMainWindow):
 
         open_adjudication(self.context)
 
+    def show_manual(self) -> None:
+        from annotator.ui.manual import open_manual
+
+        open_manual(self).finished.connect(self.back_to_article)
+
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self.action_table.shortcut_rows(), self)
         dialog.setObjectName("shortcuts-dialog")

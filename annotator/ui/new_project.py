@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -102,6 +103,16 @@ class NewProjectDialog(QDialog):
         self.labels.setWordWrap(True)
         self.template.currentIndexChanged.connect(self._show_labels)
         self._show_labels()
+        # The project's switch for the shipped seed lists (Preferences can override it).
+        self.seed_lists = QCheckBox(
+            "Suggest &well-known places, nationalities and organisations from the start"
+        )
+        self.seed_lists.setObjectName("seed-lists")
+        self.seed_lists.setChecked(True)
+        self.seed_lists.setToolTip(
+            "Countries, cities, regions, nationalities and international organisations from "
+            "lists shipped with the app, before anything is confirmed in the project"
+        )
 
         self.files = QListWidget()
         self.files.setObjectName("import-files")
@@ -126,6 +137,7 @@ class NewProjectDialog(QDialog):
         form.addRow("&Location:", where)
         form.addRow("&Labels from:", self.template)
         form.addRow("", self.labels)
+        form.addRow("", self.seed_lists)
         form.addRow("First &import:", first_import)
 
         self.buttons = QDialogButtonBox(
@@ -194,9 +206,13 @@ class NewProjectDialog(QDialog):
             self._refuse(f"{target} is the project that is open now: choose another location.")
             return
         key = self.template_key
+        seeds = self.seed_lists.isChecked()
         self.create_button.setEnabled(False)
         self.create_button.setText("Creating…")
-        task = BackgroundTask("Creating the project", lambda _p, _c: create_project(target, key))
+        task = BackgroundTask(
+            "Creating the project",
+            lambda _p, _c: create_project(target, key, seed_lists=seeds),
+        )
         task.succeeded.connect(lambda _schema: self._created(target))
         task.failed.connect(self._failed)
         self.task = task

@@ -1,7 +1,7 @@
 """Article text is data, never markup: helpers that keep Qt from rendering it as HTML.
 
 QLabel, QMessageBox and tooltips guess "rich text" from content such as ``<b>``; an article
-containing ``<img src=...>`` would render and load files (DESIGN.md section 10).
+containing ``<img src=...>`` would render and load files (docs/ARCHITECTURE.md, "Untrusted text").
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 FOLLOW, ON, OFF = 0, 1, 2
 SUGGESTER_TEXT: Final = {
     "gazetteer": "Gazetteer (confirmed entities and term lists)",
+    "seeds": "Seed lists (well-known places, nationalities, organisations)",
     "rules": "Rules (figures, dates, titles, organisations)",
     "claims": "Claim cues (reporting verbs, figures, hedges)",
     "model": "Model trained on this project",

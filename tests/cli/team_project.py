@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from annotator.core.model import ClaimDetails, DocumentState, Layer, Span, Status
 from annotator.storage.database import Database
+from tests.builders import at, insert_documents
 
 TEXTS = [
     "Strike at the port\nThe Port Authority reported that 41 ships were waiting.\n",
@@ -31,26 +31,11 @@ MARKS = {
 }
 
 
-def at(text: str, piece: str) -> tuple[int, int]:
-    start = text.index(piece)
-    return start, start + len(piece)
-
-
 def team_project(path: Path) -> str:
     """Three documents marked by ana, ben and cy; document 2 is still in progress for ben."""
     db = Database.open(path)
     with db.write() as store:
-        hashes = store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in TEXTS
-            ]
-        )
-        ids = [hashes[hashlib.sha256(t.encode()).hexdigest()] for t in TEXTS]
+        ids = insert_documents(store, TEXTS)
         for (index, who), (entities, claim) in MARKS.items():
             text, doc = TEXTS[index], ids[index]
             stored = {

@@ -57,7 +57,13 @@ def test_rejected_input_exits_1_after_the_summary(
 
 def test_db_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "p.sqlite")
+    # A project that is not there is not created by an upgrade.
+    assert main(["db", "upgrade", "--db", db]) == EXIT_REJECTED
+    assert "the file does not exist" in capsys.readouterr().err
+    assert not Path(db).exists()
+    assert main(["--db", db, "new"]) == EXIT_OK
     assert main(["db", "upgrade", "--db", db]) == EXIT_OK
+    assert "is at the newest schema" in capsys.readouterr().out
     assert main(["db", "check", "--db", db]) == EXIT_OK
     assert "ok" in capsys.readouterr().out
     assert main(["db", "backup", "--db", db]) == EXIT_OK
@@ -78,11 +84,14 @@ def test_environment_variable_selects_the_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("ANNOTATOR_DB", str(tmp_path / "env.sqlite"))
+    assert main(["new"]) == EXIT_OK
+    assert str(tmp_path / "env.sqlite") in capsys.readouterr().out
     assert main(["stats", "--json"]) == EXIT_OK
     assert orjson.loads(capsys.readouterr().out)["database"] == str(tmp_path / "env.sqlite")
 
 
 def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
+    assert main(["--db", str(tmp_path / "p.sqlite"), "new"]) == EXIT_OK
     result = subprocess.run(
         [sys.executable, "-m", "annotator", "--db", str(tmp_path / "p.sqlite"), "stats"],
         capture_output=True,

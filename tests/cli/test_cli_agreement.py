@@ -62,6 +62,7 @@ def test_table(project: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_empty_and_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = str(tmp_path / "empty.sqlite")
+    assert main(["--db", empty, "new"]) == EXIT_OK
     assert main(["--db", empty, "agreement"]) == EXIT_OK
     assert "no agreement to measure" in capsys.readouterr().out
     assert main(["--db", empty, "agreement", "--annotators", "ana"]) == EXIT_USAGE

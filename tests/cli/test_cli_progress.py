@@ -4,7 +4,6 @@ own), one summary line per phase without a terminal (never a carriage return), n
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import sqlite3

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import orjson
@@ -11,6 +10,7 @@ import pytest
 from annotator.cli import main
 from annotator.storage import assignments
 from annotator.storage.database import Database
+from tests.builders import add_documents
 
 
 @pytest.fixture
@@ -19,17 +19,7 @@ def project(db_path: Path) -> str:
     texts = [
         f"Ferry report {i}\nThe ferry company said services resume on day {i}.\n" for i in range(3)
     ]
-    with db.write() as store:
-        store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in texts
-            ]
-        )
+    add_documents(db, texts)
     db.close()
     return str(db_path)
 

@@ -3,7 +3,6 @@ acknowledged action against the database afterwards."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import signal
@@ -19,6 +18,7 @@ import orjson
 
 from annotator.core.model import Layer, Span, Suggestion
 from annotator.storage.database import Database
+from tests.builders import insert_documents, turn_off_live_suggesters
 from tests.concurrency.client import span_fact
 
 CLIENT = Path(__file__).with_name("client.py")
@@ -43,20 +43,8 @@ def seed(db: Database, documents: int = 12, reviewed_spans: int = 4) -> list[int
     ``reviewed`` annotator in the first document (every client relabels those)."""
     texts = [article(i) for i in range(documents)]
     with db.write() as store:
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
-        ids = store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in texts
-            ]
-        )
-        doc_ids = sorted(ids.values())
+        turn_off_live_suggesters(store)
+        doc_ids = sorted(insert_documents(store, texts))
         suggestions = []
         for doc_id, text in zip(doc_ids, texts, strict=True):
             for n, match in enumerate(re.finditer(r"[A-Z]\w+(?: [A-Z]\w+)?|\d+ \w+", text)):

@@ -28,7 +28,7 @@ from annotator.services.exporting import export
 from annotator.storage.database import Database
 
 def progress(done, total, message):
-    if message.startswith("exported") and done >= 2:
+    if message.startswith("Exporting documents") and done >= 2:
         print("written", flush=True)
         time.sleep(120)  # killed long before
 
@@ -99,7 +99,7 @@ def test_a_previous_export_caught_in_a_swap_comes_back(corpus_db: Database, tmp_
     _killed_mid_swap(out, _dead_pid())
 
     def fail(done: int, total: int | None, message: str) -> None:
-        if message.startswith("exported"):
+        if message.startswith("Exporting documents"):
             raise Boom("stopped after the clean-up")
 
     # Even an export that then fails has put the previous one back before it began.
@@ -118,7 +118,7 @@ def test_a_running_exports_working_folder_is_left_alone(
     summaries = []
 
     def slow(done: int, total: int | None, message: str) -> None:
-        if message.startswith("exported") and not writing.is_set():
+        if message.startswith("Exporting documents") and not writing.is_set():
             writing.set()
             assert finish.wait(60)
 

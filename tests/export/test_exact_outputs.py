@@ -282,10 +282,10 @@ def test_labelstudio(flag_db: Database, tmp_path: Path) -> None:
 
 
 def test_claims_tsv(flag_db: Database, tmp_path: Path) -> None:
-    assert _export(flag_db, tmp_path, "claims-tsv").read_text(encoding="utf-8") == (
-        "sentence_id\tdocument_id\ttext\tclaim\n"
-        "flag:0\tflag\t🇺🇦 Kyiv 😀\t0\n"
-        "flag:1\tflag\tThe ministry said 33 strikes hit targets.\t1\n"
+    assert _export(flag_db, tmp_path, "claims-tsv").read_bytes().decode("utf-8") == (
+        "sentence_id\tdocument_id\ttext\tclaim\r\n"
+        "flag:0\tflag\t🇺🇦 Kyiv 😀\t0\r\n"
+        "flag:1\tflag\tThe ministry said 33 strikes hit targets.\t1\r\n"
     )
 
 

@@ -175,7 +175,7 @@ def test_files_put_into_the_old_export_while_the_new_one_is_written_are_kept(
     export(corpus_db, out, fmt="brat", only_done=True)
 
     def progress(done: int, total: int | None, message: str) -> None:
-        if message.startswith("reading the export back"):
+        if message.startswith("Reading the export back"):
             (out / "draft-notes.md").write_text("written meanwhile")
 
     with pytest.raises(ForeignTargetError, match=r"draft-notes\.md"):

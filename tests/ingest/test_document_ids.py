@@ -4,7 +4,6 @@ giving an id already in the project is refused, naming it."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import orjson
@@ -12,6 +11,7 @@ import orjson
 from annotator.services.exporting import export
 from annotator.services.importing import import_paths
 from annotator.storage.database import Database
+from tests.builders import sha256_hex
 
 
 def _jsonl(path: Path, *records: dict) -> Path:
@@ -20,7 +20,7 @@ def _jsonl(path: Path, *records: dict) -> Path:
 
 
 def _made(text: str) -> str:
-    return "sha256-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    return "sha256-" + sha256_hex(text)[:16]
 
 
 def _ids(db: Database) -> list[str | None]:
@@ -86,7 +86,7 @@ def test_a_made_id_gives_way_to_a_given_one(backend_db: Database, tmp_path: Path
     )
     summary = import_paths(backend_db, [path], detect_boilerplate=False)
     assert (summary.imported, summary.problems) == (2, [])
-    full = "sha256-" + hashlib.sha256(text.encode()).hexdigest()
+    full = "sha256-" + sha256_hex(text)
     assert _ids(backend_db) == [_made(text), full]
 
 

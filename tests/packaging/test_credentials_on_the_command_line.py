@@ -82,17 +82,12 @@ def test_the_window_start_prints_no_secret(form: str, tmp_path: Path) -> None:
     assert not settings.exists() or SECRET not in settings.read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="annotator/cli.py: a URL followed by a command ('annotator URL stats') is left to "
-    "argparse, whose 'invalid choice' message prints the URL as typed, password included; "
-    "project_argument should mask it (storage.engine.mask) or the parser's error be masked",
-)
 def test_a_misplaced_url_is_refused_without_its_secret(tmp_path: Path) -> None:
     url = FORMS["query"].format(host="db.example")
     done = _run([url, "stats"], tmp_path)
     assert done.returncode == 2
     assert SECRET not in done.stderr
+    assert "db.example" in done.stderr and "***" in done.stderr  # what was typed, masked
 
 
 def test_a_url_that_does_not_parse_is_refused_without_a_traceback_or_its_secret(

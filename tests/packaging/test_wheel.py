@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # What setuptools needs to build the wheel, and tools/ to show it stays out; copied so that no
 # stale build/ folder of the checkout can slip files into the wheel, and nothing is written into
 # the checkout.
-SOURCES = ("annotator", "resources", "tools", "pyproject.toml", "README.md", "LICENSE")
+SOURCES = ("annotator", "resources", "docs", "tools", "pyproject.toml", "README.md", "LICENSE")
 # Data packages of resources/ (pyproject.toml); resources/eval is for benchmarks and tests.
 SHIPPED_RESOURCES = ("demo", "icons", "schema")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")

@@ -3,10 +3,9 @@ adjudication tests of services, exports and the window)."""
 
 from __future__ import annotations
 
-import hashlib
-
 from annotator.core.model import ClaimDetails, DocumentState, Layer, Span, Status
 from annotator.storage.database import Database
+from tests import builders
 
 TEXT = (
     "Mayor Petra Novak said 300 homes had lost power within 24 hours.\n"
@@ -43,17 +42,8 @@ HEDGED = {"ana": False, "ben": True}
 
 
 def add_document(db: Database, text: str = TEXT) -> int:
-    with db.write() as store:
-        ids = store.insert_documents(
-            [
-                {
-                    "title": text.splitlines()[0],
-                    "text": text,
-                    "sha256": hashlib.sha256(text.encode()).hexdigest(),
-                }
-            ]
-        )
-    return next(iter(ids.values()))
+    """One document holding ``text`` (by default :data:`TEXT`); its id."""
+    return builders.add_document(db, text)
 
 
 def annotate(db: Database, document_id: int, *, done: bool = True) -> None:

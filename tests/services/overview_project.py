@@ -22,7 +22,6 @@ days ago, gold d1 12:10.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
@@ -39,6 +38,7 @@ from annotator.core.model import (
 )
 from annotator.storage.database import Database
 from annotator.storage.orm import DocumentStatusRow
+from tests.builders import insert_documents, titled
 
 NOW = datetime(2026, 3, 10, 12, 30, tzinfo=UTC)
 TEXT = (
@@ -58,18 +58,8 @@ def build(db: Database) -> dict[str, int]:
     """Fill ``db`` with the project above; returns the document ids by name (d1..d6)."""
     texts = {f"d{i}": TEXT.format(n=i) for i in range(1, 7)}
     with db.write() as store:
-        hashes = store.insert_documents(
-            [
-                {
-                    "title": text.splitlines()[0],
-                    "text": text,
-                    "sha256": hashlib.sha256(text.encode()).hexdigest(),
-                    "external_id": name,
-                }
-                for name, text in texts.items()
-            ]
-        )
-        doc = {name: hashes[hashlib.sha256(t.encode()).hexdigest()] for name, t in texts.items()}
+        ids = insert_documents(store, [titled(t, external_id=name) for name, t in texts.items()])
+        doc = dict(zip(texts, ids, strict=True))
         text = TEXT
 
         def where(piece: str) -> tuple[int, int]:

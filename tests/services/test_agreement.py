@@ -4,8 +4,6 @@ for the same annotations."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
 from annotator.core.agreement import AnnotatorWork, ClaimMark, DocumentInput, Mark, compute
@@ -21,6 +19,7 @@ from annotator.core.model import (
 from annotator.core.tokens import tokenize
 from annotator.services.agreement import AgreementOptions, compute_agreement
 from annotator.storage.database import Database
+from tests.builders import add_documents, at
 
 TEXTS = [
     "Port strike widens\nThe Port Authority of Valmora reported that 41 ships were waiting.\n",
@@ -28,26 +27,6 @@ TEXTS = [
     "Airline grounded\nSkylane Regional grounded its 14 turboprops, the company announced.\n",
     "Quiet day\nNothing happened in the harbour today.\n",
 ]
-
-
-def at(text: str, piece: str) -> tuple[int, int]:
-    start = text.index(piece)
-    return start, start + len(piece)
-
-
-def add_documents(db: Database) -> list[int]:
-    with db.write() as store:
-        ids = store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in TEXTS
-            ]
-        )
-    return [ids[hashlib.sha256(t.encode()).hexdigest()] for t in TEXTS]
 
 
 def entity(doc: int, text: str, piece: str, label: str, who: str) -> Span:
@@ -78,7 +57,7 @@ def annotate(db: Database, doc: int, text: str, who: str, plan: dict) -> None:
 @pytest.fixture
 def project(backend_db: Database) -> tuple[Database, list[int]]:
     db = backend_db
-    ids = add_documents(db)
+    ids = add_documents(db, TEXTS)
     t0, t1, t2, t3 = TEXTS
     port = "The Port Authority of Valmora reported that 41 ships were waiting."
     # Document 0: ana and ben agree on the ORG and the claim; ben's claimant is his own span

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 import pytest
@@ -27,17 +26,14 @@ from annotator.core.model import (
 )
 from annotator.services.annotate import AnnotationService
 from annotator.storage.database import Database
+from tests.builders import add_document
 
 TEXT = "Mayor Petra Novak said 300 homes had lost power within 24 hours.\n"
 
 
 @pytest.fixture
 def doc_id(db: Database) -> int:
-    with db.write() as store:
-        ids = store.insert_documents(
-            [{"title": "t", "text": TEXT, "sha256": hashlib.sha256(TEXT.encode()).hexdigest()}]
-        )
-    return next(iter(ids.values()))
+    return add_document(db, TEXT, "t")
 
 
 def spans(db: Database, doc: int) -> list[tuple[str, int, int, str]]:

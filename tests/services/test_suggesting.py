@@ -3,7 +3,6 @@ the gazetteer learning from confirmed spans, rejections, term lists, export, eva
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import orjson
@@ -28,6 +27,7 @@ from annotator.storage.database import Database
 from annotator.suggest.base import SuggestInput
 from annotator.suggest.errors import SuggesterUnavailable
 from annotator.suggest.registry import FACTORIES, SETTINGS_KEY, SuggesterSettings
+from tests.builders import insert_documents
 from tests.suggest.gold import write_gold
 from tests.suggest.news import APPEAL, FOOTER, article, boilerplate
 
@@ -59,19 +59,10 @@ def workspace_add(doc_id: int, start: int, end: int, label: str, annotator: str)
     return AddSpan(Span(None, doc_id, Layer.ENTITY, start, end, label, annotator))
 
 
-def add_documents(db: Database, texts: list[str]) -> list[int]:
+def add_articles(db: Database, texts: list[str]) -> list[int]:
+    """Insert news articles with their boilerplate marked ignored, as the importer does."""
     with db.write() as store:
-        ids = store.insert_documents(
-            [
-                {
-                    "title": text.split("\n", 1)[0],
-                    "text": text,
-                    "sha256": hashlib.sha256(text.encode()).hexdigest(),
-                }
-                for text in texts
-            ]
-        )
-        found = [ids[hashlib.sha256(text.encode()).hexdigest()] for text in texts]
+        found = insert_documents(store, texts)
         store.replace_ignored(
             {
                 doc_id: [IgnoredRange(start, end) for start, end in boilerplate(text)]
@@ -83,7 +74,7 @@ def add_documents(db: Database, texts: list[str]) -> list[int]:
 
 @pytest.fixture
 def docs(db: Database) -> list[int]:
-    return add_documents(db, [FIRST, SECOND, QUIET])
+    return add_articles(db, [FIRST, SECOND, QUIET])
 
 
 def stored(db: Database, doc_id: int, suggester: str | None = None) -> list[Suggestion]:
@@ -100,22 +91,25 @@ def test_second_run_computes_nothing(db: Database, docs: list[int]) -> None:
     first = suggest_corpus(db, progress=lambda done, total, message: reports.append((done, total)))
     assert first.documents == 3
     # Every enabled suggester ran on every document, even where it found nothing.
-    assert first.computed == {"gazetteer": 3, "rules": 3, "claims": 3}
+    assert first.computed == {"gazetteer": 3, "seeds": 3, "rules": 3, "claims": 3}
     assert first.suggestions["rules"] > 0 and first.suggestions["claims"] > 0
     assert reports[0] == (0, 3) and reports[-1] == (3, 3)
     second = suggest_corpus(db)
     assert second.computed == {}
-    assert second.cached == {"gazetteer": 3, "rules": 3, "claims": 3}
+    assert second.cached == {"gazetteer": 3, "seeds": 3, "rules": 3, "claims": 3}
     assert "computed 0, up to date 3" in second.describe()
 
 
-def test_a_gazetteer_change_recomputes_only_the_gazetteer(db: Database, docs: list[int]) -> None:
+def test_a_gazetteer_change_recomputes_only_the_gazetteer_and_seeds(
+    db: Database, docs: list[int]
+) -> None:
     service = SuggestionService(db)
     service.for_documents(docs)
     rules_before = stored(db, docs[0], "rules")
     service.confirmed("Hmeymim airbase", "FAC")
     again = service.for_documents(docs)
-    assert again.computed == {"gazetteer": 3}
+    # The seed lists defer to confirmed texts, so they follow the gazetteer's content.
+    assert again.computed == {"gazetteer": 3, "seeds": 3}
     assert again.cached == {"rules": 3, "claims": 3}
     assert [s.id for s in stored(db, docs[0], "rules")] == [s.id for s in rules_before]
     found = covered(FIRST, stored(db, docs[0], "gazetteer"))
@@ -132,7 +126,7 @@ def test_a_schema_change_recomputes_everything(db: Database, docs: list[int]) ->
         data["entities"] = [e for e in data["entities"] if e["name"] != "NORP"]
         store.save_schema(LabelSchema.from_dict(data))
     again = service.for_documents(docs)
-    assert again.computed == {"gazetteer": 3, "rules": 3, "claims": 3}
+    assert again.computed == {"gazetteer": 3, "seeds": 3, "rules": 3, "claims": 3}
 
 
 def test_the_next_document_benefits_from_a_confirmed_span(db: Database, docs: list[int]) -> None:
@@ -290,7 +284,7 @@ def test_settings_are_stored_in_the_project(db: Database, docs: list[int]) -> No
     service.save_settings(SuggesterSettings.defaults().with_enabled("claims", False))
     with db.read() as store:
         assert store.get_setting(SETTINGS_KEY)["claims"] == {"enabled": False}
-    assert service.for_documents(docs).computed == {"gazetteer": 3, "rules": 3}
+    assert service.for_documents(docs).computed == {"gazetteer": 3, "seeds": 3, "rules": 3}
 
 
 def test_a_suggester_that_cannot_run_is_reported_and_the_others_run(
@@ -303,7 +297,7 @@ def test_a_suggester_that_cannot_run_is_reported_and_the_others_run(
         .with_options("installed", pipeline="xx_no_such_pipeline")
     )
     counts = service.for_documents(docs)
-    assert counts.computed == {"gazetteer": 3, "rules": 3, "claims": 3}
+    assert counts.computed == {"gazetteer": 3, "seeds": 3, "rules": 3, "claims": 3}
     assert "xx_no_such_pipeline" in counts.unavailable["installed"]
     assert "installed: not run" in counts.describe()
     with pytest.raises(SuggesterUnavailable):
@@ -380,7 +374,7 @@ def test_a_failing_suggester_does_not_stop_the_others(db: Database, docs: list[i
     service.save_settings(SuggesterSettings.from_value({"broken": {"enabled": True}}))
     counts = service.for_documents(docs)
     assert counts.failed == {"broken": "RuntimeError: boom"}
-    assert counts.computed == {"gazetteer": 3, "rules": 3, "claims": 3}
+    assert counts.computed == {"gazetteer": 3, "seeds": 3, "rules": 3, "claims": 3}
     assert "broken: failed on some documents" in counts.describe()
     # Nothing was stored for it, so it is tried again next time.
     assert service.for_documents(docs).failed == {"broken": "RuntimeError: boom"}

@@ -3,8 +3,6 @@ team changes, whose work a workspace shows, and "next document" with K set."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
 from annotator.core.errors import InputError
@@ -20,6 +18,7 @@ from annotator.services.team import (
 from annotator.services.workspace import Workspace
 from annotator.storage import assignments
 from annotator.storage.database import Database
+from tests.builders import add_documents
 
 TEXTS = [
     f"Harbour report {i}\nDock workers in Valmora extended their strike on day {i}.\n"
@@ -29,17 +28,7 @@ TEXTS = [
 
 @pytest.fixture
 def project(backend_db: Database) -> Database:
-    with backend_db.write() as store:
-        store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in TEXTS
-            ]
-        )
+    add_documents(backend_db, TEXTS)
     return backend_db
 
 

@@ -3,7 +3,6 @@ including the last-slot race between annotators asking at the same moment."""
 
 from __future__ import annotations
 
-import hashlib
 import threading
 
 import pytest
@@ -13,24 +12,7 @@ from annotator.core.model import DocumentState, Status
 from annotator.storage import assignments
 from annotator.storage.database import Database
 from annotator.storage.engine import make_engine, resolve_url
-
-
-def add_documents(db: Database, n: int) -> list[int]:
-    texts = [
-        f"Document {i}\nPort workers in Valmora extended their strike, day {i}.\n" for i in range(n)
-    ]
-    with db.write() as store:
-        ids = store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in texts
-            ]
-        )
-    return sorted(ids.values())
+from tests.builders import add_documents, numbered_texts
 
 
 def set_k(db: Database, k: int) -> None:
@@ -55,7 +37,7 @@ def counters(db: Database, ids: list[int]) -> list[int]:
 
 
 def test_k2_three_annotators_hand_out(backend_db: Database) -> None:
-    d1, d2, d3 = add_documents(backend_db, 3)
+    d1, d2, d3 = add_documents(backend_db, numbered_texts(3))
     set_k(backend_db, 2)
     assert next_for(backend_db, "alice") == d1
     assert next_for(backend_db, "bob") == d1
@@ -81,7 +63,7 @@ def test_k2_three_annotators_hand_out(backend_db: Database) -> None:
 
 
 def test_done_and_skipped_never_handed_out_again(backend_db: Database) -> None:
-    d1, d2, d3 = add_documents(backend_db, 3)
+    d1, d2, d3 = add_documents(backend_db, numbered_texts(3))
     set_k(backend_db, 3)
     assert next_for(backend_db, "alice") == d1
     mark(backend_db, d1, "alice", Status.SKIPPED)
@@ -100,7 +82,7 @@ def test_done_and_skipped_never_handed_out_again(backend_db: Database) -> None:
 
 
 def test_hand_out_wraps_around_after_the_current_document(backend_db: Database) -> None:
-    d1, d2, d3 = add_documents(backend_db, 3)
+    d1, d2, d3 = add_documents(backend_db, numbered_texts(3))
     set_k(backend_db, 1)
     assert next_for(backend_db, "alice", d2) == d3
     assert next_for(backend_db, "bob", d3) == d1  # wraps around
@@ -110,7 +92,7 @@ def test_hand_out_wraps_around_after_the_current_document(backend_db: Database) 
 
 
 def test_done_by_hand_is_recorded_beyond_k(backend_db: Database) -> None:
-    d1, d2 = add_documents(backend_db, 2)
+    d1, d2 = add_documents(backend_db, numbered_texts(2))
     mark(backend_db, d1, "dora", Status.DONE)  # before K was set: counted when it is
     set_k(backend_db, 1)
     assert counters(backend_db, [d1, d2]) == [1, 0]
@@ -182,7 +164,7 @@ def _race(url: str, names: list[str]) -> list[int | None]:
 
 
 def test_last_slot_race_exactly_one_gets_it(backend_db: Database, backend_url: str) -> None:
-    ids = add_documents(backend_db, 12)
+    ids = add_documents(backend_db, numbered_texts(12))
     set_k(backend_db, 1)
     names = [f"annotator-{i}" for i in range(8)]
     got = _race(backend_url, names)
@@ -197,7 +179,7 @@ def test_last_slot_race_exactly_one_gets_it(backend_db: Database, backend_url: s
 
 
 def test_last_slot_race_k2(backend_db: Database, backend_url: str) -> None:
-    ids = add_documents(backend_db, 6)
+    ids = add_documents(backend_db, numbered_texts(6))
     set_k(backend_db, 2)
     got = _race(backend_url, [f"a{i}" for i in range(6)])
     assert sorted(got) == [ids[0], ids[0], ids[1], ids[1], ids[2], ids[2]]

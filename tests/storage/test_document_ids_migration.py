@@ -3,7 +3,6 @@ the project, on SQLite and PostgreSQL; documents that had an id keep it."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -13,12 +12,9 @@ from sqlalchemy import text
 from annotator.storage import migrate
 from annotator.storage.database import Database
 from annotator.storage.engine import make_engine, resolve_url
+from tests.builders import sha256_hex
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def _sha(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def _at_revision(url: str, revision: str) -> None:
@@ -40,7 +36,7 @@ def _insert(url: str, rows: list[tuple[str | None, str]]) -> None:
                     "ignored_from_file, assignees) VALUES (:external_id, :title, :text, :sha, "
                     "'{}', CURRENT_TIMESTAMP, false, 0)"
                 ),
-                {"external_id": external_id, "title": body, "text": body, "sha": _sha(body)},
+                {"external_id": external_id, "title": body, "text": body, "sha": sha256_hex(body)},
             )
     engine.dispose()
 
@@ -53,7 +49,7 @@ def test_documents_without_an_id_get_one_unique_in_the_project(backend_url: str)
         [
             (None, "Harbour reopens."),
             ("1", "Council votes."),
-            ("sha256-" + _sha("Rail strike off.")[:16], clash),
+            ("sha256-" + sha256_hex("Rail strike off.")[:16], clash),
             (None, "Rail strike off."),
             (None, "Museum opens."),
         ],
@@ -66,11 +62,11 @@ def test_documents_without_an_id_get_one_unique_in_the_project(backend_url: str)
     finally:
         db.close()
     assert ids == [
-        "sha256-" + _sha("Harbour reopens.")[:16],
+        "sha256-" + sha256_hex("Harbour reopens.")[:16],
         "1",
-        "sha256-" + _sha("Rail strike off.")[:16],
-        "sha256-" + _sha("Rail strike off."),
-        "sha256-" + _sha("Museum opens.")[:16],
+        "sha256-" + sha256_hex("Rail strike off.")[:16],
+        "sha256-" + sha256_hex("Rail strike off."),
+        "sha256-" + sha256_hex("Museum opens.")[:16],
     ]
 
 
@@ -84,4 +80,4 @@ def test_the_released_0003_fixture_migrates(tmp_path: Path) -> None:
             ids = [store.document(i).external_id for i in store.document_ids()]
     finally:
         db.close()
-    assert ids == ["fixture-1", "sha256-" + _sha("A document imported without an id.")[:16]]
+    assert ids == ["fixture-1", "sha256-" + sha256_hex("A document imported without an id.")[:16]]

@@ -3,7 +3,6 @@ one transaction, undone exactly; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from annotator.services import labels
 from annotator.services.annotate import AnnotationService
 from annotator.storage import relabel
 from annotator.storage.database import Database
+from tests.builders import insert_documents, titled
 
 TEXT = "Mayor Petra Novak met the Port Authority in Harbourton on Monday.\n"
 
@@ -30,10 +30,7 @@ def at(piece: str) -> tuple[int, int]:
 def project(backend_db: Database) -> Database:
     db = backend_db
     with db.write() as store:
-        ids = store.insert_documents(
-            [{"title": "t", "text": TEXT, "sha256": hashlib.sha256(TEXT.encode()).hexdigest()}]
-        )
-        doc = next(iter(ids.values()))
+        (doc,) = insert_documents(store, [titled(TEXT, "t")])
         store.save_schema(store.schema())  # version 1: the default schema
         for piece, label in (("Petra Novak", "PERSON"), ("Harbourton", "GPE"), ("Monday", "DATE")):
             store.add_span(Span(None, doc, Layer.ENTITY, *at(piece), label, "ana"))

@@ -4,7 +4,6 @@ else; every database error reaches the caller as a readable StorageError."""
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -20,16 +19,9 @@ from annotator.storage import database as database_module
 from annotator.storage import engine as engine_module
 from annotator.storage.database import Database, TransientStorageError
 from annotator.storage.store import Store
+from tests.builders import add_document
 
 TEXT = "Mayor Petra Novak said 300 homes had lost power within 24 hours.\n"
-
-
-def add_document(db: Database) -> int:
-    with db.write() as store:
-        ids = store.insert_documents(
-            [{"title": "t", "text": TEXT, "sha256": hashlib.sha256(TEXT.encode()).hexdigest()}]
-        )
-    return next(iter(ids.values()))
 
 
 # -- SQLite: a lock held past the busy timeout ------------------------------------------------

@@ -7,7 +7,6 @@ same on both backends: that is the point.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -29,6 +28,7 @@ from annotator.core.schema import default_schema
 from annotator.storage import overview_queries
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
+from tests.builders import sha256_hex
 
 TEXTS = [
     "Harbour cranes idle\nThe Port Authority of Valmora reported 41 ships waiting.",
@@ -45,7 +45,7 @@ def _rows(texts: list[str], *, source: str | None = "wire") -> list[dict[str, ob
             "source": source,
             "title": text.split("\n", 1)[0],
             "text": text,
-            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "sha256": sha256_hex(text),
             "meta": {"n": i, "tags": ["a", "ü"]},
         }
         for i, text in enumerate(texts)
@@ -113,7 +113,7 @@ def test_documents(backend_db: Database, ids: list[int]) -> None:
             store.document(10_000)
         assert [i for i, _ in store.iter_texts("wire", batch=2)] == ids
         assert [i for i, _ in store.iter_texts(None)] == list(again.values())
-        shas = [hashlib.sha256(t.encode()).hexdigest() for t in TEXTS]
+        shas = [sha256_hex(t) for t in TEXTS]
         assert store.existing_hashes([*shas, "0" * 64]) == dict(zip(shas, ids, strict=True))
         assert store.existing_external_ids(["ext-1", "nope"]) == {"ext-1": shas[1]}
         count, first, last = store.document_id_extent()

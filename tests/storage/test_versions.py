@@ -3,7 +3,6 @@ span is refused with a message saying who changed it, never applied over the new
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from dataclasses import replace
@@ -15,17 +14,14 @@ from annotator.core.errors import ConflictError, NotFoundError
 from annotator.core.model import ClaimDetails, Layer, Span
 from annotator.services.annotate import AnnotationService
 from annotator.storage.database import Database
+from tests.builders import add_document
 
 TEXT = "Mayor Petra Novak said 300 homes had lost power within 24 hours.\n"
 
 
 @pytest.fixture
 def doc(backend_db: Database) -> int:
-    with backend_db.write() as store:
-        ids = store.insert_documents(
-            [{"title": "t", "text": TEXT, "sha256": hashlib.sha256(TEXT.encode()).hexdigest()}]
-        )
-    return next(iter(ids.values()))
+    return add_document(backend_db, TEXT, "t")
 
 
 def entity(doc: int, label: str = "PERSON", annotator: str = "ana") -> Span:

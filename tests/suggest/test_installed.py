@@ -80,5 +80,5 @@ def test_built_from_settings(pipeline: Path) -> None:
     names = [
         s.name for s in build(BuildContext(default_schema()), missing, unavailable=unavailable)
     ]
-    assert names == ["gazetteer", "rules", "claims"]
+    assert names == ["gazetteer", "seeds", "rules", "claims"]
     assert "xx_no_such_pipeline" in unavailable["installed"]

@@ -20,23 +20,24 @@ from annotator.suggest.registry import (
 from tests.suggest.news import item, spans
 
 
-def test_defaults_turn_on_gazetteer_rules_and_claims() -> None:
+def test_defaults_turn_on_gazetteer_seeds_rules_and_claims() -> None:
     settings = SuggesterSettings.defaults()
-    assert settings.enabled_names() == ("gazetteer", "rules", "claims")
-    assert set(settings.names) >= {"gazetteer", "rules", "claims", "model", "installed"}
+    assert settings.enabled_names() == ("gazetteer", "seeds", "rules", "claims")
+    assert set(settings.names) >= {"gazetteer", "seeds", "rules", "claims", "model", "installed"}
     names = [s.name for s in build(BuildContext(default_schema()), settings)]
-    assert names == ["gazetteer", "rules", "claims"]
+    assert names == ["gazetteer", "seeds", "rules", "claims"]
 
 
 def test_stored_values_merge_over_the_defaults_and_round_trip() -> None:
     stored = {"rules": {"enabled": False}, "plugin": {"enabled": True, "depth": 2}}
     settings = SuggesterSettings.from_value(stored)
-    assert settings.enabled_names() == ("gazetteer", "claims", "plugin")
+    assert settings.enabled_names() == ("gazetteer", "seeds", "claims", "plugin")
     assert settings.get("plugin").options == {"depth": 2}
     again = SuggesterSettings.from_value(settings.to_value())
     assert again == settings
     assert settings.with_enabled("rules").enabled_names() == (
         "gazetteer",
+        "seeds",
         "rules",
         "claims",
         "plugin",
@@ -93,7 +94,7 @@ class _Source:
 
 def test_build_from_a_project() -> None:
     suggesters = build(_Source())
-    assert [s.name for s in suggesters] == ["gazetteer", "rules"]
+    assert [s.name for s in suggesters] == ["gazetteer", "seeds", "rules"]
     text = "Kestrel-7 drones flew over Port Sela."
     assert spans(text, suggesters[0].suggest(item(text))) == [
         ("Kestrel-7", "WEAPON"),
@@ -119,7 +120,7 @@ def test_the_model_suggester_comes_from_its_factory_hook() -> None:
     suggesters = build(
         BuildContext(default_schema()), settings, factories={**FACTORIES, "model": factory}
     )
-    assert [s.name for s in suggesters] == ["gazetteer", "rules", "claims", "model"]
+    assert [s.name for s in suggesters] == ["gazetteer", "seeds", "rules", "claims", "model"]
     assert made == [{"k": 1}]
 
 

@@ -3,7 +3,6 @@ Enter on the hardest document and see it open in the main window."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +13,7 @@ from annotator.core.model import DocumentState, Layer, Span, Status
 from annotator.storage.database import Database
 from annotator.ui.agreement_view import AgreementView
 from annotator.ui.main_window import MainWindow
+from tests.builders import at, insert_documents, turn_off_live_suggesters
 from tests.ui.windows import open_window
 
 EASY = "Port reopens\nThe Port Authority said 41 ships were waiting.\n"
@@ -21,28 +21,12 @@ HARD = "Floods <b>rise</b>\nMayor Petra Novak said 300 homes lost power.\n"
 OTHER = "Quiet day\nNothing happened.\n"
 
 
-def at(text: str, piece: str) -> tuple[int, int]:
-    start = text.index(piece)
-    return start, start + len(piece)
-
-
 @pytest.fixture
 def project(db: Database) -> tuple[Database, dict[str, int]]:
     with db.write() as store:
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
-        hashes = store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in (OTHER, EASY, HARD)
-            ]
-        )
-        ids = {t: hashes[hashlib.sha256(t.encode()).hexdigest()] for t in (OTHER, EASY, HARD)}
+        turn_off_live_suggesters(store)
+        texts = (OTHER, EASY, HARD)
+        ids = dict(zip(texts, insert_documents(store, texts), strict=True))
         marks = {
             ("ana", EASY): [("The Port Authority", "ORG")],
             ("ben", EASY): [("The Port Authority", "ORG")],

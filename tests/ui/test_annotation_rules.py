@@ -4,7 +4,6 @@ the claimant list, what marks a document in progress, and other occurrences show
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +13,8 @@ from PySide6.QtWidgets import QDialog
 from annotator.core.model import Layer, Status, Suggestion
 from annotator.storage.database import Database
 from annotator.ui.main_window import MainWindow
-from tests.ui.windows import open_window
+from tests.builders import at, insert_documents, titled, turn_off_live_suggesters
+from tests.ui.driver import focused_text, key, opened
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -28,27 +28,13 @@ SECOND = "Ferry resumes\nThe ferry company said services would resume on Monday.
 CLAIM = "Mr Putin said 300 soldiers had crossed the border."
 
 
-def at(text: str, piece: str, nth: int = 0) -> tuple[int, int]:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(piece, start + 1)
-    return start, start + len(piece)
-
-
 @pytest.fixture
 def project(db: Database) -> Database:
     with db.write() as store:
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
+        turn_off_live_suggesters(store)
+        first, _ = insert_documents(
+            store, [titled(t, t.splitlines()[0][:20]) for t in (FIRST, SECOND)]
         )
-        shas = [hashlib.sha256(t.encode()).hexdigest() for t in (FIRST, SECOND)]
-        ids = store.insert_documents(
-            [
-                {"title": t.splitlines()[0][:20], "text": t, "sha256": sha}
-                for t, sha in zip((FIRST, SECOND), shas, strict=True)
-            ]
-        )
-        first = ids[shas[0]]
         store.add_suggestions(
             [
                 Suggestion(
@@ -87,25 +73,12 @@ def project(db: Database) -> Database:
 
 @pytest.fixture
 def window(project: Database, qtbot) -> Iterator[MainWindow]:
-    win = open_window(project, "ana", qtbot)
-    yield win
-    win.executor.wait_idle()
-
-
-def key(qtbot, window: MainWindow, k: Qt.Key, mod=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(window.article, k, mod)
-    assert window.executor.wait_idle()
+    yield from opened(project, "ana", qtbot)
 
 
 def shown(window: MainWindow) -> str:
     """The text Qt shows selected (what the person sees highlighted)."""
     return window.article.textCursor().selectedText()
-
-
-def focused_text(window: MainWindow) -> str:
-    item = window.article.focused
-    assert item is not None and window.view is not None
-    return window.view.document.text[item.start : item.end]
 
 
 def status(db: Database, document_id: int) -> Status:

@@ -4,7 +4,6 @@ services layer on its own connection, as another process would be."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +17,8 @@ from annotator.core.model import Span
 from annotator.services.annotate import AnnotationService
 from annotator.storage.database import Database
 from annotator.ui.main_window import MainWindow
-from tests.ui.windows import open_window
+from tests.builders import add_documents, titled, turn_off_live_suggesters
+from tests.ui.driver import key, opened
 
 TEXT = "Mayor Petra Novak said 300 homes had lost power.\nThe port reopened on Monday.\n"
 NAME = (TEXT.index("Petra Novak"), TEXT.index("Petra Novak") + len("Petra Novak"))
@@ -27,12 +27,8 @@ NAME = (TEXT.index("Petra Novak"), TEXT.index("Petra Novak") + len("Petra Novak"
 @pytest.fixture
 def project(db: Database) -> Database:
     with db.write() as store:
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
-        store.insert_documents(
-            [{"title": "Mayor", "text": TEXT, "sha256": hashlib.sha256(TEXT.encode()).hexdigest()}]
-        )
+        turn_off_live_suggesters(store)
+    add_documents(db, [titled(TEXT, "Mayor")])
     return db
 
 
@@ -46,14 +42,7 @@ def other(db_path: Path, project: Database) -> Iterator[Database]:
 
 @pytest.fixture
 def window(project: Database, qtbot) -> Iterator[MainWindow]:
-    win = open_window(project, "ana", qtbot)
-    yield win
-    win.executor.wait_idle()
-
-
-def key(qtbot, window: MainWindow, k: Qt.Key, mod=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(window.article, k, mod)
-    assert window.executor.wait_idle()
+    yield from opened(project, "ana", qtbot)
 
 
 def close(box: QMessageBox, window: MainWindow, qtbot) -> None:

@@ -3,7 +3,6 @@ keyboard, plain-text titles, and a 20,000-document list scrolled to the end."""
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -21,17 +20,18 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from annotator.core.model import DocumentState, DocumentSummary, Layer, Span, Status
 from annotator.services.workspace import PageScan, Workspace
 from annotator.storage.database import Database
-from annotator.ui.document_list import (
+from annotator.ui.document_list import DocumentList
+from annotator.ui.document_list_model import (
     PLACEHOLDER,
     SPANS_COLUMN,
     STATUS_COLUMN,
     TITLE_COLUMN,
     DocumentIdRole,
-    DocumentList,
     DocumentListModel,
     StatusRole,
 )
 from annotator.ui.executor import DbExecutor
+from tests.builders import add_documents, titled
 
 ANNOTATOR = "ann"
 WAIT_MS = 5000
@@ -72,23 +72,13 @@ def executor(qtbot: Any) -> Iterator[DbExecutor]:
     assert not errors
 
 
-def add_documents(db: Database, items: list[tuple[str, str]]) -> list[int]:
+def add_titled(db: Database, items: list[tuple[str, str]]) -> list[int]:
     """Insert ``(title, text)`` documents; their ids, in order."""
-    rows = [
-        {
-            "title": title,
-            "text": text,
-            "sha256": hashlib.sha256(f"{i}:{title}:{text}".encode()).hexdigest(),
-        }
-        for i, (title, text) in enumerate(items)
-    ]
-    with db.write() as store:
-        ids = store.insert_documents(rows)
-    return [ids[row["sha256"]] for row in rows]
+    return add_documents(db, [titled(text, title) for title, text in items])
 
 
 def numbered(db: Database, n: int) -> list[int]:
-    return add_documents(db, [(f"Document {i}", f"Document {i}\nBody {i}.") for i in range(n)])
+    return add_titled(db, [(f"Document {i}", f"Document {i}\nBody {i}.") for i in range(n)])
 
 
 def delete_documents(db: Database, ids: list[int]) -> None:
@@ -186,7 +176,7 @@ def test_rows_map_to_documents_across_deleted_ids_and_every_filter(
     qtbot: Any, database: Database, executor: DbExecutor
 ) -> None:
     words = ["alpha", "Beta", "gamma"]
-    ids = add_documents(
+    ids = add_titled(
         database, [(f"Doc {i}", f"Doc {i} {words[i % 3]} {words[i % 2]}") for i in range(130)]
     )
     delete_documents(database, ids[3::7])
@@ -214,7 +204,7 @@ def test_rows_map_to_documents_across_deleted_ids_and_every_filter(
 def test_text_filter_matches_title_or_text_ignoring_case_and_wildcards(
     qtbot: Any, database: Database, executor: DbExecutor
 ) -> None:
-    ids = add_documents(
+    ids = add_titled(
         database,
         [
             ("Harbour strike goes on", "Harbour strike goes on\nDock workers stay out."),
@@ -271,7 +261,7 @@ def test_status_filter_is_per_annotator_and_untouched_documents_are_new(
 def test_a_superseded_filter_stops_and_its_results_are_dropped(
     qtbot: Any, database: Database, executor: DbExecutor
 ) -> None:
-    add_documents(
+    add_titled(
         database,
         [(f"Doc {i}", f"Doc {i} {'alpha' if i % 2 else 'beta'}") for i in range(3000)],
     )
@@ -399,7 +389,7 @@ def test_titles_with_markup_show_literally(
     qtbot: Any, database: Database, executor: DbExecutor
 ) -> None:
     title = '<img src="x.png"><b>Bold</b> & <a href="file:///etc">link</a>'
-    add_documents(database, [(title, f"{title}\nBody.")])
+    add_titled(database, [(title, f"{title}\nBody.")])
     widget = make_list(qtbot, database, executor)
     model = widget.model
     qtbot.waitUntil(lambda: model.is_row_loaded(0), timeout=WAIT_MS)
@@ -468,7 +458,7 @@ def test_enter_in_the_list_wins_over_a_window_shortcut_for_enter(
 def test_filter_box_is_debounced_and_the_status_box_applies_at_once(
     qtbot: Any, database: Database, executor: DbExecutor
 ) -> None:
-    ids = add_documents(
+    ids = add_titled(
         database,
         [("Harbour strike", "Harbour strike\nx"), ("Flood", "Flood\nharbour"), ("Air", "Air\nx")],
     )
@@ -508,7 +498,7 @@ def test_the_current_document_stays_selected_across_filters_and_far_rows(
 def test_scrolling_to_the_end_of_20000_documents_reads_only_the_last_pages(
     qtbot: Any, database: Database, executor: DbExecutor
 ) -> None:
-    ids = add_documents(database, [(f"Title {i}", f"Title {i}\nBody.") for i in range(20_000)])
+    ids = add_titled(database, [(f"Title {i}", f"Title {i}\nBody.") for i in range(20_000)])
     widget = make_list(qtbot, database, executor, cache_pages=4)
     model, view = widget.model, widget.view
     qtbot.waitUntil(lambda: model.is_row_loaded(0), timeout=WAIT_MS)

@@ -3,7 +3,6 @@ loaded, links only after asking), edited as one undoable command, toggled with F
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,8 @@ from annotator.core.guidelines import GUIDELINES_KEY, Guidelines
 from annotator.storage.database import Database
 from annotator.ui.guidelines import EMPTY_TEXT, SafeMarkdownView, drop_images
 from annotator.ui.main_window import MainWindow
-from tests.ui.windows import open_window
+from tests.builders import insert_documents, titled, turn_off_live_suggesters
+from tests.ui.driver import opened, type_text
 
 RED = QColor("#ff0000")
 
@@ -192,15 +192,9 @@ TEXT = "Storm closes port\nMayor Petra Novak said 300 homes had lost power.\n"
 @pytest.fixture
 def window(db: Database, qtbot) -> Iterator[MainWindow]:
     with db.write() as store:
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
-        store.insert_documents(
-            [{"title": "Storm", "text": TEXT, "sha256": hashlib.sha256(TEXT.encode()).hexdigest()}]
-        )
-    win = open_window(db, "ana", qtbot)
-    yield win
-    win.executor.wait_idle()
+        turn_off_live_suggesters(store)
+        insert_documents(store, [titled(TEXT, "Storm")])
+    yield from opened(db, "ana", qtbot)
 
 
 def stored(db: Database):
@@ -223,15 +217,6 @@ def open_editor(qtbot, window: MainWindow):
     dialog = window.guidelines.dialog
     assert dialog is not None and dialog.isVisible()
     return dialog
-
-
-def type_text(qtbot, widget, text: str) -> None:
-    """Type like a person: QTest cannot click a newline, so lines end with Return."""
-    for number, line in enumerate(text.split("\n")):
-        if number:
-            qtbot.keyClick(widget, Qt.Key.Key_Return)
-        if line:
-            qtbot.keyClicks(widget, line)
 
 
 def test_edit_with_live_preview_then_undo_and_redo(qtbot, window: MainWindow, db) -> None:

@@ -3,15 +3,14 @@ literally (escaped rich text) and refreshed when the schema changes."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 from PySide6.QtGui import QTextDocument
 
-from annotator.core.model import Layer, Suggestion
 from annotator.core.schema import default_schema
 from annotator.ui.label_bar import LabelBar, label_help
 from annotator.ui.main_window import MainWindow
+from tests.builders import insert_documents, suggestion, titled, turn_off_live_suggesters
 
 HOSTILE = "People <img src='file:///etc/passwd'> & <b>titles</b>"
 
@@ -61,17 +60,10 @@ TEXT = "Storm closes port\nMayor Petra Novak said 300 homes had lost power.\n"
 
 def test_inspector_tooltips_follow_the_schema(qtbot, db) -> None:
     with db.write() as store:
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
-        ids = store.insert_documents(
-            [{"title": "Storm", "text": TEXT, "sha256": hashlib.sha256(TEXT.encode()).hexdigest()}]
-        )
-        doc = next(iter(ids.values()))
+        turn_off_live_suggesters(store)
+        (document,) = insert_documents(store, [titled(TEXT, "Storm")])
         start = TEXT.index("Petra Novak")
-        store.add_suggestions(
-            [Suggestion(None, doc, Layer.ENTITY, start, start + 11, "PERSON", "rules", 0.9, "n")]
-        )
+        store.add_suggestions([suggestion(document, start, start + 11, "PERSON", reason="n")])
         store.save_schema(with_description(default_schema(), "PERSON", HOSTILE))
     window = MainWindow(db, "ana")
     qtbot.addWidget(window)

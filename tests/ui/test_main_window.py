@@ -3,20 +3,20 @@ database checked after each action."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
 from annotator.core.model import Decision, Layer, Status, Suggestion
 from annotator.storage.database import Database
 from annotator.ui.main_window import MainWindow
-from tests.ui.windows import open_window
+from tests.builders import add_document, at, insert_documents, turn_off_live_suggesters
+from tests.ui.driver import drag, key, opened, settle
 
 FIRST = (
     "Storm closes port 🇺🇦 😀\n"
@@ -27,30 +27,13 @@ SECOND = "Ferry resumes\nThe ferry company said services would resume on Monday.
 THIRD = "<img src=x> headline\nA body line about <b>markup</b> in articles.\n"
 
 
-def at(text: str, piece: str) -> tuple[int, int]:
-    start = text.index(piece)
-    return start, start + len(piece)
-
-
 @pytest.fixture
 def project(db: Database) -> Database:
     """Three documents and three stored suggestions; the live suggesters are off so each test
     sees exactly these (test_live_suggestions_arrive turns them on)."""
     with db.write() as store:
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
-        ids = store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in (FIRST, SECOND, THIRD)
-            ]
-        )
-        first = ids[hashlib.sha256(FIRST.encode()).hexdigest()]
+        turn_off_live_suggesters(store)
+        first, _, _ = insert_documents(store, [FIRST, SECOND, THIRD])
         store.add_suggestions(
             [
                 Suggestion(
@@ -90,18 +73,7 @@ def project(db: Database) -> Database:
 
 @pytest.fixture
 def window(project: Database, qtbot) -> Iterator[MainWindow]:
-    win = open_window(project, "ana", qtbot)
-    yield win
-    win.executor.wait_idle()
-
-
-def settle(window: MainWindow) -> None:
-    assert window.executor.wait_idle()
-
-
-def key(qtbot, window: MainWindow, k: Qt.Key, mod=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(window.article, k, mod)
-    settle(window)
+    yield from opened(project, "ana", qtbot)
 
 
 def spans(db: Database, annotator: str = "ana") -> list[tuple[str, str, str]]:
@@ -114,23 +86,6 @@ def spans(db: Database, annotator: str = "ana") -> list[tuple[str, str, str]]:
                 for s in store.spans(doc_id, annotator)
             ]
         return result
-
-
-def drag(qtbot, window: MainWindow, start: int, end: int) -> None:
-    """A real mouse drag from code point ``start`` to ``end`` of the open document."""
-    view = window.article
-    table = view._table  # the test needs Qt positions for the drag
-
-    def point(offset: int) -> QPoint:
-        cursor = view.textCursor()
-        cursor.setPosition(table.to_utf16(offset))
-        return view.cursorRect(cursor).center()
-
-    a, b = point(start), point(end)
-    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=a)
-    qtbot.mouseMove(view.viewport(), pos=QPoint((a.x() + b.x()) // 2, b.y()))
-    qtbot.mouseMove(view.viewport(), pos=b)
-    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=b)
 
 
 def test_drag_and_label_key_after_emoji_and_flag(
@@ -386,10 +341,7 @@ def test_export_dialog_lists_every_format(window: MainWindow, qtbot) -> None:
 
 
 def test_live_suggestions_arrive_for_the_open_document(db: Database, qtbot) -> None:
-    with db.write() as store:
-        store.insert_documents(
-            [{"title": "t", "text": FIRST, "sha256": hashlib.sha256(FIRST.encode()).hexdigest()}]
-        )
+    add_document(db, FIRST, "t")
     win = MainWindow(db, "ana")
     qtbot.addWidget(win)
     win.show()

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.app import Session
 from annotator.core.schema import TEMPLATES, template_schema
 from annotator.storage.database import Database
+from annotator.suggest.registry import SETTINGS_KEY, SuggesterSettings
 from annotator.ui import recent
 from annotator.ui.new_project import NewProjectDialog, default_location
 from annotator.ui.settings import open_settings
@@ -151,3 +152,24 @@ def test_command_line_new_and_labels(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert shown.startswith("CoNLL-2003, version 1") and "MISC" in shown
     assert main(["--db", str(target), "new"]) == EXIT_REJECTED  # a project is there now
     assert "is an existing project (1 schema versions)" in capsys.readouterr().err
+
+
+def test_the_seed_lists_can_be_switched_off_for_the_new_project(
+    qtbot: QtBot, session: Session, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, session)
+    target = tmp_path / "no-seeds.sqlite"
+    type_location(qtbot, dialog, str(target))
+    box = dialog.seed_lists
+    assert box.isChecked()  # on unless the person says otherwise
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().topLeft() + QPoint(6, 6))
+    assert not box.isChecked()
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: session.database is not None and session.database.path == target.resolve(),
+        timeout=20_000,
+    )
+    with session.database.read() as store:  # type: ignore[union-attr]
+        settings = SuggesterSettings.from_value(store.get_setting(SETTINGS_KEY))
+    assert "seeds" not in settings.enabled_names()
+    assert "gazetteer" in settings.enabled_names()

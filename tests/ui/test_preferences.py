@@ -5,14 +5,13 @@ project open."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFormLayout, QMessageBox
 
 from annotator.core.model import Layer
 from annotator.core.schema import default_schema
@@ -32,6 +31,7 @@ from annotator.ui.main_window import MainWindow
 from annotator.ui.preferences import PreferencesDialog
 from annotator.ui.settings import load_preferences, open_settings
 from annotator.ui.theme import apply_theme, palette
+from tests.builders import insert_documents, titled, turn_off_live_suggesters
 from tests.ui.windows import open_window
 
 FIRST = "Storm closes port\nMayor Petra Novak said 300 homes had lost power within 24 hours.\n"
@@ -44,19 +44,8 @@ C = Qt.KeyboardModifier.ControlModifier
 def window(db: Database, qtbot) -> Iterator[MainWindow]:
     with db.write() as store:
         # Live suggesters off, as in the other window tests: each test turns on what it needs.
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
-        store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in (FIRST, SECOND)
-            ]
-        )
+        turn_off_live_suggesters(store)
+        insert_documents(store, [FIRST, SECOND])
     settings = open_settings()
     settings.setValue("annotator/name", "ana")
     settings.sync()
@@ -331,3 +320,28 @@ def test_suggestions_stored_by_a_suggester_turned_off_are_hidden(
     press(qtbot, dialog.suggesters["rules"], Qt.Key.Key_Up, 2)  # back to the project's choice
     click(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
     qtbot.waitUntil(lambda: any(s.suggester == "rules" for s in window.view.suggestions))
+
+
+def test_the_seed_lists_have_their_switch(qtbot, window: MainWindow, db: Database) -> None:
+    """A new project suggests well-known places from the lists; a user who does not want
+    them turns them off here, and they leave the view."""
+    text = "Talks in Damascus\nOfficials from Syria and Egypt met in Damascus on Monday.\n"
+    with db.write() as store:
+        (doc,) = insert_documents(store, [titled(text, "Talks")])
+    window.open_document(doc)
+    qtbot.waitUntil(lambda: window.view is not None and window.view.document.id == doc)
+    window.suggestions.refresh([doc])
+    # The suggestion process starts, loads spaCy and reads the lists first: patience.
+    qtbot.waitUntil(
+        lambda: any(s.suggester == "seeds" for s in window.view.suggestions), timeout=60_000
+    )
+    places = {text[s.start : s.end] for s in window.view.suggestions if s.suggester == "seeds"}
+    assert places == {"Damascus", "Syria", "Egypt"}
+
+    dialog = open_dialog(qtbot, window)
+    combo = dialog.suggesters["seeds"]
+    labels = [form.labelForField(combo) for form in dialog.findChildren(QFormLayout)]
+    assert next(w.text() for w in labels if w is not None).startswith("Seed lists")
+    press(qtbot, combo, Qt.Key.Key_Down, 2)  # Off for this user
+    click(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
+    qtbot.waitUntil(lambda: not any(s.suggester == "seeds" for s in window.view.suggestions))

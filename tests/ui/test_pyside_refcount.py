@@ -1,5 +1,6 @@
-"""Regression test for the PySide6 6.12.0 trap (DESIGN.md section 10): on Python 3.11 every
-call of a void Qt method dropped a reference to None until the interpreter aborted."""
+"""Regression test for the PySide6 6.12.0 trap (pyproject.toml excludes that release): on
+Python 3.11 every call of a void Qt method dropped a reference to None until the interpreter
+aborted."""
 
 from __future__ import annotations
 

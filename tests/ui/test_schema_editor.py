@@ -4,7 +4,6 @@ refused with a message; reordering keeps the hotkeys with the positions."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 import pytest
@@ -19,7 +18,8 @@ from annotator.storage.database import Database
 from annotator.ui import colors
 from annotator.ui.main_window import MainWindow
 from annotator.ui.schema_editor import NAME, NEW_COLORS, RemoveLabelDialog, SchemaEditor
-from tests.ui.windows import open_window
+from tests.builders import insert_documents, titled, turn_off_live_suggesters
+from tests.ui.driver import opened, settle
 
 TEXT = "Harbour reopens\nMayor Petra Novak visited Harbourton and the Ost valley on Monday.\n"
 
@@ -32,17 +32,12 @@ def at(piece: str) -> tuple[int, int]:
 @pytest.fixture
 def project(db: Database) -> Database:
     with db.write() as store:
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
-        ids = store.insert_documents(
-            [{"title": "t", "text": TEXT, "sha256": hashlib.sha256(TEXT.encode()).hexdigest()}]
-        )
-        doc = next(iter(ids.values()))
+        turn_off_live_suggesters(store)
+        (document,) = insert_documents(store, [titled(TEXT, "t")])
         for piece, label in (("Petra Novak", "PERSON"), ("Harbourton", "GPE"), ("Ost", "LOC")):
-            store.add_span(Span(None, doc, Layer.ENTITY, *at(piece), label, "ana"))
+            store.add_span(Span(None, document, Layer.ENTITY, *at(piece), label, "ana"))
         store.add_suggestions(
-            [Suggestion(None, doc, Layer.ENTITY, *at("Monday"), "GPE", "rules", 0.5, "odd")]
+            [Suggestion(None, document, Layer.ENTITY, *at("Monday"), "GPE", "rules", 0.5, "odd")]
         )
         store.add_terms([("Harbourton", "GPE", False)], source="places.txt")
     return db
@@ -50,13 +45,7 @@ def project(db: Database) -> Database:
 
 @pytest.fixture
 def window(project: Database, qtbot: QtBot) -> Iterator[MainWindow]:
-    win = open_window(project, "ana", qtbot)
-    yield win
-    win.executor.wait_idle()
-
-
-def settle(window: MainWindow) -> None:
-    assert window.executor.wait_idle()
+    yield from opened(project, "ana", qtbot)
 
 
 def labels_in_db(db: Database) -> list[tuple[str, str]]:

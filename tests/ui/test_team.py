@@ -4,7 +4,6 @@ Project > Team…, and "Done, next" handing out documents when K is set."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 import pytest
@@ -16,16 +15,13 @@ from annotator.storage import assignments
 from annotator.storage.database import Database
 from annotator.ui.main_window import MainWindow
 from annotator.ui.team import ShowWorkDialog, TeamDialog
+from tests.builders import at, insert_documents, turn_off_live_suggesters
 from tests.ui import windows
+from tests.ui.driver import key, settle
 
 FIRST = "Port strike goes on\nUnion secretary Marta Ilves said 41 ships were waiting offshore.\n"
 SECOND = "Ferry resumes\nThe ferry company said services would resume on Monday.\n"
 THIRD = "Flood barriers raised\nEngineers raised 12 flood barriers overnight.\n"
-
-
-def at(text: str, piece: str) -> tuple[int, int]:
-    start = text.index(piece)
-    return start, start + len(piece)
 
 
 @pytest.fixture
@@ -33,19 +29,8 @@ def project(db: Database) -> Database:
     """Alice opened the project first (its reviewer); bob and carol annotated the first
     document differently; bob finished it, carol finished the second."""
     with db.write() as store:
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
-        store.insert_documents(
-            [
-                {
-                    "title": t.splitlines()[0],
-                    "text": t,
-                    "sha256": hashlib.sha256(t.encode()).hexdigest(),
-                }
-                for t in (FIRST, SECOND, THIRD)
-            ]
-        )
+        turn_off_live_suggesters(store)
+        insert_documents(store, [FIRST, SECOND, THIRD])
         d1, d2, _d3 = store.document_ids()
         assert assignments.join(store, "alice") is True
         store.add_span(Span(None, d1, Layer.ENTITY, *at(FIRST, "Marta Ilves"), "PERSON", "bob"))
@@ -74,15 +59,6 @@ def bob(project: Database, qtbot) -> Iterator[MainWindow]:
     win = open_window(project, "bob", qtbot)
     yield win
     win.executor.wait_idle()
-
-
-def settle(window: MainWindow) -> None:
-    assert window.executor.wait_idle()
-
-
-def key(qtbot, window: MainWindow, k: Qt.Key, mod=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(window.article, k, mod)
-    settle(window)
 
 
 def shown_spans(window: MainWindow) -> list[tuple[str, str]]:

@@ -3,7 +3,6 @@ or a label key, and picking a claimant in the text (Shift+L). Real key presses o
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +11,8 @@ from PySide6.QtCore import Qt
 from annotator.core.model import ClaimDetails, Layer, Span, Suggestion
 from annotator.storage.database import Database
 from annotator.ui.main_window import MainWindow
-from tests.ui.windows import open_window
+from tests.builders import at, insert_documents, suggestion, titled, turn_off_live_suggesters
+from tests.ui.driver import focused_text, key, open_window, opened
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
@@ -31,28 +31,19 @@ LINKS = (
 )
 
 
-def at(text: str, piece: str) -> tuple[int, int]:
-    start = text.index(piece)
-    return start, start + len(piece)
-
-
 def _insert(store, text: str) -> int:  # type: ignore[no-untyped-def]
-    sha = hashlib.sha256(text.encode()).hexdigest()
-    ids = store.insert_documents([{"title": text[:20], "text": text, "sha256": sha}])
-    return ids[sha]
+    return insert_documents(store, [titled(text, text[:20])])[0]
 
 
-def _suggestion(doc: int, layer: Layer, piece: str, label: str) -> Suggestion:
-    return Suggestion(None, doc, layer, *at(TEXT, piece), label, "rules", 0.9, "test")
+def _suggestion(document: int, layer: Layer, piece: str, label: str) -> Suggestion:
+    return suggestion(document, *at(TEXT, piece), label, layer=layer)
 
 
 @pytest.fixture
 def nested(db: Database) -> Database:
     """One document whose suggestions nest: two claims with entities inside."""
     with db.write() as store:
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
+        turn_off_live_suggesters(store)
         doc = _insert(store, TEXT)
         store.add_suggestions(
             [
@@ -69,20 +60,7 @@ def nested(db: Database) -> Database:
 
 @pytest.fixture
 def window(nested: Database, qtbot) -> Iterator[MainWindow]:
-    win = open_window(nested, "ana", qtbot)
-    yield win
-    win.executor.wait_idle()
-
-
-def key(qtbot, window: MainWindow, k: Qt.Key, mod=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(window.article, k, mod)
-    assert window.executor.wait_idle()
-
-
-def focused_text(window: MainWindow) -> str:
-    item = window.article.focused
-    assert item is not None and window.view is not None
-    return window.view.document.text[item.start : item.end]
+    yield from opened(nested, "ana", qtbot)
 
 
 def focus_suggestion(window: MainWindow, piece: str) -> None:
@@ -167,9 +145,7 @@ def test_enter_walks_every_suggestion_in_text_order(window: MainWindow, qtbot) -
 @pytest.fixture
 def linking(db: Database) -> Database:
     with db.write() as store:
-        store.set_setting(
-            "suggesters", {name: {"enabled": False} for name in ("gazetteer", "rules", "claims")}
-        )
+        turn_off_live_suggesters(store)
         doc = _insert(store, LINKS)
 
         def span(layer: Layer, piece: str, label: str) -> Span:
