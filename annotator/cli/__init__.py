@@ -30,6 +30,7 @@ from annotator.cli import (
     exporting,
     importing,
     labels,
+    merging,
     new,
     stats,
     suggest,
@@ -62,6 +63,7 @@ __all__ = [
 COMMANDS = (
     importing,
     exporting,
+    merging,
     suggest,
     stats,
     database,

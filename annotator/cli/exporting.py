@@ -87,6 +87,19 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--gold-only", action="store_true", help="only adjudicated documents, as their gold version"
     )
+    parser.add_argument(
+        "--assigned-to",
+        metavar="NAME",
+        help="hand-out for a laptop: the documents handed to NAME with NAME's own work, as a "
+        "starter project (--out NAME.sqlite) or a native file (annotator format only)",
+    )
+    parser.add_argument(
+        "--take",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --assigned-to: first hand NAME N more documents (K per document applies)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -100,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
         return _check(args.check, args.format)
     if args.out is None:
         return usage_error("export", "--out is required (or --check PATH)")
+    if args.assigned_to is not None or args.take:
+        return _hand_out(args)
     if args.include_suggestions and args.format != "annotator":
         return usage_error("export", "--include-suggestions needs --format annotator")
     if args.all and args.done_only:
@@ -160,6 +175,34 @@ def run(args: argparse.Namespace) -> int:
         + f"; label schema version {summary.schema_version}"
         + ("; read back and checked." if summary.checked else ".")
     )
+    return EXIT_OK
+
+
+def _hand_out(args: argparse.Namespace) -> int:
+    """``--assigned-to NAME``: NAME's share as a starter project or native file."""
+    from annotator.services.handout import write_share
+    from annotator.services.project import open_project
+
+    if args.assigned_to is None:
+        return usage_error("export", "--take needs --assigned-to NAME")
+    if args.format != "annotator":
+        return usage_error("export", "--assigned-to needs --format annotator")
+    if args.take < 0:
+        return usage_error("export", "--take must be 0 or more")
+    db = open_project(args.db, seed=False)
+    try:
+        with long_run(quiet=args.quiet) as run:
+            summary = write_share(
+                db,
+                args.assigned_to,
+                args.out,
+                take=args.take,
+                progress=run.progress,
+                cancel=run.cancel,
+            )
+    finally:
+        db.close()
+    print(summary.describe())
     return EXIT_OK
 
 

@@ -35,7 +35,17 @@ def register(subparsers: Any) -> None:
         default="auto",
         help="input format (default: by extension and content)",
     )
-    parser.add_argument("--annotator", help="owner of imported annotations and statuses")
+    parser.add_argument(
+        "--annotator",
+        help="owner of imported annotations and statuses that name nobody (a record's own "
+        "annotator wins)",
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="where an annotator already has different annotations on a document the project "
+        "holds, take the imported version (default: keep the project's and report a conflict)",
+    )
     for name in ("text", "title", "id", "source", "meta"):
         parser.add_argument(
             f"--{name}-field", metavar="NAME", help=f"JSONL/CSV field holding the {name}"
@@ -49,6 +59,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from annotator.ingest.readers import FieldNames
     from annotator.services.importing import IMPORTING, import_paths
+    from annotator.services.onto_existing import tally_lines
     from annotator.services.project import open_project
 
     # lexists: a link that loops or leads nowhere is read, and its reader says which.
@@ -72,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
             detect_boilerplate=not args.no_boilerplate,
             progress=run.progress,
             cancel=run.cancel,
+            replace=args.replace,
         )
     for path in missing:
         print(f"error: {path}: no such file or folder", file=sys.stderr)
@@ -80,10 +92,22 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"Imported {summary.imported} documents ({summary.entities} entities, "
         f"{summary.claims} claims) from {summary.files} files into {db.display_url}; "
-        f"{summary.duplicates} duplicates skipped; {len(summary.errors) + len(missing)} "
+        f"{summary.duplicates} already in the project; {len(summary.errors) + len(missing)} "
         f"rejected; {len(summary.warnings)} warnings; boilerplate found in "
         f"{summary.boilerplate_documents} documents."
     )
+    if summary.annotators:
+        print("Work per annotator:")
+        for line in tally_lines(summary.annotators):
+            print(line)
+    for conflict in summary.conflicts:
+        print(f"conflict: {conflict.describe()}", file=sys.stderr)
+    if summary.conflicts and not args.replace:
+        print(
+            "The project's version was kept where they differ; import again with --replace "
+            "to take the file's.",
+            file=sys.stderr,
+        )
     if summary.cancelled:
         # Documents already in the project (new or duplicates) are what a re-run skips.
         kept = summary.imported + summary.duplicates

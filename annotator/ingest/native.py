@@ -53,6 +53,7 @@ _RECORD_KEYS = frozenset(
         "ignored",
         "status",
         "statuses",
+        "seconds",
     }
 )
 _SPAN_LISTS = ("entities", "claims", "rejected", "ignored")
@@ -116,6 +117,7 @@ def parse_native(
         rejected=spans.rejected(record.get("rejected")),
         ignored=spans.ignored(record.get("ignored")),
         statuses=_statuses(record, annotator),
+        seconds=_seconds(record.get("seconds")),
         origin=f"{path}:{line}",
     )
 
@@ -331,6 +333,23 @@ def _statuses(record: Mapping[str, Any], annotator: str | None) -> dict[str | No
         return result
     status = record.get("status")
     return {} if status is None else {annotator: _status(status, "status")}
+
+
+def _seconds(value: Any) -> dict[str | None, float]:
+    """Time each annotator spent on the document (``{"ana": 93.5}``), when the record says."""
+    if value is None:
+        return {}
+    result: dict[str | None, float] = {}
+    for name, seconds in require_object(value, field="seconds").items():
+        if not name.strip():
+            raise InputError("an annotator name is empty", field="seconds")
+        if type(seconds) not in (int, float) or not 0 <= seconds < float("inf"):
+            raise InputError(
+                f"must be a number of seconds, got {shorten(str(seconds))!r}",
+                field=f"seconds.{name}",
+            )
+        result[name] = float(seconds)
+    return result
 
 
 def _first_change(raw: str, text: str) -> int:

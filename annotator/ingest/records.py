@@ -19,6 +19,13 @@ class ImportedEntity:
     attributes: dict[str, Any] = field(default_factory=dict)
     #: Where it is in its record (``entities[2]``, ``spans[0]``...), for messages.
     where: str = ""
+    #: What claims cite it by, when that is not ``ref`` (a merged project's span: ``ref`` is
+    #: its id from an earlier file, kept for round trips, which need not be unique).
+    link: str | None = None
+
+    @property
+    def cited_as(self) -> str | None:
+        return self.link if self.link is not None else self.ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +62,8 @@ class ImportedDocument:
     ignored: tuple[IgnoredRange, ...] = ()
     #: Per-annotator status; the key ``None`` means "the importing annotator".
     statuses: dict[str | None, Status] = field(default_factory=dict)
+    #: Per-annotator time spent on the document, in seconds (same keys as ``statuses``).
+    seconds: dict[str | None, float] = field(default_factory=dict)
     #: Where it came from, for messages: ``path`` or ``path:line``.
     origin: str = ""
 

@@ -1,5 +1,6 @@
-"""Import use case: read files, skip duplicates, store documents and their annotations in
-batched transactions, then detect boilerplate per source.
+"""Import use case: read files, store new documents and their annotations in batched
+transactions, bring the work of records whose document the project already holds onto it
+(:mod:`annotator.services.onto_existing`), then detect boilerplate per source.
 
 Each batch is one transaction: a crash or a cancel keeps the batches already committed and
 never leaves half a batch. Bad files and records are reported and the rest goes on.
@@ -21,6 +22,7 @@ from annotator.core.model import (
     IgnoredRange,
     Layer,
     Span,
+    Status,
     SuggestionDecision,
 )
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
@@ -29,6 +31,15 @@ from annotator.ingest.counting import count_records
 from annotator.ingest.readers import FieldNames, detect_format, paths_to_read, read
 from annotator.ingest.record_checks import check_annotator_name
 from annotator.ingest.records import ImportedDocument, ImportProblem
+from annotator.services.onto_existing import (
+    NEW,
+    Conflict,
+    Outcome,
+    Tally,
+    annotators_of,
+    bring_onto,
+    owner_of,
+)
 from annotator.storage.database import Database
 from annotator.storage.store import Store
 
@@ -43,6 +54,8 @@ FINDING_BOILERPLATE = "Looking for boilerplate"
 @dataclass
 class ImportSummary:
     imported: int = 0
+    #: Records whose document was already in the project (same id or same text): their work
+    #: was brought onto it, see ``annotators`` and ``conflicts``.
     duplicates: int = 0
     entities: int = 0
     claims: int = 0
@@ -50,6 +63,10 @@ class ImportSummary:
     problems: list[ImportProblem] = field(default_factory=list)
     boilerplate_documents: int = 0
     cancelled: bool = False
+    #: Per annotator: documents that got new work from them (new documents included), that
+    #: were unchanged, that conflicted.
+    annotators: dict[str, Tally] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
 
     @property
     def errors(self) -> list[ImportProblem]:
@@ -75,9 +92,12 @@ def import_paths(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     batch_size: int = BATCH_SIZE,
+    replace: bool = False,
 ) -> ImportSummary:
     """Import every file under ``paths``. ``annotator`` owns imported annotations whose
-    record names nobody, and is the annotator whose status a bare ``status`` sets."""
+    record names nobody, and is the annotator whose status a bare ``status`` sets. Where an
+    annotator's imported version of a known document differs from the project's, the
+    project's is kept, unless ``replace``."""
     if annotator is not None:
         check_annotator_name(annotator)
     summary = ImportSummary()
@@ -107,7 +127,7 @@ def import_paths(
                     batch.append(item)
                     native_batch.append(file_format == "annotator")
                     if len(batch) >= batch_size:
-                        _store(db, batch, native_batch, annotator, summary, sources)
+                        _store(db, batch, native_batch, annotator, summary, sources, replace)
                         batch, native_batch = [], []
                         progress(seen, _at_least(total, seen), IMPORTING)
             except OperationCancelled:
@@ -116,7 +136,7 @@ def import_paths(
                 # A reader that gives up on a whole file; the other files go on.
                 summary.problems.append(ImportProblem(str(path), str(exc)))
         if batch:
-            _store(db, batch, native_batch, annotator, summary, sources)
+            _store(db, batch, native_batch, annotator, summary, sources, replace)
         progress(seen, seen, IMPORTING)
         if detect_boilerplate and sources:
             summary.boilerplate_documents = detect_sources(
@@ -125,6 +145,22 @@ def import_paths(
     except OperationCancelled:
         summary.cancelled = True
     return summary
+
+
+def store_documents(
+    db: Database,
+    documents: list[ImportedDocument],
+    summary: ImportSummary,
+    *,
+    annotator: str | None = None,
+    replace: bool = False,
+) -> None:
+    """Store documents read from elsewhere (another project) in one transaction, as an
+    import of a native file would: new ones added, known ones' work brought onto them. Their
+    ignored ranges are kept as given."""
+    if documents:
+        native = [True] * len(documents)
+        _store(db, documents, native, annotator, summary, set(), replace)
 
 
 @dataclass
@@ -137,6 +173,7 @@ class _Stored:
     claims: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
     sources: set[str | None] = field(default_factory=set)
+    onto: Outcome = field(default_factory=Outcome)
 
 
 def _store(
@@ -146,20 +183,21 @@ def _store(
     annotator: str | None,
     summary: ImportSummary,
     sources: set[str | None],
+    replace: bool = False,
 ) -> None:
     """Store a batch in one transaction. Should the database refuse it all the same (the
     records were checked against every limit, so this is not expected), store its documents
     one by one to name the one refused and keep the others; if it refuses every one, the
     fault is the database's, not a record's, and it is raised."""
     try:
-        results = [_store_once(db, batch, native, annotator)]
+        results = [_store_once(db, batch, native, annotator, replace)]
     except StorageError as error:
         if len(batch) == 1:
             raise
         results = []
         for doc, is_native in zip(batch, native, strict=True):
             try:
-                results.append(_store_once(db, [doc], [is_native], annotator))
+                results.append(_store_once(db, [doc], [is_native], annotator, replace))
             except StorageError as exc:
                 results.append(_Stored(problems=[ImportProblem(doc.origin, f"not stored: {exc}")]))
         if not any(result.imported or result.duplicates for result in results):
@@ -171,18 +209,31 @@ def _store(
         summary.claims += result.claims
         summary.problems.extend(result.problems)
         sources.update(result.sources)
+        for name, tally in result.onto.tallies.items():
+            summary.annotators.setdefault(name, Tally()).add(tally)
+        summary.conflicts.extend(result.onto.conflicts)
+        summary.entities += result.onto.entities
+        summary.claims += result.onto.claims
 
 
 def _store_once(
-    db: Database, batch: list[ImportedDocument], native: list[bool], annotator: str | None
+    db: Database,
+    batch: list[ImportedDocument],
+    native: list[bool],
+    annotator: str | None,
+    replace: bool = False,
 ) -> _Stored:
     # run_write: a batch that meets another client's import of the same ids is run again,
     # and then sees those ids as taken.
-    return db.run_write(lambda store: _store_batch(store, batch, native, annotator))
+    return db.run_write(lambda store: _store_batch(store, batch, native, annotator, replace))
 
 
 def _store_batch(
-    store: Store, batch: list[ImportedDocument], native: list[bool], annotator: str | None
+    store: Store,
+    batch: list[ImportedDocument],
+    native: list[bool],
+    annotator: str | None,
+    replace: bool = False,
 ) -> _Stored:
     result = _Stored()
     hashes = [sha256(doc.text) for doc in batch]
@@ -190,11 +241,15 @@ def _store_batch(
     external = store.existing_external_ids(d.external_id for d in batch if d.external_id)
     rows = []
     keep: list[tuple[ImportedDocument, str, bool]] = []
+    # Records whose document is already stored (or made by an earlier record of this batch):
+    # their work goes onto it once the new documents are in.
+    onto: list[tuple[ImportedDocument, str]] = []
     batch_hashes: set[str] = set()
     batch_ids: set[str] = set()
     for doc, digest, is_native in zip(batch, hashes, native, strict=True):
         if digest in existing or digest in batch_hashes:
             result.duplicates += 1
+            onto.append((doc, digest))
             continue
         if doc.external_id is not None and (
             doc.external_id in external or doc.external_id in batch_ids
@@ -228,9 +283,19 @@ def _store_batch(
         doc_id = ids[digest]
         result.sources.add(doc.source)
         _store_annotations(store, doc_id, doc, annotator, result)
+        for name in annotators_of(doc, annotator):
+            result.onto.count(name, NEW)
         if is_native and doc.ignored:
             store.set_ignored(doc_id, doc.ignored)
     result.imported += len(keep)
+    for doc, digest in onto:
+        doc_id = existing.get(digest) or ids[digest]
+        done = bring_onto(store, doc_id, doc, annotator, replace=replace)
+        for name, tally in done.tallies.items():
+            result.onto.tallies.setdefault(name, Tally()).add(tally)
+        result.onto.conflicts.extend(done.conflicts)
+        result.onto.entities += done.entities
+        result.onto.claims += done.claims
     return result
 
 
@@ -244,8 +309,7 @@ def _store_annotations(
     """Entities first (claims point at them), then claims, rejections and statuses."""
 
     def owner(name: str | None) -> str:
-        chosen = default_annotator if default_annotator is not None else name
-        return chosen or "imported"
+        return owner_of(name, default_annotator)
 
     refs: dict[str, int] = {}
     for ent in doc.entities:
@@ -264,8 +328,8 @@ def _store_annotations(
             )
         )
         assert span.id is not None
-        if ent.ref is not None:
-            refs[ent.ref] = span.id
+        if ent.cited_as is not None:
+            refs[ent.cited_as] = span.id
         summary.entities += 1
     for claim in doc.claims:
         store.add_span(
@@ -302,8 +366,11 @@ def _store_annotations(
                 suggester=item.get("suggester"),
             )
         )
+    seconds = {owner(name): spent for name, spent in doc.seconds.items()}
     for name, status in doc.statuses.items():
-        store.set_state(DocumentState(doc_id, owner(name), status))
+        store.set_state(DocumentState(doc_id, owner(name), status, seconds.pop(owner(name), 0.0)))
+    for name, spent in seconds.items():
+        store.set_state(DocumentState(doc_id, name, Status.NEW, spent))
 
 
 def detect_sources(

@@ -319,6 +319,29 @@ def next_assignment(store: Store, annotator: str, after_id: int = 0) -> int | No
     return None
 
 
+def take_documents(store: Store, annotator: str, count: int) -> list[int]:
+    """Hand ``annotator`` up to ``count`` more documents at once (a share to take away on a
+    laptop), by the rule of "next document": in id order, documents neither handed to them
+    nor finished by them, with a free slot when K is set. Returns the ids taken."""
+    k = per_document(store)
+    annotator_id = store.annotator_id(annotator)
+    conditions = [~_assigned_to(annotator_id), ~_finished_by(annotator_id)]
+    if k:
+        conditions.append(DocumentRow.assignees < k)
+    taken: list[int] = []
+    last = 0
+    while len(taken) < count:
+        query = select(DocumentRow.id).where(DocumentRow.id > last, *conditions)
+        candidates = list(store.session.scalars(query.order_by(DocumentRow.id).limit(_BATCH)))
+        if not candidates:
+            break
+        for document_id in candidates[: count - len(taken)]:
+            if _take_slot(store, document_id, annotator_id, k or None):
+                taken.append(document_id)
+        last = candidates[-1]
+    return taken
+
+
 def _take_slot(store: Store, document_id: int, annotator_id: int, k: int | None) -> bool:
     """Take one of the document's K slots for the annotator (``k=None``: regardless of K);
     False when someone else took the last one first."""

@@ -51,6 +51,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("connect", "File", "Connect to &team database…", "connect_team_database"),
     _a("import", "File", "&Import…", "transfer.import_files", "Ctrl+I", sep=True),
     _a("export", "File", "&Export…", "transfer.export_file", "Ctrl+E"),
+    _a("merge-project", "File", "&Merge project…", "merging.merge_project"),
     _a("quit", "File", "&Quit", "close", "Quit", sep=True),
     _a("undo", "Edit", "&Undo", "controller.undo", "Ctrl+Z"),
     _a("redo", "Edit", "&Redo", "controller.redo", "Ctrl+Shift+Z", "Ctrl+Y"),

@@ -45,6 +45,7 @@ from annotator.ui.executor import DbExecutor
 from annotator.ui.guidelines import GuidelinesDock
 from annotator.ui.inspector import Inspector
 from annotator.ui.label_bar import LabelBar
+from annotator.ui.merge_project import MergeControls
 from annotator.ui.operations import Operations, Outcome
 from annotator.ui.plain import label, message_box
 from annotator.ui.settings import open_settings
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
         #: Role, whose work is on screen, Project > Team… (annotator.ui.team).
         self.team = TeamControls(self.context, self.status_annotator)
         self.transfer = Transfer(self.context, self.status_model, self._imported)
+        self.merging = MergeControls(self.context)  # File > Merge project…
 
         self.action_table = ActionTable(self, self.menuBar(), ACTIONS)
         from annotator.ui import recent  # project files: open, new, recent (desktop integration)

@@ -68,14 +68,17 @@ class Transfer:
         self._imported_hook()
         text = (
             f"Imported {summary.imported} documents ({summary.entities} entities, "
-            f"{summary.claims} claims); {summary.duplicates} duplicates skipped; "
+            f"{summary.claims} claims); {summary.duplicates} already in the project; "
             f"{len(summary.errors)} rejected; {len(summary.warnings)} warnings."
         )
         if summary.cancelled:
             text = "Import cancelled; the batches already stored are kept. " + text
-        details = "\n".join(f"{p.severity}: {p.describe()}" for p in summary.problems) or None
+        if summary.conflicts:
+            text += f" {len(summary.conflicts)} conflicts: the project's version was kept."
+        details = [f"{p.severity}: {p.describe()}" for p in summary.problems]
+        details += [f"conflict: {c.describe()}" for c in summary.conflicts]
         icon = QMessageBox.Icon.Warning if summary.errors else QMessageBox.Icon.Information
-        box = message_box(self.ctx.widget, "Import", text, icon, details)
+        box = message_box(self.ctx.widget, "Import", text, icon, "\n".join(details) or None)
         box.setObjectName("import-summary")
         box.open()
 
