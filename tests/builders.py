@@ -14,7 +14,7 @@ from annotator.storage.database import Database
 from annotator.storage.store import Store
 
 #: The suggesters a project runs live; tests that store their own suggestions turn them off.
-LIVE_SUGGESTERS = ("gazetteer", "rules", "claims")
+LIVE_SUGGESTERS = ("gazetteer", "rules", "claims", "seeds")
 
 
 def sha256_hex(text: str) -> str:

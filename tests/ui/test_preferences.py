@@ -46,6 +46,23 @@ def window(db: Database, qtbot) -> Iterator[MainWindow]:
         # Live suggesters off, as in the other window tests: each test turns on what it needs.
         turn_off_live_suggesters(store)
         insert_documents(store, [FIRST, SECOND])
+    yield from _opened(db, qtbot)
+
+
+@pytest.fixture
+def seeded_window(db: Database, qtbot) -> Iterator[MainWindow]:
+    """As :func:`window`, with the seed lists left on as a new project has them."""
+    with db.write() as store:
+        turn_off_live_suggesters(store)
+        store.set_setting(
+            "suggesters",
+            {**store.get_setting("suggesters"), "seeds": {"enabled": True}},
+        )
+        insert_documents(store, [FIRST, SECOND])
+    yield from _opened(db, qtbot)
+
+
+def _opened(db: Database, qtbot) -> Iterator[MainWindow]:
     settings = open_settings()
     settings.setValue("annotator/name", "ana")
     settings.sync()
@@ -322,7 +339,8 @@ def test_suggestions_stored_by_a_suggester_turned_off_are_hidden(
     qtbot.waitUntil(lambda: any(s.suggester == "rules" for s in window.view.suggestions))
 
 
-def test_the_seed_lists_have_their_switch(qtbot, window: MainWindow, db: Database) -> None:
+def test_the_seed_lists_have_their_switch(qtbot, seeded_window: MainWindow, db: Database) -> None:
+    window = seeded_window
     """A new project suggests well-known places from the lists; a user who does not want
     them turns them off here, and they leave the view."""
     text = "Talks in Damascus\nOfficials from Syria and Egypt met in Damascus on Monday.\n"
