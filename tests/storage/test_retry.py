@@ -162,7 +162,7 @@ def pg_db(pg_url: str) -> Iterator[Database]:
 
 
 def test_a_deadlock_victim_is_run_again(pg_db: Database) -> None:
-    doc = add_document(pg_db)
+    doc = add_document(pg_db, TEXT)
     with pg_db.write() as store:
         a = store.add_span(Span(None, doc, Layer.ENTITY, 0, 5, "PERSON", "ana"))
         b = store.add_span(Span(None, doc, Layer.ENTITY, 6, 17, "PERSON", "ana"))
