@@ -15,13 +15,10 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, OperationCancelled, StorageError
 from annotator.core.model import (
-    MANUAL,
-    ClaimDetails,
     Decision,
     DocumentState,
     IgnoredRange,
     Layer,
-    Span,
     Status,
     SuggestionDecision,
 )
@@ -38,6 +35,8 @@ from annotator.services.onto_existing import (
     Tally,
     annotators_of,
     bring_onto,
+    claim_span,
+    entity_span,
     owner_of,
 )
 from annotator.storage.database import Database
@@ -313,45 +312,13 @@ def _store_annotations(
 
     refs: dict[str, int] = {}
     for ent in doc.entities:
-        span = store.add_span(
-            Span(
-                id=None,
-                document_id=doc_id,
-                layer=Layer.ENTITY,
-                start=ent.start,
-                end=ent.end,
-                label=ent.label,
-                annotator=owner(ent.annotator),
-                origin=ent.origin or MANUAL,
-                attributes=dict(ent.attributes),
-                ref=ent.ref,
-            )
-        )
+        span = store.add_span(entity_span(doc_id, ent, owner(ent.annotator), ent.ref))
         assert span.id is not None
         if ent.cited_as is not None:
             refs[ent.cited_as] = span.id
         summary.entities += 1
     for claim in doc.claims:
-        store.add_span(
-            Span(
-                id=None,
-                document_id=doc_id,
-                layer=Layer.CLAIM,
-                start=claim.start,
-                end=claim.end,
-                label=claim.label,
-                annotator=owner(claim.annotator),
-                origin=claim.origin or MANUAL,
-                attributes=dict(claim.attributes),
-                ref=claim.ref,
-                claim=ClaimDetails(
-                    claimant_id=refs.get(claim.claimant) if claim.claimant else None,
-                    cue=claim.cue,
-                    claim_type=claim.claim_type,
-                    hedged=claim.hedged,
-                ),
-            )
-        )
+        store.add_span(claim_span(doc_id, claim, owner(claim.annotator), refs, claim.ref))
         summary.claims += 1
     for item in doc.rejected:
         store.set_decision(

@@ -197,7 +197,7 @@ def bring_onto(
     for ent in doc.entities:
         name = owner(ent.annotator)
         if decisions.get(name) in ("add", "replace"):
-            span = store.add_span(_entity_span(doc_id, ent, name, _free(ent.ref, taken)))
+            span = store.add_span(entity_span(doc_id, ent, name, _free(ent.ref, taken)))
             assert span.id is not None
             span_id: int | None = span.id
             outcome.entities += 1
@@ -209,7 +209,7 @@ def bring_onto(
     for claim in doc.claims:
         name = owner(claim.annotator)
         if decisions.get(name) in ("add", "replace"):
-            store.add_span(_claim_span(doc_id, claim, name, refs, _free(claim.ref, taken)))
+            store.add_span(claim_span(doc_id, claim, name, refs, _free(claim.ref, taken)))
             outcome.claims += 1
             added.add(name)
 
@@ -270,7 +270,8 @@ def _free(ref: str | None, taken: set[str]) -> str | None:
     return ref
 
 
-def _entity_span(doc_id: int, ent: ImportedEntity, name: str, ref: str | None) -> Span:
+def entity_span(doc_id: int, ent: ImportedEntity, name: str, ref: str | None) -> Span:
+    """The span an imported entity becomes, stored under ``name`` with the id ``ref``."""
     return Span(
         id=None,
         document_id=doc_id,
@@ -285,9 +286,10 @@ def _entity_span(doc_id: int, ent: ImportedEntity, name: str, ref: str | None) -
     )
 
 
-def _claim_span(
+def claim_span(
     doc_id: int, claim: ImportedClaim, name: str, refs: dict[str, int], ref: str | None
 ) -> Span:
+    """The span an imported claim becomes; its claimant through ``refs`` (file id → span id)."""
     return Span(
         id=None,
         document_id=doc_id,
