@@ -12,7 +12,14 @@ import unicodedata
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QDesktopServices,
+    QImage,
+    QResizeEvent,
+    QTextCursor,
+    QTextDocument,
+    QTextImageFormat,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,6 +43,60 @@ def heading_anchor(text: str) -> str:
     return re.sub(r" ", "-", kept)
 
 
+class PageBrowser(QTextBrowser):
+    """A page whose pictures are drawn no wider than the page: the screenshots are 1,400 pixels
+    wide and would otherwise push the text off to the side, behind a horizontal scroll bar."""
+
+    #: Room left beside a picture for the document's margins and the vertical scroll bar.
+    MARGIN = 32
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_images()
+
+    def fit_images(self) -> None:
+        room = max(self.viewport().width() - self.MARGIN, 64)
+        document = self.document()
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        block = document.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                image_format = fragment.charFormat().toImageFormat()
+                if fragment.isValid() and image_format.isValid():
+                    self._fit(cursor, fragment.position(), fragment.length(), image_format, room)
+                it += 1
+            block = block.next()
+        cursor.endEditBlock()
+
+    def _fit(
+        self, cursor: QTextCursor, position: int, length: int, image: QTextImageFormat, room: int
+    ) -> None:
+        natural = self._natural_width(image.name())
+        if natural <= 0:
+            return
+        width = float(min(natural, room))
+        if image.width() == width:
+            return
+        image.setWidth(width)
+        # With the height unset, Qt derives it from the width and keeps the proportions.
+        image.clearProperty(QTextImageFormat.Property.ImageHeight)
+        cursor.setPosition(position)
+        cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+        cursor.setCharFormat(image)
+
+    def _natural_width(self, name: str) -> int:
+        resource = self.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(name))
+        if resource is None:
+            resource = self.loadResource(QTextDocument.ResourceType.ImageResource, QUrl(name))
+        if isinstance(resource, QImage):
+            return resource.width()
+        width = getattr(resource, "width", None)
+        return int(width()) if callable(width) else 0
+
+
 class ManualDialog(QDialog):
     """The manual's pages on the left, the open page on the right."""
 
@@ -51,7 +112,7 @@ class ManualDialog(QDialog):
         for _name, title in MANUAL_PAGES:
             self.pages.addItem(title)
         self.pages.setFixedWidth(220)
-        self.browser = QTextBrowser(self)
+        self.browser = PageBrowser(self)
         self.browser.setObjectName("manual-page")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self.follow)
@@ -84,6 +145,7 @@ class ManualDialog(QDialog):
             # Pictures are relative to the page ("screenshot.png").
             self.browser.setSearchPaths([str(path.parent)])
             self.browser.setMarkdown(path.read_text(encoding="utf-8"))
+            self.browser.fit_images()
             self.browser.document().setMetaInformation(
                 QTextDocument.MetaInformation.DocumentUrl, QUrl.fromLocalFile(str(path)).toString()
             )

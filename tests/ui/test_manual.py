@@ -103,3 +103,32 @@ def test_a_link_to_another_page_and_section_is_followed(
 )
 def test_headings_get_the_anchors_the_pages_link_to(heading: str, anchor: str) -> None:
     assert heading_anchor(heading) == anchor
+
+
+def _image_widths(browser: QTextBrowser) -> list[float]:
+    widths = []
+    block = browser.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            image = it.fragment().charFormat().toImageFormat()
+            if image.isValid():
+                widths.append(image.width())
+            it += 1
+        block = block.next()
+    return widths
+
+
+def test_a_wide_screenshot_fits_the_page_and_follows_its_width(
+    window: MainWindow,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    dialog = _manual(window, qtbot)
+    browser = dialog.findChild(QTextBrowser, "manual-page")
+    assert dialog.page is not None and dialog.page.name == "user-guide.md"
+    widths = _image_widths(browser)
+    # The user guide opens with the 1,400-pixel screenshot of the window.
+    assert len(widths) == 2 and all(0 < w <= browser.viewport().width() for w in widths)
+    dialog.resize(dialog.width() + 200, dialog.height())
+    qtbot.waitUntil(lambda: _image_widths(browser)[0] > widths[0])
+    assert _image_widths(browser)[0] <= browser.viewport().width()
