@@ -3,7 +3,7 @@ the rename / merge / edit commands (run through :class:`AnnotationService` for u
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from annotator.core.errors import StorageError
@@ -21,13 +21,15 @@ def create_project(
     *,
     seed_lists: bool = True,
     pipeline: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> LabelSchema:
     """Create the project at ``target`` (a path or URL; None: the default) with the
     template's schema as its first version, and the seed lists (well-known places,
     nationalities, organisations) on or off. With ``pipeline`` (an installed spaCy package or
     a saved folder with an entity recogniser), its entities are suggested from the start,
-    their labels mapped to the template's by :func:`~annotator.suggest.pipelines.
-    default_mapping`. Refuses a project that already holds documents, terms or a schema."""
+    their labels mapped by ``labels`` (pipeline label to project label), by default to the
+    template's by :func:`~annotator.suggest.pipelines.default_mapping`. Refuses a project
+    that already holds documents, terms or a schema."""
     schema = validate(template_schema(template_key))
     # Checked before anything is created: a pipeline that is not here is the user's typo.
     chosen = None if pipeline is None else pipelines.pipeline_info(pipeline)
@@ -46,7 +48,11 @@ def create_project(
             if not seed_lists:
                 settings = settings.with_enabled(SEEDS, False)
             if chosen is not None:
-                mapping = pipelines.default_mapping(chosen.labels, saved)
+                mapping = (
+                    dict(labels)
+                    if labels is not None
+                    else pipelines.default_mapping(chosen.labels, saved)
+                )
                 settings = settings.with_options(
                     pipelines.INSTALLED, pipeline=chosen.name, labels=mapping
                 ).with_enabled(pipelines.INSTALLED, True)
