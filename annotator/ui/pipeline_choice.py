@@ -111,7 +111,9 @@ class PipelineChoice(QWidget):
         self.table.setHorizontalHeaderLabels(["Pipeline label", "Project label"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
-        self.table.setMaximumHeight(170)
+        # Room for about five labels; the rest scroll.
+        self.table.setMinimumHeight(150)
+        self.table.setMaximumHeight(190)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -231,6 +233,8 @@ class PipelineChoice(QWidget):
             combo.setCurrentIndex(max(combo.findData(ours), 0) if ours else 0)
             self.table.setCellWidget(row, 1, combo)
         self.table.setVisible(bool(labels))
+        # The dialog grows to show the table instead of squeezing what is above it.
+        self.window().adjustSize()
 
     # -- the result -----------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFontComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLineEdit,
     QMessageBox,
     QSpinBox,
@@ -101,6 +102,13 @@ class PreferencesDialog(QDialog):
         #: The project's installed-pipeline choice (None: not offered, e.g. no schema yet).
         self.pipeline = pipeline
         layout = QVBoxLayout(self)
+        # Two columns: one would be taller than a laptop screen with the project's pipeline.
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        layout.addLayout(columns)
 
         you = QGroupBox("You", self)
         form = QFormLayout(you)
@@ -108,7 +116,7 @@ class PreferencesDialog(QDialog):
         self.name.setObjectName("preferences-name")
         form.addRow("Annotator name", self.name)
         form.addRow("", self._note(NAME_NOTE))
-        layout.addWidget(you)
+        left.addWidget(you)
 
         look = QGroupBox("Appearance", self)
         form = QFormLayout(look)
@@ -134,7 +142,7 @@ class PreferencesDialog(QDialog):
         form.addRow(
             "", self._note("Zoom (Ctrl+= / Ctrl+-) starts from this size; Ctrl+0 returns to it.")
         )
-        layout.addWidget(look)
+        left.addWidget(look)
 
         suggest = QGroupBox("Suggesters", self)
         form = QFormLayout(suggest)
@@ -150,7 +158,7 @@ class PreferencesDialog(QDialog):
             self.suggesters[name] = combo
             form.addRow(SUGGESTER_TEXT.get(name, name), combo)
         form.addRow(self._note(SUGGESTERS_NOTE))
-        layout.addWidget(suggest)
+        right.addWidget(suggest)
 
         if pipeline is not None:
             project = QGroupBox("Project: installed spaCy pipeline", self)
@@ -158,7 +166,7 @@ class PreferencesDialog(QDialog):
             pipeline.setParent(project)
             box.addWidget(pipeline)
             box.addWidget(self._note(PIPELINE_NOTE))
-            layout.addWidget(project)
+            right.addWidget(project)
 
         backup = QGroupBox("Automatic backups", self)
         form = QFormLayout(backup)
@@ -175,7 +183,9 @@ class PreferencesDialog(QDialog):
         form.addRow("Back up when the last copy is older than", self.backup_interval)
         form.addRow("Copies kept", self.backup_keep)
         form.addRow(self._note(BACKUP_NOTE))
-        layout.addWidget(backup)
+        left.addWidget(backup)
+        left.addStretch(1)
+        right.addStretch(1)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
