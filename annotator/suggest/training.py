@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from annotator.core.errors import AnnotatorError, OperationCancelled
 from annotator.core.tokens import Tokenized, tokenize
+from annotator.suggest.errors import SuggesterUnavailable
 from annotator.suggest.learned import (
     BUNDLE_FORMAT,
     CLAIM,
@@ -448,12 +449,18 @@ def _fit(
     labels = sorted(
         {s[2] for d in train_docs for s in (d.entities if layer == "entities" else d.claims)}
     )
-    start = _from_source(config, labels) if layer == "entities" and config.source else None
+    start = None
+    started_from = "blank"
+    if layer == "entities" and config.source:
+        try:
+            start = _from_source(config, labels)
+        except SuggesterUnavailable as exc:
+            # Chosen on another computer, or uninstalled since: train from blank, and say so.
+            started_from = f"blank ({exc})"
     if start is None:
         nlp = _blank(config, layer)
         rename: dict[str, str] = {}
         to_project: dict[str, str] | None = None
-        started_from = "blank"
     else:
         nlp, rename, to_project = start
         started_from = str(config.source)

@@ -16,7 +16,7 @@ from annotator.storage.database import Database
 from annotator.suggest.base import SuggestInput
 from annotator.suggest.learned import LearnedModel
 from annotator.suggest.pipelines import choose_pipeline, default_mapping, read_folder
-from annotator.suggest.training import TrainingConfig
+from annotator.suggest.training import TrainingConfig, TrainingDocument, train_model
 from tests.services.test_training import _import
 from tests.spacy_pipelines import build_pipeline
 from tests.suggest.test_learned import tiny_corpus
@@ -75,3 +75,21 @@ def test_blank_start_when_the_project_says_so(db: Database, tmp_path: Path, pipe
     assert result.metrics["entities"]["start"] == "blank"
     # Without the pipeline's weights, six documents about a harbour do not teach this name.
     assert ("Petra Novak", "PERSON") not in _found(service, db)
+
+
+def test_a_pipeline_missing_here_means_training_from_blank() -> None:
+    # Chosen on another computer: training still runs, from blank, and the metrics say why.
+    documents = [
+        TrainingDocument(
+            str(i), f"Mayor Lena Hart visited Brackwater on day {i}.", ((6, 15, "PERSON"),)
+        )
+        for i in range(3)
+    ]
+    config = TrainingConfig(
+        max_epochs=2, min_epochs=1, patience=1, claims=False, source="xx_not_installed_here"
+    )
+    metrics = train_model(documents, config).metrics["entities"]
+    assert metrics["start"].startswith(
+        "blank (the spaCy pipeline 'xx_not_installed_here' cannot be loaded"
+    )
+    assert "label_map" not in metrics
