@@ -21,9 +21,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
-from annotator.core.commands import Applied
+from annotator.core.commands import Applied, Changes
 from annotator.core.schema import LabelSchema
 from annotator.core.setting_commands import SetSetting, SettingStore
 from annotator.suggest import registry
@@ -33,6 +33,7 @@ __all__ = [
     "INSTALLED",
     "ChoosePipeline",
     "InstalledPipeline",
+    "PutSuggesters",
     "choose_pipeline",
     "default_mapping",
     "find_pipelines",
@@ -231,6 +232,29 @@ def default_mapping(labels: Iterable[str], schema: LabelSchema) -> dict[str, str
     return mapping
 
 
+class SuggesterSettingStore(SettingStore, Protocol):
+    """What choosing a pipeline does in its transaction (the storage ``Store`` is one)."""
+
+    def delete_suggestions(
+        self, *, suggester: str | None = None, document_ids: Sequence[int] | None = None
+    ) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PutSuggesters(SetSetting):
+    """Store a whole ``suggesters`` value and forget what the installed pipeline suggested
+    under the old one: stored suggestions are derived data, recomputed for the documents
+    people open, while suggestions of a pipeline that was switched off (or replaced) would
+    otherwise stay on screen. Its own inverse, so undo and redo do the same."""
+
+    def apply(self, store: SuggesterSettingStore) -> Applied:  # type: ignore[override]
+        old = store.get_setting(self.key)
+        store.set_setting(self.key, self.value)
+        store.delete_suggestions(suggester=INSTALLED)
+        store.log("setting", self.annotator, None, {"key": self.key})
+        return Applied(Changes(), PutSuggesters(self.key, old, self.annotator, self.name))
+
+
 @dataclass(frozen=True, slots=True)
 class ChoosePipeline:
     """Make ``pipeline`` (with ``labels``: pipeline label to project label) the project's
@@ -238,7 +262,8 @@ class ChoosePipeline:
 
     One command in one transaction: the stored ``suggesters`` value is read inside it and
     only its ``installed`` entry changes (other suggesters' switches, and keys never written,
-    stay as they are); the inverse puts the whole old value back.
+    stay as they are), and the installed pipeline's stored suggestions are forgotten (see
+    :class:`PutSuggesters`); the inverse puts the whole old value back.
     """
 
     pipeline: str | None
@@ -262,9 +287,9 @@ class ChoosePipeline:
         value[INSTALLED] = entry
         return value
 
-    def apply(self, store: SettingStore) -> Applied:
+    def apply(self, store: SuggesterSettingStore) -> Applied:
         value = self.value(store.get_setting(registry.SETTINGS_KEY))
-        return SetSetting(registry.SETTINGS_KEY, value, self.annotator, self.name).apply(store)
+        return PutSuggesters(registry.SETTINGS_KEY, value, self.annotator, self.name).apply(store)
 
 
 def choose_pipeline(

@@ -21,6 +21,7 @@ from annotator.suggest.pipelines import (
     read_folder,
 )
 from annotator.suggest.registry import SETTINGS_KEY, SuggesterSettings
+from tests.builders import add_documents, suggestion
 from tests.spacy_pipelines import build_pipeline
 
 
@@ -135,3 +136,29 @@ def test_a_damaged_setting_is_refused_not_overwritten(db: Database) -> None:
         AnnotationService(db).execute(choose_pipeline("x", {}), edits_work=False)
     with db.read() as store:
         assert store.get_setting(SETTINGS_KEY) == {"rules": "yes"}
+
+
+def test_switching_the_pipeline_forgets_what_it_suggested(db: Database) -> None:
+    """Stored suggestions are derived data: those of a pipeline switched off (by a choice or
+    its undo) must not stay on screen; the other suggesters' are kept."""
+    [doc] = add_documents(db, ["Petra Novak came to Port Sela."])
+    service = AnnotationService(db)
+    service.execute(choose_pipeline("/some/pipeline", {"PER": "PERSON"}), edits_work=False)
+
+    def store_some() -> None:
+        with db.write() as store:
+            for name in ("installed", "rules"):
+                found = [suggestion(doc, 0, 11, "PERSON", suggester=name)]
+                store.replace_suggestions(doc, name, "v1", found)
+
+    def suggesters() -> set[str]:
+        with db.read() as store:
+            return {s.suggester for s in store.suggestions(doc)}
+
+    store_some()
+    applied = service.undo()
+    assert applied is not None and changed_setting(applied) == SETTINGS_KEY
+    assert suggesters() == {"rules"}
+    store_some()
+    service.redo()
+    assert suggesters() == {"rules"}

@@ -110,6 +110,8 @@ def test_a_chosen_pipeline_suggests_in_the_first_article(
     window.article.setFocus()
     qtbot.keyClick(window.article, Qt.Key.Key_Z, C)
     qtbot.waitUntil(lambda: not installed(db)[0], timeout=10000)
+    # What the pipeline suggested goes from the article with it.
+    qtbot.waitUntil(lambda: not any(s[2] == "installed" for s in shown(window)), timeout=10000)
 
     # The folder is remembered on this computer: offered next time, and the mapping shown is
     # the default again (the project no longer has one).
