@@ -30,6 +30,14 @@ def register(subparsers: Any) -> None:
         help="do not suggest well-known places, nationalities and organisations from the "
         "start (the seed lists; they can be switched on later in the preferences)",
     )
+    parser.add_argument(
+        "--pipeline",
+        metavar="NAME_OR_FOLDER",
+        help="suggest entities from the start with an installed spaCy pipeline (a package "
+        "name, or a folder saved with nlp.to_disk) that has an entity recogniser; its labels "
+        "are mapped to the template's (PERSON to persons, GPE/LOC/FAC to places...). Nothing "
+        "is downloaded",
+    )
     parser.set_defaults(run=run)
 
 
@@ -37,10 +45,13 @@ def run(args: argparse.Namespace) -> int:
     from annotator.services.labels import create_project
     from annotator.services.project import location
 
-    schema = create_project(args.db, args.template, seed_lists=args.seed_lists)
+    schema = create_project(
+        args.db, args.template, seed_lists=args.seed_lists, pipeline=args.pipeline
+    )
     print(
         f"Created {location(args.db)} with {schema.name} "
         f"({len(schema.entities)} entity labels), label schema version {schema.version}"
-        f"{'' if args.seed_lists else ', without the seed lists'}."
+        f"{'' if args.seed_lists else ', without the seed lists'}"
+        f"{f', suggesting from the pipeline {args.pipeline}' if args.pipeline else ''}."
     )
     return EXIT_OK

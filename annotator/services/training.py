@@ -11,7 +11,9 @@ documents there are now and whether retraining is due.
 Retraining rule: due when there is no model yet and at least ``min_documents`` documents are
 done, or when ``retrain_every`` more documents are done than the latest model was trained on.
 Both come from the project setting ``"learned_model"`` (``{"retrain_every": 5,
-"min_documents": 5}``) unless given to the constructor.
+"min_documents": 5}``) unless given to the constructor. When the project chose an installed
+spaCy pipeline (the "installed" suggester), the entities model starts from that pipeline's
+``ner`` weights instead of from blank (``"start": "blank"`` in the same setting turns that off).
 
 Importing this module registers the project's model source with the suggestion service
 (``CONTEXT_HOOKS["model"]``): the composition root (``app.py``, ``cli.py``) imports it so the
@@ -20,6 +22,7 @@ Importing this module registers the project's model source with the suggestion s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,7 +33,9 @@ from annotator.core.progress import DETAIL_SEPARATOR, CancelToken, ProgressCallb
 from annotator.services import suggesting
 from annotator.storage.database import Database
 from annotator.storage.store import StoredModel
+from annotator.suggest import registry
 from annotator.suggest.learned import KIND, LearnedSuggester, ModelInfo
+from annotator.suggest.pipelines import INSTALLED
 from annotator.suggest.registry import SETTINGS_KEY
 from annotator.suggest.training import (
     LAYERS,
@@ -53,8 +58,12 @@ __all__ = [
     "register_model_source",
 ]
 
-#: Project setting with the retraining rule: ``{"retrain_every": int, "min_documents": int}``.
+#: Project setting with the retraining rule: ``{"retrain_every": int, "min_documents": int}``,
+#: and where the entities model starts when the project chose an installed pipeline:
+#: ``"start": "pipeline"`` (its ``ner`` weights) or ``"blank"``.
 SETTING: Final = "learned_model"
+#: Measured in benchmarks/README.md (cold start) and decided in docs/adr/0025.
+START: Final = "pipeline"
 RETRAIN_EVERY: Final = 5
 MIN_DOCUMENTS: Final = 5
 #: Models kept in the project (the newest); each is a few megabytes.
@@ -175,6 +184,28 @@ class TrainingService:
 
     # -- training ------------------------------------------------------------------------
 
+    def training_config(self) -> TrainingConfig:
+        """The configuration, starting the entities model from the project's installed
+        pipeline (its suggester on, with a pipeline) unless the ``learned_model`` setting
+        says ``"start": "blank"`` or the configuration names a source already."""
+        if self.config.source is not None:
+            return self.config
+        with self.db.read() as store:
+            rule = store.get_setting(SETTING, {}) or {}
+            settings = registry.settings_from(store)
+        if rule.get("start", START) != "pipeline":
+            return self.config
+        installed = settings.get(INSTALLED)
+        pipeline = installed.options.get("pipeline")
+        if not installed.enabled or not isinstance(pipeline, str) or not pipeline:
+            return self.config
+        labels = installed.options.get("labels") or {}
+        return dataclasses.replace(
+            self.config,
+            source=pipeline,
+            source_labels=tuple(sorted((str(a), str(b)) for a, b in labels.items())),
+        )
+
     def train(
         self,
         annotator: str | None = None,
@@ -192,8 +223,9 @@ class TrainingService:
         documents = self.training_documents(annotator)
         if cancel is not None:
             cancel.check()
-        stages = len(LAYERS) if self.config.claims else 1
-        total = self.config.max_epochs * stages
+        config = self.training_config()
+        stages = len(LAYERS) if config.claims else 1
+        total = config.max_epochs * stages
         epochs: dict[str, int] = {}
 
         def report(update: TrainingProgress) -> None:
@@ -201,7 +233,7 @@ class TrainingService:
                 epochs[update.stage] = update.epoch
             progress(sum(epochs.values()), total, TRAINING + DETAIL_SEPARATOR + update.describe())
 
-        model = train_in_background(documents, self.config, progress=report, cancel=cancel)
+        model = train_in_background(documents, config, progress=report, cancel=cancel)
         if cancel is not None:
             cancel.check()
         return self._store(model, annotator)

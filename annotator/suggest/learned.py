@@ -1,9 +1,12 @@
-"""The learned model: spaCy pipelines trained from blank on the project's confirmed spans.
+"""The learned model: spaCy pipelines trained on the project's confirmed spans, from blank or
+(entities) from the ``ner`` of an installed pipeline the project chose.
 
 What is stored (one bytes blob, ``ModelRow.data``, kind ``"learned"``) is a msgpack *bundle*::
 
     {"format": 1,
-     "entities": {"config": <nlp.config as text>, "model": <nlp.to_bytes()>} | None,
+     "entities": {"config": <nlp.config as text>, "model": <nlp.to_bytes()>,
+                  "labels": {<model label>: <project label>} (started from a pipeline only)}
+                 | None,
      "claims":   {"config": ..., "model": ...} | None,
      "metrics":  {... held-out scores, see annotator.suggest.training ...}}
 
@@ -38,7 +41,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol
@@ -194,15 +197,21 @@ def predict_with(
     tokens: Sequence[Token],
     pieces: Sequence[tuple[int, int]],
     cancel: CancelToken | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> list[tuple[int, int, str]]:
-    """Run ``nlp`` over each piece of ``text``; its entities in document offsets."""
+    """Run ``nlp`` over each piece of ``text``; its entities in document offsets. With
+    ``labels`` (a model started from an installed pipeline), each entity's label is the
+    project's label for the model's, and an entity whose label it lacks is dropped."""
     found: list[tuple[int, int, str]] = []
     docs = []
     for first, stop in pieces:
         docs.append(make_doc(nlp.vocab, text, tokens, first, stop))
     for (first, _), doc in zip(pieces, _run(nlp, docs, cancel), strict=True):
         base = tokens[first].start
-        found.extend((base + e.start_char, base + e.end_char, e.label_) for e in doc.ents)
+        for e in doc.ents:
+            label = e.label_ if labels is None else labels.get(e.label_)
+            if label is not None:
+                found.append((base + e.start_char, base + e.end_char, label))
     return found
 
 
@@ -225,10 +234,14 @@ class LearnedModel:
         entities: Language | None,
         claims: Language | None,
         metrics: dict[str, Any],
+        entity_labels: Mapping[str, str] | None = None,
     ) -> None:
         self.entities = entities
         self.claims = claims
         self.metrics = metrics
+        #: The project's label for each label the entities model predicts, when it was
+        #: started from an installed pipeline (see annotator.suggest.training).
+        self.entity_labels = None if entity_labels is None else dict(entity_labels)
         # spaCy pipelines keep per-call state (the vocabulary grows); one call at a time.
         self._lock = threading.Lock()
 
@@ -245,7 +258,13 @@ class LearnedModel:
             parts[key] = (
                 None if part is None else pipeline_from_bytes(part["config"], part["model"])
             )
-        return cls(parts["entities"], parts["claims"], dict(bundle.get("metrics") or {}))
+        entity_labels = (bundle.get("entities") or {}).get("labels")
+        return cls(
+            parts["entities"],
+            parts["claims"],
+            dict(bundle.get("metrics") or {}),
+            entity_labels,
+        )
 
     def predict(
         self,
@@ -262,7 +281,9 @@ class LearnedModel:
             claims: list[tuple[int, int]] = []
             cues: list[tuple[int, int]] = []
             if self.entities is not None:
-                entities = predict_with(self.entities, text, tokens.tokens, pieces, cancel)
+                entities = predict_with(
+                    self.entities, text, tokens.tokens, pieces, cancel, self.entity_labels
+                )
             if self.claims is not None:
                 for start, end, label in predict_with(
                     self.claims, text, tokens.tokens, pieces, cancel

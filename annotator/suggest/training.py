@@ -16,6 +16,13 @@ them over as :class:`TrainingDocument` values and stores the bundle that comes b
   Adam; up to ``max_epochs`` passes, each followed by a held-out evaluation; the best epoch's
   weights are kept, and training stops after ``patience`` epochs without improvement (but not
   before ``min_epochs``). CPU only, seeded.
+* **From an installed pipeline.** With ``source`` (a package name or a saved folder), the
+  entities pipeline is instead that pipeline's ``ner`` (weights, labels; a shared tok2vec is
+  copied into it), in its vocabulary; the project's spans are learned under the pipeline's own
+  label where ``source_labels`` maps one to them (so ``PER`` learns on as ``PER`` and is
+  suggested as the project's ``PERSON``), the other project labels are added. The pipeline as
+  it came is measured on the held-out part too (epoch 0), and kept when training does not
+  beat it. The bundle carries the model-to-project label map.
 * **Background.** :mod:`annotator.suggest.training_process` runs :func:`train_model` in
   separate processes.
 """
@@ -26,12 +33,13 @@ import dataclasses
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from annotator.core.errors import AnnotatorError, OperationCancelled
 from annotator.core.tokens import Tokenized, tokenize
+from annotator.suggest.errors import SuggesterUnavailable
 from annotator.suggest.learned import (
     BUNDLE_FORMAT,
     CLAIM,
@@ -129,6 +137,13 @@ class TrainingConfig:
     #: In the background, train the two pipelines in two processes at once (when the machine
     #: has two cores or more): the wall time of the slower one instead of the sum.
     parallel: bool = True
+    #: An installed spaCy pipeline (package name or folder) whose ``ner`` component the
+    #: entities model starts from instead of from blank; ``None``: from blank.
+    source: str | None = None
+    #: The source pipeline's labels mapped to the project's (pipeline label, project label):
+    #: the project's spans are learned under the pipeline's own label where one maps to
+    #: them, so what the pipeline already knows about that label carries over.
+    source_labels: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -136,7 +151,10 @@ class TrainingConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainingConfig:
         names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{key: value for key, value in data.items() if key in names})
+        values = {key: value for key, value in data.items() if key in names}
+        if "source_labels" in values:  # lists after a round trip through msgpack or JSON
+            values["source_labels"] = tuple((str(a), str(b)) for a, b in values["source_labels"])
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,8 +369,17 @@ def _blank(config: TrainingConfig, layer: str) -> Language:
     return nlp
 
 
-def _examples(nlp: Language, docs: Sequence[_Prepared], layer: str) -> list[Example]:
+def _examples(
+    nlp: Language,
+    docs: Sequence[_Prepared],
+    layer: str,
+    rename: Mapping[str, str] | None = None,
+) -> list[Example]:
+    """Training examples; ``rename`` gives the model's label for a project label (a model
+    started from a pipeline learns under the pipeline's own names)."""
     from spacy.training import Example
+
+    rename = rename or {}
 
     examples = []
     for doc in docs:
@@ -366,7 +393,9 @@ def _examples(nlp: Language, docs: Sequence[_Prepared], layer: str) -> list[Exam
             ents = []
             for start, end, label in spans:
                 if start_char <= start and end <= end_char:
-                    span = reference.char_span(start - start_char, end - start_char, label=label)
+                    span = reference.char_span(
+                        start - start_char, end - start_char, label=rename.get(label, label)
+                    )
                     if span is None:  # cannot happen for token-aligned spans; never silently
                         raise TrainingError(f"span {start}..{end} does not align in {doc.key}")
                     ents.append(span)
@@ -375,14 +404,19 @@ def _examples(nlp: Language, docs: Sequence[_Prepared], layer: str) -> list[Exam
     return examples
 
 
-def _evaluate(nlp: Language, docs: Sequence[_Prepared], layer: str) -> dict[str, Any]:
+def _evaluate(
+    nlp: Language,
+    docs: Sequence[_Prepared],
+    layer: str,
+    labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     gold: list[tuple[str, int, int, str]] = []
     predicted: list[tuple[str, int, int, str]] = []
     for doc in docs:
         spans = doc.entities if layer == "entities" else doc.claims
         gold.extend((doc.key, s, e, label) for s, e, label in spans)
         pieces = chunks(doc.text, doc.tokens.tokens, doc.ignored)
-        found = predict_with(nlp, doc.text, doc.tokens.tokens, pieces)
+        found = predict_with(nlp, doc.text, doc.tokens.tokens, pieces, labels=labels)
         predicted.extend((doc.key, s, e, label) for s, e, label in found)
     return score_spans(gold, predicted)
 
@@ -412,15 +446,30 @@ def _fit(
     # Seeded per layer, so a layer trains the same whether alone in its process or after
     # the other one.
     fix_random_seed(config.seed)
-    nlp = _blank(config, layer)
-    ner = nlp.get_pipe("ner")
     labels = sorted(
         {s[2] for d in train_docs for s in (d.entities if layer == "entities" else d.claims)}
     )
+    start = None
+    started_from = "blank"
+    if layer == "entities" and config.source:
+        try:
+            start = _from_source(config, labels)
+        except SuggesterUnavailable as exc:
+            # Chosen on another computer, or uninstalled since: train from blank, and say so.
+            started_from = f"blank ({exc})"
+    if start is None:
+        nlp = _blank(config, layer)
+        rename: dict[str, str] = {}
+        to_project: dict[str, str] | None = None
+    else:
+        nlp, rename, to_project = start
+        started_from = str(config.source)
+    ner = nlp.get_pipe("ner")
     for label in labels:
-        ner.add_label(label)  # type: ignore[attr-defined]
-    examples = _examples(nlp, train_docs, layer)
-    optimizer = nlp.initialize(lambda: examples)
+        ner.add_label(rename.get(label, label))  # type: ignore[attr-defined]
+    examples = _examples(nlp, train_docs, layer, rename)
+    # A pipeline's weights are the starting point: not initialised again.
+    optimizer = nlp.initialize(lambda: examples) if start is None else nlp.resume_training()
     optimizer.learn_rate = config.learn_rate
     rng = random.Random(config.seed)
     best_score = -1.0
@@ -428,6 +477,12 @@ def _fit(
     best_epoch = 0
     since_better = 0
     history = []
+    if start is not None:
+        # Epoch 0: the pipeline as it came. On a few documents, training may not beat it yet,
+        # and then what it knew is what is kept.
+        value = _stopping_score(_evaluate(nlp, held_docs, layer, to_project), layer)
+        best_score, best_bytes = value, ner.to_bytes(exclude=["vocab"])
+        history.append({"epoch": 0, "loss": 0.0, "score": round(value, 4)})
     stage = "entities" if layer == "entities" else "claims"
     # A few documents make only a few lines: smaller batches, so that an epoch is still
     # several updates (with 15 lines and batches of 8, 14 epochs were 28 updates: too few).
@@ -439,7 +494,7 @@ def _fit(
             if cancel is not None and cancel():
                 raise OperationCancelled("training cancelled")
             nlp.update(batch, drop=config.dropout, sgd=optimizer, losses=losses)
-        scores = _evaluate(nlp, held_docs, layer)
+        scores = _evaluate(nlp, held_docs, layer, to_project)
         value = _stopping_score(scores, layer)
         if value >= best_score:
             # Ties go to the later epoch (trained longer, same held-out result); only a strict
@@ -457,12 +512,60 @@ def _fit(
         if epoch >= config.min_epochs and since_better >= config.patience:
             break
     ner.from_bytes(best_bytes, exclude=["vocab"])
-    scores = _evaluate(nlp, held_docs, layer)
+    scores = _evaluate(nlp, held_docs, layer, to_project)
     scores["labels"] = labels
     scores["best_epoch"] = best_epoch
-    scores["epochs"] = len(history)
+    scores["epochs"] = len([h for h in history if h["epoch"]])
     scores["history"] = history
+    scores["start"] = started_from
+    if to_project is not None:
+        scores["label_map"] = to_project
     return nlp, scores
+
+
+def _from_source(
+    config: TrainingConfig, labels: Sequence[str]
+) -> tuple[Language, dict[str, str], dict[str, str]]:
+    """A pipeline whose ``ner`` is the source pipeline's (weights and labels), the model's
+    label for each project label, and the project's label for each label the model
+    predicts (the others are dropped)."""
+    import spacy
+
+    from annotator.suggest.installed import load_pipeline
+
+    source = load_pipeline(str(config.source))
+    ner_name = next(
+        (name for name, pipe in source.pipeline if _factory(source, name) == "ner"), None
+    )
+    if ner_name is None:
+        raise TrainingError(f"the spaCy pipeline {config.source!r} has no ner component")
+    # A ner that listens to a shared tok2vec gets its own copy, so it stands alone here.
+    for name, pipe in source.pipeline:
+        if ner_name in getattr(pipe, "listening_components", ()):
+            source.replace_listeners(name, ner_name, ["model.tok2vec"])
+    # The source's vocabulary (with its vectors, if any) so its features mean the same here;
+    # the tokenizer does not matter: documents are built from the project's tokens.
+    nlp = spacy.blank(source.lang, vocab=source.vocab)
+    nlp.add_pipe(ner_name, name="ner", source=source)
+    known = set(nlp.get_pipe("ner").labels)  # type: ignore[attr-defined]
+    to_project = {a: b for a, b in config.source_labels if a in known}
+    rename: dict[str, str] = {}
+    for label in labels:
+        # The pipeline's own label for it: the same name first, else the first that maps.
+        if label in to_project and to_project[label] == label:
+            rename[label] = label
+            continue
+        theirs = next((a for a, b in config.source_labels if b == label and a in known), None)
+        rename[label] = theirs if theirs is not None else label
+    for label in labels:
+        # A label the pipeline never had is learned under the project's name.
+        to_project.setdefault(rename[label], label)
+    return nlp, rename, to_project
+
+
+def _factory(nlp: Language, name: str) -> str | None:
+    meta = nlp.get_pipe_meta(name)
+    return getattr(meta, "factory", None)
 
 
 LAYERS: Final = ("entities", "claims")
@@ -527,6 +630,8 @@ def train_model(
             continue
         nlp, scores = _fit(layer, train_docs, held_docs, config, report, cancel)
         bundle[layer] = {"config": nlp.config.to_str(), "model": nlp.to_bytes()}
+        if "label_map" in scores:
+            bundle[layer]["labels"] = scores["label_map"]
         if layer == "claims":
             # CLAIM is what the claims figures mean; CUE is reported on its own.
             claim = scores["per_label"].get(CLAIM, dict(_EMPTY, precision=0.0, recall=0.0))

@@ -34,6 +34,7 @@ from annotator.services.annotate import AnnotationService, ReadOnlyError
 from annotator.services.suggesting import SuggestionService
 from annotator.services.workspace import DocumentView, SearchHit, Workspace
 from annotator.storage.database import Database
+from annotator.ui import preferences as preferences_dialog
 from annotator.ui import schema_editor
 from annotator.ui.actions import ACTIONS, ActionTable
 from annotator.ui.annotation import AnnotationController
@@ -185,6 +186,7 @@ class MainWindow(QMainWindow):
         )
         self.ops.changed.connect(lambda o, _i: self.guidelines.changed(o.applied))
         self.ops.changed.connect(lambda o, _i: schema_editor.after_command(self.context, o))
+        self.ops.changed.connect(lambda o, _i: preferences_dialog.after_command(self.context, o))
         self.ops.changed.connect(
             lambda o, _i: self.refresh_progress() if o.changes.statuses else None
         )

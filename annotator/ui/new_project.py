@@ -2,10 +2,12 @@
 articles to import first.
 
 The location is a file (by default a new one in the per-user data directory; Browse… picks
-another) or a team database URL. Creating runs off the UI thread (migrations take a moment):
-the database is created, refused if it already holds a project, and given the template's
-schema as version 1. Then the composition root opens it like any project (``request_open``),
-and the chosen files are imported by the new window's own import, in the background.
+another) or a team database URL. An installed spaCy pipeline can be chosen to suggest entities
+from the first article (its labels mapped to the template's, editable). Creating runs off the
+UI thread (migrations take a moment): the database is created, refused if it already holds a
+project, and given the template's schema as version 1. Then the composition root opens it like
+any project (``request_open``), and the chosen files are imported by the new window's own
+import, in the background.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ from annotator.storage.database import Database
 from annotator.storage.engine import data_dir, resolve_url, sqlite_path
 from annotator.ui import recent
 from annotator.ui.context import MAIN_WINDOW_NAME
+from annotator.ui.pipeline_choice import PipelineChoice
 from annotator.ui.plain import label, message_box
+from annotator.ui.settings import open_settings
 from annotator.ui.tasks import BackgroundTask
 
 IMPORT_FILTER = "Articles (*.txt *.jsonl *.ndjson *.json *.csv *.tsv);;All files (*)"
@@ -115,6 +119,14 @@ class NewProjectDialog(QDialog):
             "lists shipped with the app, before anything is confirmed in the project"
         )
 
+        # An installed spaCy pipeline to suggest entities from the first article.
+        self.pipeline = PipelineChoice(
+            template_schema(self.template_key), open_settings(), parent=self
+        )
+        self.template.currentIndexChanged.connect(
+            lambda _i: self.pipeline.set_schema(template_schema(self.template_key))
+        )
+
         self.files = QListWidget()
         self.files.setObjectName("import-files")
         self.files.setMaximumHeight(110)
@@ -139,6 +151,7 @@ class NewProjectDialog(QDialog):
         form.addRow("&Labels from:", self.template)
         form.addRow("", self.labels)
         form.addRow("", self.seed_lists)
+        form.addRow("&Pipeline:", self.pipeline)
         form.addRow("First &import:", first_import)
 
         self.buttons = QDialogButtonBox(
@@ -153,7 +166,7 @@ class NewProjectDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self.resize(640, 360)
+        self.resize(640, 480)
         self.location.setFocus()
 
     @property
@@ -208,11 +221,15 @@ class NewProjectDialog(QDialog):
             return
         key = self.template_key
         seeds = self.seed_lists.isChecked()
+        pipeline = self.pipeline.chosen_pipeline() if self.pipeline.ready else None
+        labels = self.pipeline.mapping() if pipeline else None
         self.create_button.setEnabled(False)
         self.create_button.setText("Creating…")
         task = BackgroundTask(
             "Creating the project",
-            lambda _p, _c: create_project(target, key, seed_lists=seeds),
+            lambda _p, _c: create_project(
+                target, key, seed_lists=seeds, pipeline=pipeline, labels=labels
+            ),
         )
         task.succeeded.connect(lambda _schema: self._created(target))
         task.failed.connect(self._failed)

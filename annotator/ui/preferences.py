@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFontComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLineEdit,
     QMessageBox,
     QSpinBox,
@@ -30,7 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import InputError
-from annotator.suggest.registry import SuggesterSettings
+from annotator.suggest.pipelines import INSTALLED, choose_pipeline
+from annotator.suggest.registry import SETTINGS_KEY, SuggesterSettings
+from annotator.ui.pipeline_choice import PipelineChoice
 from annotator.ui.plain import label, message_box
 from annotator.ui.settings import (
     MAX_BACKUP_HOURS,
@@ -48,6 +51,7 @@ from annotator.ui.theme import apply_theme
 if TYPE_CHECKING:
     from annotator.ui.article_view import ArticleView
     from annotator.ui.context import WindowContext
+    from annotator.ui.operations import Outcome
 
 #: Choices of a suggester's combo box, in order: follow the project, on, off.
 FOLLOW, ON, OFF = 0, 1, 2
@@ -63,6 +67,10 @@ SUGGESTERS_NOTE: Final = (
     "These switches apply to you only, on this computer. 'Project setting' follows what the "
     "project turns on for everyone; On or Off overrides it for you. A suggester that cannot "
     "run here (no trained model yet, no installed pipeline) is skipped."
+)
+PIPELINE_NOTE: Final = (
+    "A project setting, for everyone who works on it (Undo takes it back). A pipeline that is "
+    "not installed on a computer suggests nothing there."
 )
 NAME_NOTE: Final = (
     "Stored with every annotation you make. A new name takes effect the next time a "
@@ -85,11 +93,22 @@ class PreferencesDialog(QDialog):
         project_suggesters: Mapping[str, bool],
         article_font: QFont,
         parent: QWidget | None = None,
+        *,
+        pipeline: PipelineChoice | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.current = current
+        #: The project's installed-pipeline choice (None: not offered, e.g. no schema yet).
+        self.pipeline = pipeline
         layout = QVBoxLayout(self)
+        # Two columns: one would be taller than a laptop screen with the project's pipeline.
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        layout.addLayout(columns)
 
         you = QGroupBox("You", self)
         form = QFormLayout(you)
@@ -97,7 +116,7 @@ class PreferencesDialog(QDialog):
         self.name.setObjectName("preferences-name")
         form.addRow("Annotator name", self.name)
         form.addRow("", self._note(NAME_NOTE))
-        layout.addWidget(you)
+        left.addWidget(you)
 
         look = QGroupBox("Appearance", self)
         form = QFormLayout(look)
@@ -123,7 +142,7 @@ class PreferencesDialog(QDialog):
         form.addRow(
             "", self._note("Zoom (Ctrl+= / Ctrl+-) starts from this size; Ctrl+0 returns to it.")
         )
-        layout.addWidget(look)
+        left.addWidget(look)
 
         suggest = QGroupBox("Suggesters", self)
         form = QFormLayout(suggest)
@@ -139,7 +158,15 @@ class PreferencesDialog(QDialog):
             self.suggesters[name] = combo
             form.addRow(SUGGESTER_TEXT.get(name, name), combo)
         form.addRow(self._note(SUGGESTERS_NOTE))
-        layout.addWidget(suggest)
+        right.addWidget(suggest)
+
+        if pipeline is not None:
+            project = QGroupBox("Project: installed spaCy pipeline", self)
+            box = QVBoxLayout(project)
+            pipeline.setParent(project)
+            box.addWidget(pipeline)
+            box.addWidget(self._note(PIPELINE_NOTE))
+            right.addWidget(project)
 
         backup = QGroupBox("Automatic backups", self)
         form = QFormLayout(backup)
@@ -156,7 +183,9 @@ class PreferencesDialog(QDialog):
         form.addRow("Back up when the last copy is older than", self.backup_interval)
         form.addRow("Copies kept", self.backup_keep)
         form.addRow(self._note(BACKUP_NOTE))
-        layout.addWidget(backup)
+        left.addWidget(backup)
+        left.addStretch(1)
+        right.addStretch(1)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -252,13 +281,30 @@ def open_preferences(ctx: WindowContext, article: ArticleView) -> None:
 
     def show(settings: SuggesterSettings) -> None:
         current = load_preferences(ctx.settings)
-        dialog = PreferencesDialog(current, project_switches(settings), article.font(), ctx.widget)
+        schema = ctx.current_schema()
+        choice = None
+        if schema is not None:
+            installed = settings.get(INSTALLED)
+            chosen_name = installed.options.get("pipeline") if installed.enabled else None
+            choice = PipelineChoice(
+                schema,
+                ctx.settings,
+                chosen_name if isinstance(chosen_name, str) else None,
+                installed.options.get("labels") or {},
+            )
+        dialog = PreferencesDialog(
+            current, project_switches(settings), article.font(), ctx.widget, pipeline=choice
+        )
         dialog.setObjectName("preferences-dialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a fresh one each time
 
         def chosen(preferences: Preferences) -> None:
             save_preferences(preferences, ctx.settings)
             apply_preferences(ctx, article, preferences)
+            if choice is not None and choice.changed():
+                # A project setting: one undoable command; after_command refreshes.
+                command = choose_pipeline(choice.chosen_pipeline(), choice.mapping(), ctx.annotator)
+                ctx.ops.run_op(command, "preferences", edits_work=False)
             document_id = ctx.current_document_id()
             if document_id is not None and preferences.suggesters != current.suggesters:
                 ctx.open_document(document_id)  # without the hidden ones
@@ -289,6 +335,19 @@ def open_preferences(ctx: WindowContext, article: ArticleView) -> None:
     ctx.executor.submit(ctx.suggestions.service.settings, show)
 
 
+def after_command(ctx: WindowContext, outcome: Outcome) -> None:
+    """After a command, its undo or redo: when it changed which suggesters the project runs
+    (an installed pipeline chosen), build them again and show the open document's
+    suggestions from them."""
+    if outcome.changes.setting != SETTINGS_KEY:
+        return
+    ctx.suggestions.invalidate()
+    document_id = ctx.current_document_id()
+    if document_id is not None:
+        ctx.open_document(document_id)
+        ctx.suggestions.refresh([document_id])
+
+
 def apply_startup(ctx: WindowContext, article: ArticleView) -> Preferences:
     """The stored preferences applied to a new window (before its zoom is restored)."""
     preferences = load_preferences(ctx.settings)
@@ -298,6 +357,7 @@ def apply_startup(ctx: WindowContext, article: ArticleView) -> Preferences:
 
 __all__ = [
     "PreferencesDialog",
+    "after_command",
     "apply_preferences",
     "apply_startup",
     "open_preferences",
