@@ -36,7 +36,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from annotator.core.model import Layer, Suggestion
@@ -52,7 +52,7 @@ from annotator.suggest.versions import schema_tag
 NAME = "claims"
 
 #: Bump when the code changes what is proposed (word lists are hashed with the rules').
-REVISION = "1"
+REVISION = "2"
 
 _TRAILING: Final = frozenset({".", ",", ";", ":", "!", "?", "…", "—", "–", "-"})
 _LEADING: Final = frozenset({"that", ",", ":", ";", "—", "–", "-"})
@@ -168,17 +168,9 @@ class ClaimFinder:
                             consumed.add(following)
                 continue
             if attribution is not None:
-                proposal = _propose(
-                    text,
-                    sentence,
-                    sentence,
-                    attribution,
-                    attribution.content,
-                    claim_types,
-                    entity_labels,
-                )
-                if proposal is not None:
-                    proposals.append(proposal)
+                found = _attributed(text, sentence, attribution, claim_types, entity_labels)
+                if found:
+                    proposals.extend(found)
                     continue
             proposal = _unattributed(text, sentence, claim_types)
             if proposal is not None:
@@ -213,11 +205,21 @@ def _according_to(s: _Sentence) -> _Attribution | None:
             comma = _next_comma(s, i + 2)
             if comma is None:
                 return None
-            return _Attribution(cue, (comma + 1, n), (i + 2, comma))
+            return _Attribution(cue, (_after_apposition(s, comma) + 1, n), (i + 2, comma))
         before = i - 1 if s.words[i - 1] == "," else i
         source_end = _next_comma(s, i + 2) or n
         return _Attribution(cue, (0, before), (i + 2, source_end))
     return None
+
+
+def _after_apposition(s: _Sentence, comma: int) -> int:
+    """After "According to X," skip an apposition ("a think tank in Drezna,"): the content
+    starts after it. An apposition opens with "a"/"an" ("the" opens content too often)."""
+    if comma + 1 < len(s) and s.words[comma + 1] in ("a", "an"):
+        following = _next_comma(s, comma + 2)
+        if following is not None and following - comma <= 8:
+            return following
+    return comma
 
 
 def _next_comma(s: _Sentence, start: int) -> int | None:
@@ -228,8 +230,13 @@ def _is_cue(s: _Sentence, i: int) -> bool:
     word = s.words[i]
     following = s.words[i + 1] if i + 1 < len(s) else ""
     previous = s.words[i - 1] if i > 0 else ""
+    if word in lx.ACCUSING_VERBS:
+        return previous not in lx.BE_FORMS and "of" in s.words[i + 1 : i + 7]
     if word in lx.CUE_VERBS_WITH_THAT:
-        return following == "that"
+        # "..., the report estimates.": a trailing attribution needs no "that".
+        return following == "that" or (
+            following in _TRAILING and "," in s.words[max(0, i - 5) : i] and i + 2 >= len(s)
+        )
     if word not in lx.CUE_VERBS:
         return False
     if following == "to":
@@ -250,6 +257,8 @@ def _reporting_verb(s: _Sentence) -> _Attribution | None:
     while end > cue_at + 1 and s.words[end - 1] in _TRAILING:
         end -= 1
     comma = _attribution_comma(s, cue_at)
+    if comma is not None:
+        comma = _apposition_chain(s, comma, cue_at)
     introduces = s.words[-1] == ":"  # "X, an expert, told the BBC:" + a quotation
     if comma is not None and not introduces and _trailing_attribution(s, comma, cue_at, end):
         # “Quoted words,” she said: the claim is the inside of the quotation.
@@ -262,9 +271,14 @@ def _reporting_verb(s: _Sentence) -> _Attribution | None:
         return _Attribution(cue, (0, comma), (comma + 1, end))
     # "X said (that) Y", "X told reporters (that) Y", "X told the Business Insider:".
     k = cue_at + 1
+    if s.words[cue_at] in lx.ACCUSING_VERBS:  # "accused Varnia of staging the attack"
+        k = s.words.index("of", k) + 1
+        return _Attribution(cue, (k, n), (0, cue_at))
     if s.words[cue_at] in ("told", "tells"):
         k = _after_object(s, k)
-    that = next((j for j in range(k, min(k + 4, n)) if s.words[j] == "that"), None)
+    # "said on a dark-web forum that Y": a place or time phrase may come before "that".
+    reach = 9 if k < n and s.words[k] in _PLACE_OR_TIME else 4
+    that = next((j for j in range(k, min(k + reach, n)) if s.words[j] == "that"), None)
     if that is not None and "," not in s.words[k:that]:
         k = that + 1
     if k < n and s.words[k] == ":" and all(w in _TRAILING for w in s.words[k + 1 :]):
@@ -309,16 +323,39 @@ _AFTER_TRAILING_CUE: Final = frozenset(
 )
 
 
+def _apposition_chain(s: _Sentence, comma: int, cue_at: int) -> int:
+    """ "..., the operator, Redrock Minerals, said": when the comma comes right before the
+    cue, the attribution starts at the comma before its short appositions (two at most)."""
+    after = s.words[cue_at + 1] if cue_at + 1 < len(s) else ""
+    if comma != cue_at - 1 or not (after in _TRAILING or after in _PLACE_OR_TIME):
+        return comma
+    for _ in range(2):
+        earlier = next(
+            (k for k in range(comma - 1, max(-1, comma - 7), -1) if s.words[k] == ","), None
+        )
+        if earlier is None or s.inside[earlier]:
+            break
+        comma = earlier
+    return comma
+
+
+#: Words that open a time or place phrase after a cue ("said on Monday", "said in a report").
+_PLACE_OR_TIME: Final = _AFTER_TRAILING_CUE - {"the", "a", "an"}
+
+
 def _trailing_attribution(s: _Sentence, comma: int, cue_at: int, end: int) -> bool:
     """Whether "..., <attribution with the cue>" ends the sentence: a short subject between the
     comma and the cue, and after the cue nothing, a time or place phrase, or the subject
     itself ("..., said Mr Putin")."""
-    if comma < _MIN_CONTENT_TOKENS - 1 or cue_at - comma > 6 or end - cue_at - 1 > 4:
+    if comma < _MIN_CONTENT_TOKENS - 1 or cue_at - comma > 12:
         return False
     if cue_at + 1 >= end:
         return True
     following = s.tokens[cue_at + 1].text
-    return following.lower() in _AFTER_TRAILING_CUE or following[:1].isupper()
+    if following.lower() in _PLACE_OR_TIME:
+        return end - cue_at - 1 <= 8  # "..., X said in a report published on Wednesday"
+    short = end - cue_at - 1 <= 4  # "..., said the minister", "..., said Mr Putin"
+    return short and (following.lower() in _AFTER_TRAILING_CUE or following[:1].isupper())
 
 
 def _after_object(s: _Sentence, k: int) -> int:
@@ -333,6 +370,83 @@ def _after_object(s: _Sentence, k: int) -> int:
     if k < n and s.words[k] not in ("that", ":") and s.words[k].isalpha():
         return k + 1
     return k
+
+
+# -- where the content ends ----------------------------------------------------------------
+
+
+def _content_stop(s: _Sentence, first: int, stop: int) -> int:
+    """Where the asserted content ends: before a semicolon, before a trailing comment on it
+    (", a figure that could not be verified") and before "and" that starts another statement
+    of the attribution's subject ("said A and demanded B", "said A and that B")."""
+    for j in range(first + 2, stop):
+        if s.inside[j]:
+            continue
+        word = s.words[j]
+        following = s.words[j + 1] if j + 1 < stop else ""
+        if word == ";":
+            return j
+        if (
+            word == ","
+            and following in ("a", "an")
+            and j + 2 < stop
+            and s.words[j + 2] in lx.COMMENT_NOUNS
+        ):
+            return j
+        if word == "but" and (s.words[j - 1] == "," or following in lx.FOLLOW_ON_VERBS):
+            return j
+        if word == "and" and (
+            following in lx.FOLLOW_ON_VERBS
+            or (following == "that" and j + 2 < stop and s.words[j + 2] not in lx.BE_FORMS)
+        ):
+            return j
+    return stop
+
+
+def _follow_on(s: _Sentence, at: int, stop: int, attribution: _Attribution) -> _Attribution | None:
+    """The second statement after "and" at ``at``: "and that B" (the same cue), "and
+    expected B" (its own cue), "and accused X of B"; None for anything else."""
+    k = at + 1
+    if k >= stop:
+        return None
+    word = s.words[k]
+    if word == "that":
+        return replace(attribution, content=(k + 1, stop))
+    if word in lx.ACCUSING_VERBS and "of" in s.words[k + 1 : stop]:
+        return replace(attribution, cue=(k, k + 1), content=(s.words.index("of", k) + 1, stop))
+    if word in lx.CUE_VERBS or word in lx.FOLLOW_ON_CUES:
+        start = k + 1
+        if start < stop and s.words[start] == "that":
+            start += 1
+        return replace(attribution, cue=(k, k + 1), content=(start, stop))
+    return None
+
+
+def _attributed(
+    text: str,
+    s: _Sentence,
+    attribution: _Attribution,
+    claim_types: Sequence[str],
+    entity_labels: Collection[str],
+) -> list[ClaimProposal]:
+    """The claim of an attribution in one sentence, and the follow-on claim when the content
+    turns out to be two statements."""
+    first, stop = attribution.content
+    cut = _content_stop(s, first, stop)
+    found = _propose(text, s, s, attribution, (first, cut), claim_types, entity_labels)
+    result = [found] if found is not None else []
+    if cut < stop and s.words[cut] in ("and", "but"):
+        follow = _follow_on(s, cut, stop, attribution)
+        if follow is not None:
+            second = _propose(text, s, s, follow, follow.content, claim_types, entity_labels)
+        elif s.words[cut] == "but":
+            # "..., but a recount in two wards confirmed it": the writer's own statement.
+            second = _unattributed(text, s, claim_types, cut + 1, stop)
+        else:
+            second = None
+        if second is not None:
+            result.append(second)
+    return result
 
 
 # -- making a proposal ---------------------------------------------------------------------
@@ -384,15 +498,19 @@ def _propose(
     )
 
 
-def _unattributed(text: str, s: _Sentence, claim_types: Sequence[str]) -> ClaimProposal | None:
+def _unattributed(
+    text: str, s: _Sentence, claim_types: Sequence[str], first: int = 0, stop: int | None = None
+) -> ClaimProposal | None:
+    """The tokens [first, stop) of ``s`` (all of it by default) as a claim without an
+    attribution: with a reporting adverb, or stating a figure; None otherwise."""
+    stop = len(s) if stop is None else stop
     adverb = next(
-        (i for i, w in enumerate(s.words) if w in lx.REPORTING_ADVERBS and not s.inside[i]),
+        (i for i in range(first, stop) if s.words[i] in lx.REPORTING_ADVERBS and not s.inside[i]),
         None,
     )
-    first = 0
-    if adverb == 0 and len(s) > 1 and s.words[1] == ",":
-        first = 2  # "Allegedly, X did Y": the claim is "X did Y"
-    trimmed = _trim(s, first, len(s))
+    if adverb == first and first + 1 < stop and s.words[first + 1] == ",":
+        first += 2  # "Allegedly, X did Y": the claim is "X did Y"
+    trimmed = _trim(s, first, stop)
     if trimmed is None:
         return None
     start, end = s.span(*trimmed)

@@ -209,8 +209,25 @@ CUE_VERBS: Final = _words(
 #: Reporting verbs that are also nouns ("reports suggested", "the claims"): a cue only when
 #: "that" follows.
 CUE_VERBS_WITH_THAT: Final = _words(
-    "report reports claim claims state states estimate estimates warn warns suggest suggests"
+    """
+    report reports claim claims state states estimate estimates warn warns suggest suggests
+    found finds promised promises pledged pledges vowed vows
+    """
 )
+#: Accusations: "accused X of Y" (the content is Y).
+ACCUSING_VERBS: Final = _words("accused accuses")
+#: Verbs that, after "and", start a second statement of the attribution's subject ("said A
+#: and demanded B"): the first content ends before the "and".
+FOLLOW_ON_VERBS: Final = _words(
+    """
+    accused demanded urged called vowed promised pledged threatened expected added warned
+    insisted denied said says told announced confirmed admitted fear fears
+    """
+)
+#: Verbs that are the cue of a second statement after "and"/"but" ("said A but fear B").
+FOLLOW_ON_CUES: Final = _words("expected fear fears")
+#: Nouns of a trailing comment on the content (", a figure that could not be verified").
+COMMENT_NOUNS: Final = _words("figure claim number statement allegation assertion account")
 #: Cues that make the claim itself tentative.
 TENTATIVE_CUES: Final = _words("believe believes believed suggested suggest suggests")
 BE_FORMS: Final = _words("is are was were be been being am 's")

@@ -239,3 +239,114 @@ def test_the_schema_decides_the_label_and_the_types() -> None:
     [claim] = claims(text, schema=schema)
     assert claim["type"] == "other"  # "quantity" is not in this schema
     assert ClaimSuggester(schema).version != ClaimSuggester(default_schema()).version
+
+
+# -- the claim span is the asserted content ------------------------------------------------
+
+
+def test_the_content_not_the_attribution_after_that() -> None:
+    [claim] = claims(
+        "Colonel General Ivo Karst announced that 127 sorties were made against 206 targets."
+    )
+    assert claim["claim"] == "127 sorties were made against 206 targets"
+    assert claim["cue"] == "announced"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content", "cue"),
+    [
+        # a place or time phrase between the cue and "that"
+        (
+            "A group calling itself Grey Lantern said on a dark-web forum that it held "
+            "40 gigabytes of data.",
+            "it held 40 gigabytes of data",
+            "said",
+        ),
+        # a trailing comment on the content is not part of it
+        (
+            "A rebel spokesman said 14 civilians had been killed, a figure that could not be "
+            "verified.",
+            "14 civilians had been killed",
+            "said",
+        ),
+        # a semicolon ends the content
+        (
+            "Officials said the attack halted a fifth of its output; Varnia has not commented.",
+            "the attack halted a fifth of its output",
+            "said",
+        ),
+        # an apposition after "According to X," is not content
+        (
+            "According to the Centre for Security Studies, a think tank in Drezna, the rebels "
+            "still control 40% of the province.",
+            "the rebels still control 40% of the province",
+            "According to",
+        ),
+        # two appositions before a trailing cue belong to the attribution
+        (
+            "Three miners were killed when a tunnel roof collapsed, the operator, Redrock "
+            "Minerals, said.",
+            "Three miners were killed when a tunnel roof collapsed",
+            "said",
+        ),
+        # a long subject and a long time phrase after the cue
+        (
+            "The army has lost about 40% of its tanks, the Centre for Eastern Security Studies "
+            "(CESS) said in a report published on Wednesday.",
+            "The army has lost about 40% of its tanks",
+            "said",
+        ),
+        # "estimates" ends the sentence: a trailing cue without "that"
+        (
+            "The Varnian army has lost 210 tanks over the same period, the report estimates.",
+            "The Varnian army has lost 210 tanks over the same period",
+            "estimates",
+        ),
+        ("A report found that shelling had risen by 30% in March.", None, "found"),
+        ("The mayor accused the council of ignoring the warnings.", None, "accused"),
+    ],
+)
+def test_the_content_ends_where_the_assertion_ends(
+    sentence: str, content: str | None, cue: str
+) -> None:
+    [claim] = claims(sentence)
+    if content is not None:
+        assert claim["claim"] == content
+    assert claim["cue"] == cue
+    if cue == "found":
+        assert claim["claim"] == "shelling had risen by 30% in March"
+    if cue == "accused":
+        assert claim["claim"] == "ignoring the warnings"
+
+
+def test_two_statements_of_one_attribution_are_two_claims() -> None:
+    found = claims(
+        "The bank said no passwords had been taken and that the breach had been discovered "
+        "on October 3."
+    )
+    assert [(c["claim"], c["cue"]) for c in found] == [
+        ("no passwords had been taken", "said"),
+        ("the breach had been discovered on October 3", "said"),
+    ]
+    found = claims(
+        "The company said about 4,500 homes were still cut off and expected most to be "
+        "reconnected by Wednesday."
+    )
+    assert [(c["claim"], c["cue"]) for c in found] == [
+        ("about 4,500 homes were still cut off", "said"),
+        ("most to be reconnected by Wednesday", "expected"),
+    ]
+    # Another act of the subject ends the content, and is not a claim of its own.
+    [only] = claims("The group said it held 40 gigabytes of data and demanded $5m in bitcoin.")
+    assert only["claim"] == "it held 40 gigabytes of data"
+
+
+def test_but_starts_the_writers_own_statement() -> None:
+    found = claims(
+        "Mr Pike claimed that 300 ballots had been counted twice, but a recount in two wards "
+        "confirmed the result."
+    )
+    assert [(c["claim"], c["cue"]) for c in found] == [
+        ("300 ballots had been counted twice", "claimed"),
+        ("a recount in two wards confirmed the result", None),
+    ]
