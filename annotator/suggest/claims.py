@@ -9,7 +9,7 @@ found by :mod:`annotator.suggest.attribution`):
 * "According to X, Y." / "Y, according to X." → Y, claimant X, cue "according to";
 * "X told the Business Insider:" followed by a quoted sentence → that sentence, claimant X;
 * a sentence with a reporting adverb ("reportedly", "allegedly") but no cue → the sentence
-  (less a leading "Allegedly,"), the adverb as cue, no claimant;
+  (less a leading "Allegedly,"), hedged, no cue (a hedge is never the cue), no claimant;
 * a sentence that states a figure but has no cue → the whole sentence, no cue, no claimant.
 
 Decisions:
@@ -62,7 +62,7 @@ from annotator.suggest.versions import schema_tag
 NAME = "claims"
 
 #: Bump when the code changes what is proposed (word lists are hashed with the rules').
-REVISION = "2"
+REVISION = "3"
 
 _LEADING: Final = frozenset({"that", ",", ":", ";", "—", "–", "-"})
 _FIGURE = re.compile(r"\d")
@@ -194,9 +194,13 @@ def _propose(
     cue_start, cue_end = cue_sentence.span(*attribution.cue)
     cue_text = text[cue_start:cue_end]
     claimant = _claimant(text, cue_sentence, *attribution.source, entity_labels)
-    hedge = _hedge(cue_sentence) or (
-        _hedge(content_sentence) if content_sentence is not cue_sentence else None
-    )
+    if content_sentence is cue_sentence:
+        # The attribution and the content, not what the content stopped before (", a figure
+        # that could not be verified" comments on the claim; it does not hedge it).
+        reach = max(content[1], attribution.cue[1], attribution.source[1])
+        hedge = _hedge(cue_sentence, 0, reach)
+    else:
+        hedge = _hedge(cue_sentence) or _hedge(content_sentence)
     tentative = cue_sentence.words[attribution.cue[0]] in lx.TENTATIVE_CUES
     claim_type, why = _claim_type(
         content_sentence, first, stop, quoted=attribution.quoted or attribution.colon
@@ -240,14 +244,21 @@ def _unattributed(
         return None
     start, end = s.span(*trimmed)
     claim_type, why = _claim_type(s, *trimmed, quoted=False)
-    hedge = _hedge(s)
+    hedge = _hedge(s, first, stop)
     if adverb is not None:
-        cue = s.span(adverb, adverb + 1)
-        reasons = [f"reporting adverb “{text[cue[0] : cue[1]]}”"]
+        # The adverb hedges the claim; it is not a cue (nobody is quoted as saying it).
+        reasons = [f"hedged (“{s.tokens[adverb].text}”), no attribution"]
         if why:
             reasons.append(why)
         return ClaimProposal(
-            start, end, _allowed(claim_type, claim_types), True, cue, None, 0.55, "; ".join(reasons)
+            start,
+            end,
+            _allowed(claim_type, claim_types),
+            True,
+            None,
+            None,
+            0.55,
+            "; ".join(reasons),
         )
     if claim_type != "quantity":
         return None
@@ -351,12 +362,15 @@ def _capitalised_run(s: Sentence, first: int, stop: int) -> tuple[int, int, str]
     return None
 
 
-def _hedge(s: Sentence) -> str | None:
-    """The first hedge in the sentence, as written."""
-    for i, word in enumerate(s.words):
+def _hedge(s: Sentence, first: int = 0, stop: int | None = None) -> str | None:
+    """The first hedge in the tokens [first, stop) of the sentence (all of it by default), as
+    written."""
+    stop = len(s) if stop is None else stop
+    for i in range(first, stop):
+        word = s.words[i]
         if word in lx.HEDGE_WORDS:
             return s.tokens[i].text
-        if i + 1 < len(s) and (word, s.words[i + 1]) in lx.HEDGE_PAIRS:
+        if i + 1 < stop and (word, s.words[i + 1]) in lx.HEDGE_PAIRS:
             if word == "said" and (i == 0 or s.words[i - 1] not in lx.BE_FORMS):
                 continue  # "said to" is a hedge only as "is said to"
             return f"{s.tokens[i].text} {s.tokens[i + 1].text}"

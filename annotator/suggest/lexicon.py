@@ -237,7 +237,8 @@ HEDGE_WORDS: Final = _words(
     unverified could might perhaps
     """
 )
-#: Hedge adverbs that attribute the claim to unnamed sources: they are the claim's cue.
+#: Hedge adverbs that attribute the claim to unnamed sources: a sentence with one is a hedged
+#: claim even without a cue (the adverb hedges it; it is never the cue).
 REPORTING_ADVERBS: Final = _words("allegedly reportedly apparently purportedly supposedly")
 #: Two-word hedges: the first word then the second.
 HEDGE_PAIRS: Final = frozenset(
@@ -246,6 +247,11 @@ HEDGE_PAIRS: Final = frozenset(
         ("thought", "to"),
         ("understood", "to"),
         ("said", "to"),
+        ("claimed", "to"),
+        ("appeared", "to"),
+        ("appears", "to"),
+        ("seemed", "to"),
+        ("seems", "to"),
         ("may", "have"),
         ("might", "have"),
         ("may", "be"),

@@ -157,6 +157,10 @@ def test_claim_types(sentence: str, claim_type: str) -> None:
         ("Mr Dravin is said to have approved the plan, the paper reported.", True),
         ("Investigators suggested that a bomb was used.", True),  # a tentative cue
         ("The ministry said the drones crossed the border.", False),
+        ("Police said the drones appeared to be large commercial models.", True),
+        ("The rebels claimed to have shot down 12 drones on Monday.", True),
+        # A comment after the content is not a hedge of the claim.
+        ("A spokesman said 14 people were killed, a figure that could not be verified.", False),
     ],
 )
 def test_hedges(sentence: str, hedged: bool) -> None:
@@ -171,12 +175,19 @@ def test_a_reporting_adverb_makes_the_sentence_a_hedged_claim() -> None:
     )
     assert claim["claim"].startswith("Mr Dravin and French President")
     assert claim["claim"].endswith("within the region")
-    assert claim["cue"] == "reportedly"
+    # The hedge word sets the flag; it is never the cue.
+    assert claim["cue"] is None
     assert claim["hedged"] is True
     assert claim["claimant"] is None
     [leading] = claims("Allegedly, the agency has been used to sway voters abroad.")
     assert leading["claim"] == "the agency has been used to sway voters abroad"
-    assert leading["cue"] == "Allegedly"
+    assert (leading["cue"], leading["hedged"]) == (None, True)
+
+
+def test_a_hedge_beside_a_cue_is_not_the_cue() -> None:
+    [claim] = claims("The rebels reportedly said 40 soldiers had surrendered.")
+    assert (claim["cue"], claim["hedged"]) == ("said", True)
+    assert claim["claim"] == "40 soldiers had surrendered"
 
 
 def test_a_figure_alone_makes_a_claim_without_cue_or_claimant() -> None:
