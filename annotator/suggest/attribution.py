@@ -125,7 +125,9 @@ def _is_cue(s: Sentence, i: int) -> bool:
     if word in lx.CUE_VERBS_WITH_THAT:
         # "..., the report estimates.": a trailing attribution needs no "that".
         return following == "that" or (
-            following in TRAILING and "," in s.words[max(0, i - 5) : i] and i + 2 >= len(s)
+            (following in TRAILING or not following)
+            and "," in s.words[max(0, i - 5) : i]
+            and i + 2 >= len(s)
         )
     if word not in lx.CUE_VERBS:
         return False

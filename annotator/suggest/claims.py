@@ -10,7 +10,9 @@ found by :mod:`annotator.suggest.attribution`):
 * "X told the Business Insider:" followed by a quoted sentence → that sentence, claimant X;
 * a sentence with a reporting adverb ("reportedly", "allegedly") but no cue → the sentence
   (less a leading "Allegedly,"), hedged, no cue (a hedge is never the cue), no claimant;
-* a sentence that states a figure but has no cue → the whole sentence, no cue, no claimant.
+* a sentence that states a figure but has no cue → the whole sentence, no cue, no claimant;
+* the headline and the standfirst (leading lines that do not end like a sentence; see
+  :func:`display_lines_end`) only with a reporting cue: they repeat the body.
 
 Decisions:
 
@@ -62,7 +64,7 @@ from annotator.suggest.versions import schema_tag
 NAME = "claims"
 
 #: Bump when the code changes what is proposed (word lists are hashed with the rules').
-REVISION = "3"
+REVISION = "4"
 
 _LEADING: Final = frozenset({"that", ",", ":", ";", "—", "–", "-"})
 _FIGURE = re.compile(r"\d")
@@ -94,10 +96,12 @@ class ClaimFinder:
         *,
         claim_types: Sequence[str],
         entity_labels: Collection[str],
+        title: str = "",
         cancel: CancelToken | None = None,
     ) -> list[ClaimProposal]:
         entities = self.rules.find(text, tokens)  # in text order
         starts = [c.start for c in entities]
+        display_end = display_lines_end(text, title)
         proposals: list[ClaimProposal] = []
         consumed: set[int] = set()
         for index in range(len(tokens.sentences)):
@@ -132,6 +136,8 @@ class ClaimFinder:
                 if found:
                     proposals.extend(found)
                     continue
+            if tokens.sentences[index].start < display_end:
+                continue  # a headline or standfirst is a claim only with a reporting cue
             proposal = _unattributed(text, sentence, claim_types)
             if proposal is not None:
                 proposals.append(proposal)
@@ -145,6 +151,30 @@ class ClaimFinder:
         stop = bisect.bisect_right(starts, sentence.end)
         inside = [c for c in entities[first:stop] if c.end <= sentence.end]
         return Sentence(tokens.sentence_tokens(index), inside)
+
+
+#: How a line that is a sentence of running text ends (possibly inside a closing quote).
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def display_lines_end(text: str, title: str = "") -> int:
+    """Where the headline and the standfirst end (0 when the text has none).
+
+    A headline is the first line when it is the document's title or reads as one: it does not
+    end like a sentence and more text follows. The line after a headline is its standfirst
+    when it does not end like a sentence either. They repeat or sum up the body, so they are
+    proposed as claims only with a reporting cue ("..., health board says")."""
+    first_end = text.find("\n")
+    if first_end <= 0:
+        return 0
+    headline = text[:first_end].strip()
+    if not headline or (headline != title.strip() and _SENTENCE_END.search(headline)):
+        return 0
+    second_end = text.find("\n", first_end + 1)
+    second = text[first_end + 1 : second_end if second_end >= 0 else len(text)].strip()
+    if second_end > 0 and second and not _SENTENCE_END.search(second):
+        return second_end
+    return first_end
 
 
 def _attributed(
@@ -436,6 +466,7 @@ class ClaimSuggester:
             item.tokens,
             claim_types=item.schema.claim_types,
             entity_labels=item.schema.entity_names,
+            title=item.document.title,
             cancel=cancel,
         )
         suggestions: list[Suggestion] = []

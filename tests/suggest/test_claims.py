@@ -361,3 +361,53 @@ def test_but_starts_the_writers_own_statement() -> None:
         ("300 ballots had been counted twice", "claimed"),
         ("a recount in two wards confirmed the result", None),
     ]
+
+
+# -- headlines -------------------------------------------------------------------------------
+
+
+def _demo(name: str) -> tuple[str, list[dict[str, Any]]]:
+    """The demo article ``name`` read as the project imports it, and its claim suggestions."""
+    from pathlib import Path
+
+    from annotator.core.resources import resource
+    from annotator.ingest.records import ImportedDocument
+    from annotator.ingest.txt import read_txt
+
+    [path] = Path(str(resource("demo"))).rglob(name)
+    [doc] = [d for d in read_txt(path) if isinstance(d, ImportedDocument)]
+    schema = default_schema()
+    found = ClaimSuggester(schema).suggest(item(doc.text, schema=schema, title=doc.title))
+    return doc.text, [
+        {"claim": doc.text[s.start : s.end], "start": s.start, "cue": s.attributes["cue"]}
+        for s in found
+    ]
+
+
+def test_a_demo_headline_with_a_figure_is_not_a_claim() -> None:
+    text, found = _demo("01-port-strike.txt")
+    headline, standfirst = text.split("\n")[:2]
+    assert headline == "Marseille dockers extend strike as 140 ships wait outside the port"
+    assert all(c["start"] >= len(headline) for c in found)
+    # The standfirst's figure is not a claim either; its reporting cue makes one.
+    second = [c for c in found if c["start"] < len(headline) + 1 + len(standfirst)]
+    assert [c["claim"] for c in second] == [
+        "the walkout will continue until the terminal operator agrees to talks on automation"
+    ]
+    # The body still has its claims.
+    assert len(found) >= 3
+
+
+def test_a_headline_with_a_reporting_cue_is_a_claim() -> None:
+    text, found = _demo("03-vaccine-rollout.txt")
+    headline = text.split("\n")[0]
+    assert headline.endswith(", health board says")
+    [first] = [c for c in found if c["start"] < len(headline)]
+    assert first["claim"] == "Winter vaccine drive reaches 212,000 people in three weeks"
+    assert text[first["cue"][0] : first["cue"][1]] == "says"
+
+
+def test_a_first_line_that_ends_like_a_sentence_is_body() -> None:
+    text = "The ministry counted 41 ships in the harbour.\nNo one was hurt.\n"
+    assert [c["claim"] for c in claims(text)] == ["The ministry counted 41 ships in the harbour"]
+    assert claims("Storm leaves 12,000 homes without power\nCrews are at work.\n") == []
