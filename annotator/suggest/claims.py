@@ -58,13 +58,14 @@ from annotator.suggest.attribution import (
 )
 from annotator.suggest.base import SuggestInput
 from annotator.suggest.candidates import Candidate
+from annotator.suggest.claimants import Claimant, ClaimantFinder
 from annotator.suggest.rules import Rules, content_hash
 from annotator.suggest.versions import schema_tag
 
 NAME = "claims"
 
 #: Bump when the code changes what is proposed (word lists are hashed with the rules').
-REVISION = "4"
+REVISION = "5"
 
 _LEADING: Final = frozenset({"that", ",", ":", ";", "—", "–", "-"})
 _FIGURE = re.compile(r"\d")
@@ -81,6 +82,9 @@ class ClaimProposal:
     claimant: tuple[int, int, str] | None
     score: float
     reason: str
+    #: How the claimant was found when the attribution refers back to it ("‘the ministry’ →
+    #: Varnian Ministry of Defence, 2 sentences earlier"); "" when it names it.
+    claimant_reason: str = ""
 
 
 class ClaimFinder:
@@ -102,6 +106,7 @@ class ClaimFinder:
         entities = self.rules.find(text, tokens)  # in text order
         starts = [c.start for c in entities]
         display_end = display_lines_end(text, title)
+        claimants = ClaimantFinder(text, entity_labels)
         proposals: list[ClaimProposal] = []
         consumed: set[int] = set()
         for index in range(len(tokens.sentences)):
@@ -110,9 +115,15 @@ class ClaimFinder:
             if index in consumed:
                 continue
             sentence = self._sentence(tokens, index, entities, starts)
+            claimants.remember(sentence, index)
             if len(sentence) < MIN_CONTENT_TOKENS:
                 continue
             attribution = find_attribution(sentence)
+            claimant = (
+                None
+                if attribution is None
+                else claimants.find(sentence, index, attribution.source, attribution.cue)
+            )
             if attribution is not None and attribution.colon:
                 following = index + 1
                 if following < len(tokens.sentences):
@@ -125,14 +136,14 @@ class ClaimFinder:
                             attribution,
                             (0, len(quoted)),
                             claim_types,
-                            entity_labels,
+                            claimant,
                         )
                         if proposal is not None:
                             proposals.append(proposal)
                             consumed.add(following)
                 continue
             if attribution is not None:
-                found = _attributed(text, sentence, attribution, claim_types, entity_labels)
+                found = _attributed(text, sentence, attribution, claim_types, claimant)
                 if found:
                     proposals.extend(found)
                     continue
@@ -182,18 +193,18 @@ def _attributed(
     s: Sentence,
     attribution: Attribution,
     claim_types: Sequence[str],
-    entity_labels: Collection[str],
+    claimant: Claimant | None,
 ) -> list[ClaimProposal]:
     """The claim of an attribution in one sentence, and the follow-on claim when the content
     turns out to be two statements."""
     first, stop = attribution.content
     cut = content_stop(s, first, stop)
-    found = _propose(text, s, s, attribution, (first, cut), claim_types, entity_labels)
+    found = _propose(text, s, s, attribution, (first, cut), claim_types, claimant)
     result = [found] if found is not None else []
     if cut < stop and s.words[cut] in ("and", "but"):
         follow = follow_on(s, cut, stop, attribution)
         if follow is not None:
-            second = _propose(text, s, s, follow, follow.content, claim_types, entity_labels)
+            second = _propose(text, s, s, follow, follow.content, claim_types, claimant)
         elif s.words[cut] == "but":
             # "..., but a recount in two wards confirmed it": the writer's own statement.
             second = _unattributed(text, s, claim_types, cut + 1, stop)
@@ -214,7 +225,7 @@ def _propose(
     attribution: Attribution,
     content: tuple[int, int],
     claim_types: Sequence[str],
-    entity_labels: Collection[str],
+    claimant: Claimant | None,
 ) -> ClaimProposal | None:
     trimmed = _trim(content_sentence, *content)
     if trimmed is None:
@@ -223,7 +234,6 @@ def _propose(
     start, end = content_sentence.span(first, stop)
     cue_start, cue_end = cue_sentence.span(*attribution.cue)
     cue_text = text[cue_start:cue_end]
-    claimant = _claimant(text, cue_sentence, *attribution.source, entity_labels)
     if content_sentence is cue_sentence:
         # The attribution and the content, not what the content stopped before (", a figure
         # that could not be verified" comments on the claim; it does not hedge it).
@@ -236,8 +246,10 @@ def _propose(
         content_sentence, first, stop, quoted=attribution.quoted or attribution.colon
     )
     reasons = [f"reporting cue “{cue_text}”"]
-    if claimant is not None:
-        reasons.append(f"claimant “{text[claimant[0] : claimant[1]]}” ({claimant[2]})")
+    if claimant is not None and claimant.resolved:
+        reasons.append(f"claimant {claimant.resolved} ({claimant.label})")
+    elif claimant is not None:
+        reasons.append(f"claimant “{text[claimant.start : claimant.end]}” ({claimant.label})")
     if why:
         reasons.append(why)
     if hedge:
@@ -251,7 +263,8 @@ def _propose(
         claim_type=_allowed(claim_type, claim_types),
         hedged=bool(hedge) or tentative,
         cue=(cue_start, cue_end),
-        claimant=claimant,
+        claimant=None if claimant is None else claimant.as_triple(),
+        claimant_reason="" if claimant is None else claimant.resolved,
         score=round(min(score, 0.9), 3),
         reason="; ".join(reasons),
     )
@@ -338,58 +351,6 @@ def _unbalanced(tokens: Sequence[Token]) -> bool:
         or texts.count("“") > texts.count("”")
         or texts.count("‘") > texts.count("’")
     )
-
-
-def _claimant(
-    text: str, s: Sentence, first: int, stop: int, labels: Collection[str]
-) -> tuple[int, int, str] | None:
-    """The earliest PERSON/ORG-looking phrase in the attribution tokens [first, stop)."""
-    if first >= stop:
-        return None
-    lo, hi = s.span(first, stop)
-    found: list[tuple[int, int, str]] = [
-        (c.start, c.end, c.label)
-        for c in s.entities
-        if c.label in ("PERSON", "ORG") and lo <= c.start and c.end <= hi
-    ]
-    run = _capitalised_run(s, first, stop)
-    if run is not None:
-        found.append(run)
-    found = [f for f in found if f[2] in labels]
-    if not found:
-        return None
-    return min(found, key=lambda f: (f[0], -f[1]))
-
-
-def _capitalised_run(s: Sentence, first: int, stop: int) -> tuple[int, int, str] | None:
-    """The first run of capitalised words that looks like a name (two to four words: PERSON)
-    or an acronym (ORG); sentence-opening function words are not part of it."""
-    k = first
-    while k < stop:
-        token = s.tokens[k]
-        if (
-            s.inside[k]
-            or not token.text[:1].isupper()
-            or token.text in (lx.CAPITALISED_FUNCTION_WORDS)
-        ):
-            k += 1
-            continue
-        j = k
-        while (
-            j < stop
-            and s.tokens[j].text[:1].isupper()
-            and s.tokens[j].text.replace("-", "").isalpha()
-        ):
-            j += 1
-        words = s.tokens[k:j]
-        if len(words) == 1 and 2 <= len(token.text) <= 6 and token.text.isupper():
-            return token.start, token.end, "ORG"
-        if 2 <= len(words) <= 4 and all(any(c.islower() for c in w.text) for w in words):
-            if any(w.text in lx.ORG_HEADS for w in words):
-                return words[0].start, words[-1].end, "ORG"
-            return words[0].start, words[-1].end, "PERSON"
-        k = max(j, k + 1)
-    return None
 
 
 def _hedge(s: Sentence, first: int = 0, stop: int | None = None) -> str | None:
@@ -492,6 +453,11 @@ class ClaimSuggester:
                         "type": p.claim_type,
                         "hedged": p.hedged,
                         "claimant": list(claimant) if claimant is not None else None,
+                        **(
+                            {"claimant_reason": p.claimant_reason}
+                            if claimant is not None and p.claimant_reason
+                            else {}
+                        ),
                     },
                 )
             )

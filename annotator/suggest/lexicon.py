@@ -124,6 +124,28 @@ ROLE_NOUNS: Final = _words(
     correspondent reporter editor professor researcher economist lawyer attorney adviser
     advisor envoy ambassador mayor governor senator general colonel captain officer
     manager negotiator resident witness activist campaigner historian scientist author
+    organiser organizer master nurse skipper
+    """
+)
+#: Honorifics and ranks: part of a person's name ("Dr Hanna Lisk", "Colonel General Teodor
+#: Haskel"); the other title words are job titles, left out of the name ("Mayor Dusan Orlik").
+HONORIFICS_AND_RANKS: Final = _words(
+    """
+    Mr Mrs Ms Mx Miss Dr Prof Professor Sir Dame Lord Lady General Gen Colonel Col Lieutenant
+    Lt Major Maj Captain Capt Admiral Adm Commander Cmdr Sergeant Sgt Corporal Cpl Marshal
+    Brigadier Superintendent Inspector Detective Constable Rev Reverend Father Sheikh Imam
+    Rabbi Ayatollah Gen. Lt. Col. Maj. Capt. Sgt.
+    """
+) | frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Rev."})
+#: Capitalised job words before a name that TITLE_HEADS does not hold ("Skipper Donal Pryce").
+JOB_WORDS: Final = _words("Skipper Coach Editor Manager Organiser")
+#: Nouns that refer back to an organisation ("the ministry said", "a rebel spokesman said").
+ORG_ANAPHORS: Final = _words(
+    """
+    ministry company bank group council operator trust board union federation agency
+    government firm airline broadcaster spokesman spokeswoman spokesperson department
+    authority commission committee organisation organization coastguard party alliance
+    insurer regulator charity foundation developer consortium utility network insurer
     """
 )
 NAME_PARTICLES: Final = _words("de da di du van von der den ter bin ibn al el la le dos das")

@@ -183,7 +183,11 @@ class Inspector(QWidget):
                 attrs = item.attributes
                 if attrs.get("claimant"):
                     start, end = attrs["claimant"][:2]
-                    self.claimant.setText(f"proposed: {excerpt(text, start, end)}")
+                    # A claimant referred back to says how it was found ("‘the ministry’ →
+                    # Varnian Ministry of Defence, 2 sentences earlier").
+                    resolved = attrs.get("claimant_reason")
+                    shown = str(resolved) if resolved else excerpt(text, start, end)
+                    self.claimant.setText(f"proposed: {shown}")
                 else:
                     self.claimant.setText("none proposed")
                 if attrs.get("cue"):
