@@ -44,6 +44,7 @@ from typing import Final
 
 from annotator.core.model import Layer, Suggestion
 from annotator.core.progress import CancelToken
+from annotator.core.quantities import KEY, Quantity
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Token, Tokenized
 from annotator.suggest import lexicon as lx
@@ -59,13 +60,14 @@ from annotator.suggest.attribution import (
 from annotator.suggest.base import SuggestInput
 from annotator.suggest.candidates import Candidate
 from annotator.suggest.claimants import Claimant, ClaimantFinder
+from annotator.suggest.quantities import quantities
 from annotator.suggest.rules import Rules, content_hash
 from annotator.suggest.versions import schema_tag
 
 NAME = "claims"
 
 #: Bump when the code changes what is proposed (word lists are hashed with the rules').
-REVISION = "5"
+REVISION = "6"
 
 _LEADING: Final = frozenset({"that", ",", ":", ";", "—", "–", "-"})
 _FIGURE = re.compile(r"\d")
@@ -85,6 +87,8 @@ class ClaimProposal:
     #: How the claimant was found when the attribution refers back to it ("‘the ministry’ →
     #: Varnian Ministry of Defence, 2 sentences earlier"); "" when it names it.
     claimant_reason: str = ""
+    #: Number slots of a quantity claim (figure, unit, what is counted).
+    quantities: tuple[Quantity, ...] = ()
 
 
 class ClaimFinder:
@@ -265,6 +269,7 @@ def _propose(
         cue=(cue_start, cue_end),
         claimant=None if claimant is None else claimant.as_triple(),
         claimant_reason="" if claimant is None else claimant.resolved,
+        quantities=_slots(text, content_sentence, start, end, claim_type),
         score=round(min(score, 0.9), 3),
         reason="; ".join(reasons),
     )
@@ -302,6 +307,7 @@ def _unattributed(
             None,
             0.55,
             "; ".join(reasons),
+            quantities=_slots(text, s, start, end, claim_type),
         )
     if claim_type != "quantity":
         return None
@@ -317,6 +323,7 @@ def _unattributed(
         None,
         0.45,
         "; ".join(reasons),
+        quantities=_slots(text, s, start, end, claim_type),
     )
 
 
@@ -397,6 +404,13 @@ def _claim_type(s: Sentence, first: int, stop: int, *, quoted: bool) -> tuple[st
     return "other", ""
 
 
+def _slots(text: str, s: Sentence, start: int, end: int, claim_type: str) -> tuple[Quantity, ...]:
+    """Number slots for a claim that states figures (none for other types)."""
+    if claim_type != "quantity":
+        return ()
+    return tuple(quantities(text, s.entities, start, end))
+
+
 def _allowed(claim_type: str, claim_types: Sequence[str]) -> str:
     if claim_type in claim_types:
         return claim_type
@@ -458,6 +472,7 @@ class ClaimSuggester:
                             if claimant is not None and p.claimant_reason
                             else {}
                         ),
+                        **({KEY: [q.to_dict() for q in p.quantities]} if p.quantities else {}),
                     },
                 )
             )

@@ -58,7 +58,7 @@ def test_attributed_figures_with_an_organisation_as_claimant() -> None:
 def test_the_suggestion_carries_what_accepting_it_needs() -> None:
     text = "The Ministry of Defence reported that 33 air strikes had hit 49 targets."
     [suggestion] = ClaimSuggester(default_schema()).suggest(item(text))
-    assert set(suggestion.attributes) == {"cue", "type", "hedged", "claimant"}
+    assert set(suggestion.attributes) == {"cue", "type", "hedged", "claimant", "quantities"}
     start, end, label = suggestion.attributes["claimant"]
     assert (text[start:end], label) == ("Ministry of Defence", "ORG")
     assert suggestion.reason.startswith("reporting cue “reported”; claimant “Ministry of Defence”")
@@ -508,3 +508,48 @@ def test_a_surname_alone_is_the_person_mentioned_before() -> None:
     [claim] = claims(text)
     assert claim["claimant"] == ("Colonel General Teodor Haskel", "PERSON")
     assert claim["resolved"] == "‘Haskel’ → Colonel General Teodor Haskel, 1 sentence earlier"
+
+
+# -- number slots ----------------------------------------------------------------------------
+
+
+def slots(text: str) -> list[list[tuple[str, str, str]]]:
+    """Per claim suggestion: its quantities as (figure, unit, counted)."""
+    return [
+        [(q["figure"], q["unit"], q["counted"]) for q in s.attributes.get("quantities", [])]
+        for s in ClaimSuggester(default_schema()).suggest(item(text))
+    ]
+
+
+def test_a_quantity_claim_proposes_its_number_slots() -> None:
+    assert slots(
+        "The Valmoran Ministry of Defence recently reported that 33 air strikes had destroyed "
+        "49 Isis targets within 24 hours."
+    ) == [[("33", "", "air strikes"), ("49", "", "Isis targets"), ("24", "", "hours")]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The rebels still control 40% of Merren province.", [("40", "%", "Merren province")]),
+        ("Hackers stole data of 1.2 million customers.", [("1200000", "", "customers")]),
+        ("Varnia signed a $1.4bn deal on Monday.", [("1400000000", "$", "")]),
+        ("The fleet landed 8,200 tonnes of cod.", [("8200", "tonnes", "cod")]),
+        ("The ships came within 12 nautical miles of the harbour.", [("12", "nautical miles", "")]),
+        (
+            "The farm would close 120 square km of fishing grounds.",
+            [("120", "square km", "fishing grounds")],
+        ),
+        ("Two frigates passed the cape with two tugs.", [("2", "", "frigates"), ("2", "", "tugs")]),
+        ("The work began three weeks ago with 40 workers.", [("40", "", "workers")]),
+    ],
+)
+def test_slots(sentence: str, expected: list[tuple[str, str, str]]) -> None:
+    assert slots(sentence) == [expected]
+
+
+def test_claims_without_figures_have_no_slots() -> None:
+    [claim] = ClaimSuggester(default_schema()).suggest(
+        item("The mayor said the fire destroyed the old market.")
+    )
+    assert "quantities" not in claim.attributes
