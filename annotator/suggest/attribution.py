@@ -190,7 +190,7 @@ def _attribution_comma(s: Sentence, cue_at: int) -> int | None:
 
 
 #: What may follow the cue of an attribution that ends the sentence ("..., X said on Monday").
-_AFTERTRAILING_CUE: Final = frozenset(
+_AFTER_TRAILING_CUE: Final = frozenset(
     {
         "on",
         "in",
@@ -232,7 +232,7 @@ def _apposition_chain(s: Sentence, comma: int, cue_at: int) -> int:
 
 
 #: Words that open a time or place phrase after a cue ("said on Monday", "said in a report").
-_PLACE_OR_TIME: Final = _AFTERTRAILING_CUE - {"the", "a", "an"}
+_PLACE_OR_TIME: Final = _AFTER_TRAILING_CUE - {"the", "a", "an"}
 
 
 def _trailing_attribution(s: Sentence, comma: int, cue_at: int, end: int) -> bool:
@@ -247,7 +247,11 @@ def _trailing_attribution(s: Sentence, comma: int, cue_at: int, end: int) -> boo
     if following.lower() in _PLACE_OR_TIME:
         return end - cue_at - 1 <= 8  # "..., X said in a report published on Wednesday"
     short = end - cue_at - 1 <= 4  # "..., said the minister", "..., said Mr Putin"
-    return short and (following.lower() in _AFTERTRAILING_CUE or following[:1].isupper())
+    if short and (following.lower() in _AFTER_TRAILING_CUE or following[:1].isupper()):
+        return True
+    # “Quoted words,” said union secretary Hélène Marchetti.
+    quoted = s.tokens[0].text in lx.QUOTES_OPEN
+    return quoted and end - cue_at - 1 <= 5 and s.tokens[end - 1].text[:1].isupper()
 
 
 def _after_object(s: Sentence, k: int) -> int:

@@ -62,6 +62,13 @@ _GPE_FRAME: Final = frozenset(
     authorities in 's ’s defence foreign interior ministry""".split()
 )
 _PRONOUNS: Final = frozenset({"he", "she"})
+#: Nouns that organisations carry in their names ("the ministry" is a Ministry of ...): a
+#: reference with one resolves only to a name that has it. The others ("the company", "a
+#: spokesman") take the nearest organisation.
+_NAME_NOUNS: Final = frozenset(
+    """ministry bank council commission board trust agency federation union department
+    committee authority party alliance foundation coastguard government""".split()
+)
 
 
 def strip_job_title(s: Sentence, first: int, stop: int) -> int:
@@ -285,6 +292,8 @@ class ClaimantFinder:
             named = [m for m in candidates if noun in self.text[m.start : m.end].lower().split()]
             if named:
                 chosen = named[-1]
+            elif noun in _NAME_NOUNS:
+                return None  # "the ministry" is not the last company named
         phrase = " ".join(s.tokens[k].text for k in kept)
         if phrase[:1].isupper() and phrase.split()[0].lower() in ("the", "a", "an", "he", "she"):
             phrase = phrase[:1].lower() + phrase[1:]

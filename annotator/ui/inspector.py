@@ -197,6 +197,7 @@ class Inspector(QWidget):
             self.claimant.setText("—")
             self.cue.setText("—")
             self.quantities.setText(_quantities_line(item.attributes))
+            self.quantities.setCursorPosition(0)  # show the first figure, not the line's end
             if isinstance(item, Span) and item.claim is not None:
                 claimant = view.span(item.claim.claimant_id) if item.claim.claimant_id else None
                 self.claimant.setText(

@@ -553,3 +553,22 @@ def test_claims_without_figures_have_no_slots() -> None:
         item("The mayor said the fire destroyed the old market.")
     )
     assert "quantities" not in claim.attributes
+
+
+def test_the_ministry_is_not_the_last_company_named() -> None:
+    text = (
+        "Crews from Halvard Dynamics were seen at the airbase.\n"
+        "The civil protection ministry said 40 homes had burned.\n"
+        "The company said 12 drones had been delivered.\n"
+    )
+    first, second = claims(text)
+    assert first["claimant"] is None  # no ministry was named before
+    assert second["claimant"] == ("Halvard Dynamics", "ORG")  # any organisation is a company
+
+
+def test_a_quotation_said_by_a_described_person() -> None:
+    [claim] = claims(
+        "“The company wants to replace our crane drivers,” said union secretary Hélène Marchetti."
+    )
+    assert claim["claim"] == "The company wants to replace our crane drivers"
+    assert claim["claimant"] == ("Hélène Marchetti", "PERSON")
