@@ -86,7 +86,8 @@ class Inspector(QWidget):
         self.hedged = QCheckBox("hedged", self)
         self.quantities = _FiguresEdit(self)
         self.quantities.setObjectName("claim-quantities")
-        self.quantities.setPlaceholderText("33 | air strikes; 40 % | province")
+        # Greyed example text must not read as this claim's figures.
+        self.quantities.setPlaceholderText("none (e.g. 33 | air strikes)")
         self.quantities.setToolTip(
             "The claim's figures: figure, unit if any, a bar, what is counted; entries are "
             "separated by “;”. Return records the change (one undoable step)."
