@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
+from annotator.core import quantities
 from annotator.core.errors import NotFoundError
 from annotator.core.model import (
     ClaimDetails,
@@ -331,8 +332,16 @@ def accept_suggestion(
 ) -> Batch:
     """Confirm a suggestion as a span of ``annotator`` and record the decision."""
     claim = None
+    attributes: dict[str, Any] = {}
     if suggestion.layer is Layer.CLAIM:
         attrs = suggestion.attributes
+        if attrs.get(quantities.KEY):
+            # The proposed number slots become the claim's own (editable in the inspector); a
+            # plug-in's malformed list is left behind rather than refusing the accept.
+            try:
+                attributes = quantities.to_attributes({}, quantities.from_attributes(attrs))
+            except quantities.QuantityError:
+                attributes = {}
         cue = attrs.get("cue")
         claim = ClaimDetails(
             claimant_id=claimant_id,
@@ -349,6 +358,7 @@ def accept_suggestion(
         label=suggestion.label,
         annotator=annotator,
         origin=suggested_origin(suggestion.suggester),
+        attributes=attributes,
         claim=claim,
     )
     decision = SetDecision(

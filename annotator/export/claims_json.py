@@ -2,7 +2,9 @@
 
 ``{"id", "document_id", "offsets": "codepoint", "start", "end", "text", "label", "type",
 "hedged", "claimant": {"id", "start", "end", "text", "label"} | null, "cue": {"start", "end",
-"text"} | null, "sentence": {"index", "start", "end", "text"}, "annotator", "origin"}``.
+"text"} | null, "sentence": {"index", "start", "end", "text"}, "quantities": [{"figure",
+"unit", "counted"}], "annotator", "origin"}``. ``quantities`` are the claim's number slots
+(:mod:`annotator.core.quantities`; ``[]`` when it has none).
 Offsets are code points into the document text (after ``--drop-ignored``, into the text
 without boilerplate). ``sentence`` is the sentence the claim starts in, stretched to the end
 of the last sentence it touches when it runs on (``index`` is the first one's).
@@ -16,7 +18,8 @@ from typing import Any
 
 import orjson
 
-from annotator.core.model import Layer
+from annotator.core.model import Layer, Span
+from annotator.core.quantities import QuantityError, from_attributes
 from annotator.core.tokens import Tokenized
 from annotator.export.document import ExportDocument, span_key
 from annotator.export.validation import Findings, check_range, is_int, iter_json_lines
@@ -36,6 +39,15 @@ def sentence_around(tokens: Tokenized, start: int, end: int) -> tuple[int, int, 
         first += 1  # the claim starts in whitespace between two sentences
     last = max(first, bisect.bisect_left(starts, end) - 1)
     return first, min(sentences[first].start, start), max(sentences[last].end, end)
+
+
+def quantities_of(span: Span) -> list[dict[str, str]]:
+    """A claim's number slots for export: ``[{"figure", "unit", "counted"}]``; ``[]`` when it
+    has none or they are not in that shape (an imported file's own attribute)."""
+    try:
+        return [q.to_dict() for q in from_attributes(span.attributes)]
+    except QuantityError:
+        return []
 
 
 def records(doc: ExportDocument, tokens: Tokenized) -> list[dict[str, Any]]:
@@ -81,6 +93,7 @@ def records(doc: ExportDocument, tokens: Tokenized) -> list[dict[str, Any]]:
                     "end": s_end,
                     "text": text[s_start:s_end],
                 },
+                "quantities": quantities_of(claim),
                 "annotator": claim.annotator,
                 "origin": claim.origin,
             }
@@ -130,6 +143,13 @@ def check(path: Path) -> list[str]:
             findings,
             given=item.get("text"),
         )
+        slots = item.get("quantities", [])
+        if not isinstance(slots, list) or not all(
+            isinstance(q, dict)
+            and all(isinstance(q.get(k), str) for k in ("figure", "unit", "counted"))
+            for q in slots
+        ):
+            findings.add(where, "'quantities' must be a list of {figure, unit, counted} strings")
         for part in ("claimant", "cue"):
             value = item.get(part)
             if value is not None and not (

@@ -11,8 +11,9 @@ offsets of every other format. Sentence starts are the project tokenizer's.
   ``doc.spans["cues"]`` every cue;
 * ``doc.user_data`` holds the document id, title, source, annotator, ``"offsets":
   "codepoint"`` and ``"claims"``: per claim its offsets, label, ``type``, ``hedged``, its
-  claimant's offsets and label and its cue's offsets (spans cannot carry attributes in a
-  DocBin). A DocBin keeps user data only when made with ``store_user_data=True``.
+  claimant's offsets and label, its cue's offsets and its ``quantities`` (number slots:
+  ``[{"figure", "unit", "counted"}]``; spans cannot carry attributes in a DocBin). A DocBin
+  keeps user data only when made with ``store_user_data=True``.
 
 A DocBin is compressed as a whole in memory, so a split is written as shards of
 :data:`SHARD_DOCS` documents (``docs-00000.spacy``, ...): memory stays flat, and ``spacy
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.model import Layer
 from annotator.core.tokens import Tokenized
 from annotator.export.alignment import TokenSpan, align, align_spans, outermost
+from annotator.export.claims_json import quantities_of
 from annotator.export.document import ExportDocument, span_key
 from annotator.export.validation import Findings
 from annotator.export.writing import CUE_LABEL, OFFSETS, ExportContext
@@ -131,6 +133,7 @@ def make_doc(vocab: Vocab, doc: ExportDocument, tokens: Tokenized, context: Expo
                 if claimant is None
                 else {"start": claimant.start, "end": claimant.end, "label": claimant.label},
                 "cue": None if cue is None else {"start": cue.start, "end": cue.end},
+                "quantities": quantities_of(item.span),
             }
         )
     made.spans["cues"] = [spacy_span(item) for item in cues]

@@ -2,10 +2,11 @@
 
 What Prodigy saves from ``ner.manual``/``spans.manual``/``rel.manual`` and what its
 ``data-to-spacy`` reads: ``token_end`` is **inclusive**. Entities and claims are both spans
-(they may overlap: a claim contains its entities); claim spans carry ``claim_type`` and
-``hedged``. A claim's claimant and cue are relations from the claim (head) to the entity or to
-the cue's tokens (child), labelled ``CLAIMANT`` and ``CUE``; ``head``/``child`` are the token
-index of each side's last token, as Prodigy does for multi-token spans. Tokens are the project
+(they may overlap: a claim contains its entities); claim spans carry ``claim_type``,
+``hedged`` and ``quantities`` (number slots: ``[{"figure", "unit", "counted"}]``). A claim's
+claimant and cue are relations from the claim (head) to the entity or to the cue's tokens
+(child), labelled ``CLAIMANT`` and ``CUE``; ``head``/``child`` are the token index of each
+side's last token, as Prodigy does for multi-token spans. Tokens are the project
 tokenizer's (whitespace dropped; ``ws`` says whether whitespace follows). Spans are widened to
 whole tokens and reported when they do not fit them (:mod:`annotator.export.alignment`).
 ``meta`` holds the document id, title, source, annotator and ``"offsets": "codepoint"``.
@@ -21,6 +22,7 @@ import orjson
 from annotator.core.model import Layer
 from annotator.core.tokens import Tokenized
 from annotator.export.alignment import TokenSpan, align, align_spans
+from annotator.export.claims_json import quantities_of
 from annotator.export.document import ExportDocument
 from annotator.export.validation import (
     Findings,
@@ -82,6 +84,7 @@ def record(doc: ExportDocument, tokens: Tokenized, context: ExportContext) -> di
             details = source.claim
             row["claim_type"] = details.claim_type
             row["hedged"] = details.hedged
+            row["quantities"] = quantities_of(source)
             claimant = by_id.get(details.claimant_id) if details.claimant_id else None
             if claimant is not None:
                 relations.append(_relation(item, claimant, CLAIMANT))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
@@ -39,6 +39,7 @@ from annotator.core.model import (
     Status,
     Suggestion,
 )
+from annotator.core.quantities import Quantity, to_attributes
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Tokenized, tokenize
 from annotator.services.annotate import ReadOnlyError
@@ -510,6 +511,13 @@ class Workspace:
         what = ", ".join(changes)
         name = f"Set claim {what}".replace("_", " ")
         return ReplaceSpan(replace(claim, claim=new), name=name, by=self.annotator)
+
+    def set_quantities(self, claim: Span, quantities: Sequence[Quantity]) -> Command:
+        """Replace a claim's number slots (``attributes["quantities"]``): one command."""
+        attributes = to_attributes(claim.attributes, quantities)
+        return ReplaceSpan(
+            replace(claim, attributes=attributes), name="Set claim figures", by=self.annotator
+        )
 
     def started(self, view: DocumentView, command: Command) -> Command:
         """``command`` as the first action on a new document: it also marks the document in

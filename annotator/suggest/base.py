@@ -2,7 +2,9 @@
 
 Claims carry their proposal in ``Suggestion.attributes``:
 ``{"cue": [start, end] | None, "type": str, "hedged": bool,
-"claimant": [start, end, label] | None}``; accepting the claim accepts those too.
+"claimant": [start, end, label] | None}``; accepting the claim accepts those too. The claims
+suggester adds ``"claimant_reason"`` (how a claimant referred back to was found) when it has
+one.
 """
 
 from __future__ import annotations

@@ -1,15 +1,18 @@
 """Claims: check-worthy statements, found sentence by sentence from reporting cues, hedges and
 figures, each proposed with its cue, type, hedged flag and claimant.
 
-The claim span is the asserted content, never the attribution clause:
+The claim span is the asserted content, never the attribution clause (the attribution is
+found by :mod:`annotator.suggest.attribution`):
 
 * "X reported that Y." / "X said Y." / "X told reporters (that) Y." → Y, claimant X;
 * "Y, X said." / "Y, said X." → Y, claimant X;
 * "According to X, Y." / "Y, according to X." → Y, claimant X, cue "according to";
 * "X told the Business Insider:" followed by a quoted sentence → that sentence, claimant X;
 * a sentence with a reporting adverb ("reportedly", "allegedly") but no cue → the sentence
-  (less a leading "Allegedly,"), the adverb as cue, no claimant;
-* a sentence that states a figure but has no cue → the whole sentence, no cue, no claimant.
+  (less a leading "Allegedly,"), hedged, no cue (a hedge is never the cue), no claimant;
+* a sentence that states a figure but has no cue → the whole sentence, no cue, no claimant;
+* the headline and the standfirst (leading lines that do not end like a sentence; see
+  :func:`display_lines_end`) only with a reporting cue: they repeat the body.
 
 Decisions:
 
@@ -41,24 +44,33 @@ from typing import Final
 
 from annotator.core.model import Layer, Suggestion
 from annotator.core.progress import CancelToken
+from annotator.core.quantities import KEY, Quantity
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Token, Tokenized
 from annotator.suggest import lexicon as lx
+from annotator.suggest.attribution import (
+    MIN_CONTENT_TOKENS,
+    TRAILING,
+    Attribution,
+    Sentence,
+    content_stop,
+    find_attribution,
+    follow_on,
+)
 from annotator.suggest.base import SuggestInput
 from annotator.suggest.candidates import Candidate
+from annotator.suggest.claimants import Claimant, ClaimantFinder
+from annotator.suggest.quantities import quantities
 from annotator.suggest.rules import Rules, content_hash
 from annotator.suggest.versions import schema_tag
 
 NAME = "claims"
 
 #: Bump when the code changes what is proposed (word lists are hashed with the rules').
-REVISION = "1"
+REVISION = "7"
 
-_TRAILING: Final = frozenset({".", ",", ";", ":", "!", "?", "…", "—", "–", "-"})
 _LEADING: Final = frozenset({"that", ",", ":", ";", "—", "–", "-"})
 _FIGURE = re.compile(r"\d")
-_DETERMINERS: Final = frozenset({"the", "a", "an", "its", "their", "his", "her"})
-_MIN_CONTENT_TOKENS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,53 +84,11 @@ class ClaimProposal:
     claimant: tuple[int, int, str] | None
     score: float
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Attribution:
-    """A cue and where its content and its source are, as token indices in the sentence."""
-
-    cue: tuple[int, int]  # token indices [first, stop)
-    content: tuple[int, int]
-    source: tuple[int, int]
-    #: The content is the inside of quotation marks the layout already removed.
-    quoted: bool = False
-    #: The content is in the next sentence (the cue ends with a colon).
-    colon: bool = False
-
-
-class _Sentence:
-    """One sentence's tokens with what the rules found in it."""
-
-    def __init__(self, tokens: Sequence[Token], entities: Sequence[Candidate]) -> None:
-        self.tokens = tokens
-        self.words = [t.text.lower() for t in tokens]
-        self.entities = entities
-        self.inside = _inside_double_quotes(tokens)
-
-    def __len__(self) -> int:
-        return len(self.tokens)
-
-    def span(self, first: int, stop: int) -> tuple[int, int]:
-        return self.tokens[first].start, self.tokens[stop - 1].end
-
-
-def _inside_double_quotes(tokens: Sequence[Token]) -> list[bool]:
-    """Per token: inside a double quotation (“…” or "...")? Marks themselves count as inside.
-    Single quotes are left out: they are apostrophes too often."""
-    inside: list[bool] = []
-    depth = 0
-    for token in tokens:
-        text = token.text
-        if text == "“" or (text == '"' and depth == 0):
-            depth += 1
-            inside.append(True)
-        elif text == "”" or (text == '"' and depth > 0):
-            inside.append(True)
-            depth = max(0, depth - 1)
-        else:
-            inside.append(depth > 0)
-    return inside
+    #: How the claimant was found when the attribution refers back to it ("‘the ministry’ →
+    #: Varnian Ministry of Defence, 2 sentences earlier"); "" when it names it.
+    claimant_reason: str = ""
+    #: Number slots of a quantity claim (figure, unit, what is counted).
+    quantities: tuple[Quantity, ...] = ()
 
 
 class ClaimFinder:
@@ -134,10 +104,13 @@ class ClaimFinder:
         *,
         claim_types: Sequence[str],
         entity_labels: Collection[str],
+        title: str = "",
         cancel: CancelToken | None = None,
     ) -> list[ClaimProposal]:
         entities = self.rules.find(text, tokens)  # in text order
         starts = [c.start for c in entities]
+        display_end = display_lines_end(text, title)
+        claimants = ClaimantFinder(text, entity_labels)
         proposals: list[ClaimProposal] = []
         consumed: set[int] = set()
         for index in range(len(tokens.sentences)):
@@ -146,9 +119,15 @@ class ClaimFinder:
             if index in consumed:
                 continue
             sentence = self._sentence(tokens, index, entities, starts)
-            if len(sentence) < _MIN_CONTENT_TOKENS:
+            claimants.remember(sentence, index)
+            if len(sentence) < MIN_CONTENT_TOKENS:
                 continue
-            attribution = _attribution(sentence)
+            attribution = find_attribution(sentence)
+            claimant = (
+                None
+                if attribution is None
+                else claimants.find(sentence, index, attribution.source, attribution.cue)
+            )
             if attribution is not None and attribution.colon:
                 following = index + 1
                 if following < len(tokens.sentences):
@@ -161,25 +140,19 @@ class ClaimFinder:
                             attribution,
                             (0, len(quoted)),
                             claim_types,
-                            entity_labels,
+                            claimant,
                         )
                         if proposal is not None:
                             proposals.append(proposal)
                             consumed.add(following)
                 continue
             if attribution is not None:
-                proposal = _propose(
-                    text,
-                    sentence,
-                    sentence,
-                    attribution,
-                    attribution.content,
-                    claim_types,
-                    entity_labels,
-                )
-                if proposal is not None:
-                    proposals.append(proposal)
+                found = _attributed(text, sentence, attribution, claim_types, claimant)
+                if found:
+                    proposals.extend(found)
                     continue
+            if tokens.sentences[index].start < display_end:
+                continue  # a headline or standfirst is a claim only with a reporting cue
             proposal = _unattributed(text, sentence, claim_types)
             if proposal is not None:
                 proposals.append(proposal)
@@ -187,152 +160,63 @@ class ClaimFinder:
 
     def _sentence(
         self, tokens: Tokenized, index: int, entities: Sequence[Candidate], starts: Sequence[int]
-    ) -> _Sentence:
+    ) -> Sentence:
         sentence = tokens.sentences[index]
         first = bisect.bisect_left(starts, sentence.start)
         stop = bisect.bisect_right(starts, sentence.end)
         inside = [c for c in entities[first:stop] if c.end <= sentence.end]
-        return _Sentence(tokens.sentence_tokens(index), inside)
+        return Sentence(tokens.sentence_tokens(index), inside)
 
 
-# -- finding the attribution ---------------------------------------------------------------
+#: How a line that is a sentence of running text ends (possibly inside a closing quote).
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 
 
-def _attribution(s: _Sentence) -> _Attribution | None:
-    return _according_to(s) or _reporting_verb(s)
+def display_lines_end(text: str, title: str = "") -> int:
+    """Where the headline and the standfirst end (0 when the text has none).
+
+    A headline is the first line when it is the document's title or reads as one: it does not
+    end like a sentence and more text follows. The line after a headline is its standfirst
+    when it does not end like a sentence either. They repeat or sum up the body, so they are
+    proposed as claims only with a reporting cue ("..., health board says")."""
+    first_end = text.find("\n")
+    if first_end <= 0:
+        return 0
+    headline = text[:first_end].strip()
+    if not headline or (headline != title.strip() and _SENTENCE_END.search(headline)):
+        return 0
+    second_end = text.find("\n", first_end + 1)
+    second = text[first_end + 1 : second_end if second_end >= 0 else len(text)].strip()
+    if second_end > 0 and second and not _SENTENCE_END.search(second):
+        return second_end
+    return first_end
 
 
-def _according_to(s: _Sentence) -> _Attribution | None:
-    n = len(s)
-    for i in range(n - 1):
-        if s.words[i] != "according" or s.words[i + 1] != "to" or s.inside[i]:
-            continue
-        cue = (i, i + 2)
-        opening = all(w in ("but", "and", "yet", "so", ",") for w in s.words[:i])
-        if opening:
-            comma = _next_comma(s, i + 2)
-            if comma is None:
-                return None
-            return _Attribution(cue, (comma + 1, n), (i + 2, comma))
-        before = i - 1 if s.words[i - 1] == "," else i
-        source_end = _next_comma(s, i + 2) or n
-        return _Attribution(cue, (0, before), (i + 2, source_end))
-    return None
-
-
-def _next_comma(s: _Sentence, start: int) -> int | None:
-    return next((k for k in range(start, len(s)) if s.words[k] == "," and not s.inside[k]), None)
-
-
-def _is_cue(s: _Sentence, i: int) -> bool:
-    word = s.words[i]
-    following = s.words[i + 1] if i + 1 < len(s) else ""
-    previous = s.words[i - 1] if i > 0 else ""
-    if word in lx.CUE_VERBS_WITH_THAT:
-        return following == "that"
-    if word not in lx.CUE_VERBS:
-        return False
-    if following == "to":
-        return False  # "believed to", "is said to" (hedges), "told to leave"
-    if previous in lx.BE_FORMS:
-        return following == "that"  # passive: only "it was reported that ..."
-    return previous not in _DETERMINERS  # "the confirmed cases"
-
-
-def _reporting_verb(s: _Sentence) -> _Attribution | None:
-    n = len(s)
-    cue_at = next((i for i in range(n) if not s.inside[i] and _is_cue(s, i)), None)
-    if cue_at is None:
-        return None
-    cue = (cue_at, cue_at + 1)
-    # "Y, X said." / "Y, said X.": a short attribution after the last comma before the cue.
-    end = n
-    while end > cue_at + 1 and s.words[end - 1] in _TRAILING:
-        end -= 1
-    comma = _attribution_comma(s, cue_at)
-    introduces = s.words[-1] == ":"  # "X, an expert, told the BBC:" + a quotation
-    if comma is not None and not introduces and _trailing_attribution(s, comma, cue_at, end):
-        # “Quoted words,” she said: the claim is the inside of the quotation.
-        if (
-            s.tokens[0].text in lx.QUOTES_OPEN
-            and comma + 1 < n
-            and s.tokens[comma + 1].text in lx.QUOTES_CLOSE
-        ):
-            return _Attribution(cue, (1, comma), (comma + 2, end), quoted=True)
-        return _Attribution(cue, (0, comma), (comma + 1, end))
-    # "X said (that) Y", "X told reporters (that) Y", "X told the Business Insider:".
-    k = cue_at + 1
-    if s.words[cue_at] in ("told", "tells"):
-        k = _after_object(s, k)
-    that = next((j for j in range(k, min(k + 4, n)) if s.words[j] == "that"), None)
-    if that is not None and "," not in s.words[k:that]:
-        k = that + 1
-    if k < n and s.words[k] == ":" and all(w in _TRAILING for w in s.words[k + 1 :]):
-        return _Attribution(cue, (k + 1, n), (0, cue_at), colon=True)
-    return _Attribution(cue, (k, n), (0, cue_at))
-
-
-def _attribution_comma(s: _Sentence, cue_at: int) -> int | None:
-    """The last comma before the cue that is outside a quotation, or that ends one (“…,”)."""
-    for k in range(cue_at - 1, -1, -1):
-        if s.words[k] != ",":
-            continue
-        closes = k + 1 < len(s) and s.tokens[k + 1].text in lx.QUOTES_CLOSE
-        if not s.inside[k] or closes:
-            return k
-    return None
-
-
-#: What may follow the cue of an attribution that ends the sentence ("..., X said on Monday").
-_AFTER_TRAILING_CUE: Final = frozenset(
-    {
-        "on",
-        "in",
-        "at",
-        "last",
-        "this",
-        "yesterday",
-        "today",
-        "earlier",
-        "later",
-        "during",
-        "after",
-        "before",
-        "while",
-        "when",
-        "the",
-        "a",
-        "an",
-        "recently",
-        "overnight",
-    }
-)
-
-
-def _trailing_attribution(s: _Sentence, comma: int, cue_at: int, end: int) -> bool:
-    """Whether "..., <attribution with the cue>" ends the sentence: a short subject between the
-    comma and the cue, and after the cue nothing, a time or place phrase, or the subject
-    itself ("..., said Mr Putin")."""
-    if comma < _MIN_CONTENT_TOKENS - 1 or cue_at - comma > 6 or end - cue_at - 1 > 4:
-        return False
-    if cue_at + 1 >= end:
-        return True
-    following = s.tokens[cue_at + 1].text
-    return following.lower() in _AFTER_TRAILING_CUE or following[:1].isupper()
-
-
-def _after_object(s: _Sentence, k: int) -> int:
-    """Skip the object of "told" ("reporters", "the Business Insider", "the BBC")."""
-    n = len(s)
-    if k < n and s.words[k] in _DETERMINERS:
-        k += 1
-    if k < n and s.tokens[k].text[:1].isupper():
-        while k < n and s.tokens[k].text[:1].isupper():
-            k += 1
-        return k
-    if k < n and s.words[k] not in ("that", ":") and s.words[k].isalpha():
-        return k + 1
-    return k
+def _attributed(
+    text: str,
+    s: Sentence,
+    attribution: Attribution,
+    claim_types: Sequence[str],
+    claimant: Claimant | None,
+) -> list[ClaimProposal]:
+    """The claim of an attribution in one sentence, and the follow-on claim when the content
+    turns out to be two statements."""
+    first, stop = attribution.content
+    cut = content_stop(s, first, stop)
+    found = _propose(text, s, s, attribution, (first, cut), claim_types, claimant)
+    result = [found] if found is not None else []
+    if cut < stop and s.words[cut] in ("and", "but"):
+        follow = follow_on(s, cut, stop, attribution)
+        if follow is not None:
+            second = _propose(text, s, s, follow, follow.content, claim_types, claimant)
+        elif s.words[cut] == "but":
+            # "..., but a recount in two wards confirmed it": the writer's own statement.
+            second = _unattributed(text, s, claim_types, cut + 1, stop)
+        else:
+            second = None
+        if second is not None:
+            result.append(second)
+    return result
 
 
 # -- making a proposal ---------------------------------------------------------------------
@@ -340,12 +224,12 @@ def _after_object(s: _Sentence, k: int) -> int:
 
 def _propose(
     text: str,
-    content_sentence: _Sentence,
-    cue_sentence: _Sentence,
-    attribution: _Attribution,
+    content_sentence: Sentence,
+    cue_sentence: Sentence,
+    attribution: Attribution,
     content: tuple[int, int],
     claim_types: Sequence[str],
-    entity_labels: Collection[str],
+    claimant: Claimant | None,
 ) -> ClaimProposal | None:
     trimmed = _trim(content_sentence, *content)
     if trimmed is None:
@@ -354,17 +238,22 @@ def _propose(
     start, end = content_sentence.span(first, stop)
     cue_start, cue_end = cue_sentence.span(*attribution.cue)
     cue_text = text[cue_start:cue_end]
-    claimant = _claimant(text, cue_sentence, *attribution.source, entity_labels)
-    hedge = _hedge(cue_sentence) or (
-        _hedge(content_sentence) if content_sentence is not cue_sentence else None
-    )
+    if content_sentence is cue_sentence:
+        # The attribution and the content, not what the content stopped before (", a figure
+        # that could not be verified" comments on the claim; it does not hedge it).
+        reach = max(content[1], attribution.cue[1], attribution.source[1])
+        hedge = _hedge(cue_sentence, 0, reach)
+    else:
+        hedge = _hedge(cue_sentence) or _hedge(content_sentence)
     tentative = cue_sentence.words[attribution.cue[0]] in lx.TENTATIVE_CUES
     claim_type, why = _claim_type(
         content_sentence, first, stop, quoted=attribution.quoted or attribution.colon
     )
     reasons = [f"reporting cue “{cue_text}”"]
-    if claimant is not None:
-        reasons.append(f"claimant “{text[claimant[0] : claimant[1]]}” ({claimant[2]})")
+    if claimant is not None and claimant.resolved:
+        reasons.append(f"claimant {claimant.resolved} ({claimant.label})")
+    elif claimant is not None:
+        reasons.append(f"claimant “{text[claimant.start : claimant.end]}” ({claimant.label})")
     if why:
         reasons.append(why)
     if hedge:
@@ -378,33 +267,47 @@ def _propose(
         claim_type=_allowed(claim_type, claim_types),
         hedged=bool(hedge) or tentative,
         cue=(cue_start, cue_end),
-        claimant=claimant,
+        claimant=None if claimant is None else claimant.as_triple(),
+        claimant_reason="" if claimant is None else claimant.resolved,
+        quantities=_slots(text, content_sentence, start, end, claim_type),
         score=round(min(score, 0.9), 3),
         reason="; ".join(reasons),
     )
 
 
-def _unattributed(text: str, s: _Sentence, claim_types: Sequence[str]) -> ClaimProposal | None:
+def _unattributed(
+    text: str, s: Sentence, claim_types: Sequence[str], first: int = 0, stop: int | None = None
+) -> ClaimProposal | None:
+    """The tokens [first, stop) of ``s`` (all of it by default) as a claim without an
+    attribution: with a reporting adverb, or stating a figure; None otherwise."""
+    stop = len(s) if stop is None else stop
     adverb = next(
-        (i for i, w in enumerate(s.words) if w in lx.REPORTING_ADVERBS and not s.inside[i]),
+        (i for i in range(first, stop) if s.words[i] in lx.REPORTING_ADVERBS and not s.inside[i]),
         None,
     )
-    first = 0
-    if adverb == 0 and len(s) > 1 and s.words[1] == ",":
-        first = 2  # "Allegedly, X did Y": the claim is "X did Y"
-    trimmed = _trim(s, first, len(s))
+    if adverb == first and first + 1 < stop and s.words[first + 1] == ",":
+        first += 2  # "Allegedly, X did Y": the claim is "X did Y"
+    trimmed = _trim(s, first, stop)
     if trimmed is None:
         return None
     start, end = s.span(*trimmed)
     claim_type, why = _claim_type(s, *trimmed, quoted=False)
-    hedge = _hedge(s)
+    hedge = _hedge(s, first, stop)
     if adverb is not None:
-        cue = s.span(adverb, adverb + 1)
-        reasons = [f"reporting adverb “{text[cue[0] : cue[1]]}”"]
+        # The adverb hedges the claim; it is not a cue (nobody is quoted as saying it).
+        reasons = [f"hedged (“{s.tokens[adverb].text}”), no attribution"]
         if why:
             reasons.append(why)
         return ClaimProposal(
-            start, end, _allowed(claim_type, claim_types), True, cue, None, 0.55, "; ".join(reasons)
+            start,
+            end,
+            _allowed(claim_type, claim_types),
+            True,
+            None,
+            None,
+            0.55,
+            "; ".join(reasons),
+            quantities=_slots(text, s, start, end, claim_type),
         )
     if claim_type != "quantity":
         return None
@@ -420,24 +323,25 @@ def _unattributed(text: str, s: _Sentence, claim_types: Sequence[str]) -> ClaimP
         None,
         0.45,
         "; ".join(reasons),
+        quantities=_slots(text, s, start, end, claim_type),
     )
 
 
-def _trim(s: _Sentence, first: int, stop: int) -> tuple[int, int] | None:
+def _trim(s: Sentence, first: int, stop: int) -> tuple[int, int] | None:
     """The content without leading "that"/commas and trailing punctuation, quotation marks
     kept balanced; None when fewer than three tokens (two of them words) are left."""
     while first < stop and s.words[first] in _LEADING:
         first += 1
     end = stop
     while end > first and (
-        s.words[end - 1] in _TRAILING or s.tokens[end - 1].text in lx.QUOTES_CLOSE
+        s.words[end - 1] in TRAILING or s.tokens[end - 1].text in lx.QUOTES_CLOSE
     ):
         end -= 1
     if _unbalanced(s.tokens[first:end]):
         closing = next((k for k in range(end, stop) if s.tokens[k].text in lx.QUOTES_CLOSE), None)
         if closing is not None:
             end = closing + 1
-    if end - first < _MIN_CONTENT_TOKENS:
+    if end - first < MIN_CONTENT_TOKENS:
         return None
     if sum(1 for w in s.words[first:end] if w.isalpha()) < 2:
         return None
@@ -456,71 +360,22 @@ def _unbalanced(tokens: Sequence[Token]) -> bool:
     )
 
 
-def _claimant(
-    text: str, s: _Sentence, first: int, stop: int, labels: Collection[str]
-) -> tuple[int, int, str] | None:
-    """The earliest PERSON/ORG-looking phrase in the attribution tokens [first, stop)."""
-    if first >= stop:
-        return None
-    lo, hi = s.span(first, stop)
-    found: list[tuple[int, int, str]] = [
-        (c.start, c.end, c.label)
-        for c in s.entities
-        if c.label in ("PERSON", "ORG") and lo <= c.start and c.end <= hi
-    ]
-    run = _capitalised_run(s, first, stop)
-    if run is not None:
-        found.append(run)
-    found = [f for f in found if f[2] in labels]
-    if not found:
-        return None
-    return min(found, key=lambda f: (f[0], -f[1]))
-
-
-def _capitalised_run(s: _Sentence, first: int, stop: int) -> tuple[int, int, str] | None:
-    """The first run of capitalised words that looks like a name (two to four words: PERSON)
-    or an acronym (ORG); sentence-opening function words are not part of it."""
-    k = first
-    while k < stop:
-        token = s.tokens[k]
-        if (
-            s.inside[k]
-            or not token.text[:1].isupper()
-            or token.text in (lx.CAPITALISED_FUNCTION_WORDS)
-        ):
-            k += 1
-            continue
-        j = k
-        while (
-            j < stop
-            and s.tokens[j].text[:1].isupper()
-            and s.tokens[j].text.replace("-", "").isalpha()
-        ):
-            j += 1
-        words = s.tokens[k:j]
-        if len(words) == 1 and 2 <= len(token.text) <= 6 and token.text.isupper():
-            return token.start, token.end, "ORG"
-        if 2 <= len(words) <= 4 and all(any(c.islower() for c in w.text) for w in words):
-            if any(w.text in lx.ORG_HEADS for w in words):
-                return words[0].start, words[-1].end, "ORG"
-            return words[0].start, words[-1].end, "PERSON"
-        k = max(j, k + 1)
-    return None
-
-
-def _hedge(s: _Sentence) -> str | None:
-    """The first hedge in the sentence, as written."""
-    for i, word in enumerate(s.words):
+def _hedge(s: Sentence, first: int = 0, stop: int | None = None) -> str | None:
+    """The first hedge in the tokens [first, stop) of the sentence (all of it by default), as
+    written."""
+    stop = len(s) if stop is None else stop
+    for i in range(first, stop):
+        word = s.words[i]
         if word in lx.HEDGE_WORDS:
             return s.tokens[i].text
-        if i + 1 < len(s) and (word, s.words[i + 1]) in lx.HEDGE_PAIRS:
+        if i + 1 < stop and (word, s.words[i + 1]) in lx.HEDGE_PAIRS:
             if word == "said" and (i == 0 or s.words[i - 1] not in lx.BE_FORMS):
                 continue  # "said to" is a hedge only as "is said to"
             return f"{s.tokens[i].text} {s.tokens[i + 1].text}"
     return None
 
 
-def _claim_type(s: _Sentence, first: int, stop: int, *, quoted: bool) -> tuple[str, str]:
+def _claim_type(s: Sentence, first: int, stop: int, *, quoted: bool) -> tuple[str, str]:
     """The claim type of the content tokens [first, stop), and the reason part for it."""
     lo, hi = s.span(first, stop)
     dates = [(c.start, c.end) for c in s.entities if c.label == "DATE"]
@@ -547,6 +402,13 @@ def _claim_type(s: _Sentence, first: int, stop: int, *, quoted: bool) -> tuple[s
     if any(w in lx.BE_FORMS or w in ("has", "have", "had") or w.endswith("ed") for w in words):
         return "event", ""
     return "other", ""
+
+
+def _slots(text: str, s: Sentence, start: int, end: int, claim_type: str) -> tuple[Quantity, ...]:
+    """Number slots for a claim that states figures (none for other types)."""
+    if claim_type != "quantity":
+        return ()
+    return tuple(quantities(text, s.entities, start, end))
 
 
 def _allowed(claim_type: str, claim_types: Sequence[str]) -> str:
@@ -579,6 +441,7 @@ class ClaimSuggester:
             item.tokens,
             claim_types=item.schema.claim_types,
             entity_labels=item.schema.entity_names,
+            title=item.document.title,
             cancel=cancel,
         )
         suggestions: list[Suggestion] = []
@@ -604,6 +467,12 @@ class ClaimSuggester:
                         "type": p.claim_type,
                         "hedged": p.hedged,
                         "claimant": list(claimant) if claimant is not None else None,
+                        **(
+                            {"claimant_reason": p.claimant_reason}
+                            if claimant is not None and p.claimant_reason
+                            else {}
+                        ),
+                        **({KEY: [q.to_dict() for q in p.quantities]} if p.quantities else {}),
                     },
                 )
             )

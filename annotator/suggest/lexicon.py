@@ -124,6 +124,28 @@ ROLE_NOUNS: Final = _words(
     correspondent reporter editor professor researcher economist lawyer attorney adviser
     advisor envoy ambassador mayor governor senator general colonel captain officer
     manager negotiator resident witness activist campaigner historian scientist author
+    organiser organizer master nurse skipper
+    """
+)
+#: Honorifics and ranks: part of a person's name ("Dr Hanna Lisk", "Colonel General Teodor
+#: Haskel"); the other title words are job titles, left out of the name ("Mayor Dusan Orlik").
+HONORIFICS_AND_RANKS: Final = _words(
+    """
+    Mr Mrs Ms Mx Miss Dr Prof Professor Sir Dame Lord Lady General Gen Colonel Col Lieutenant
+    Lt Major Maj Captain Capt Admiral Adm Commander Cmdr Sergeant Sgt Corporal Cpl Marshal
+    Brigadier Superintendent Inspector Detective Constable Rev Reverend Father Sheikh Imam
+    Rabbi Ayatollah Gen. Lt. Col. Maj. Capt. Sgt.
+    """
+) | frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Rev."})
+#: Capitalised job words before a name that TITLE_HEADS does not hold ("Skipper Donal Pryce").
+JOB_WORDS: Final = _words("Skipper Coach Editor Manager Organiser")
+#: Nouns that refer back to an organisation ("the ministry said", "a rebel spokesman said").
+ORG_ANAPHORS: Final = _words(
+    """
+    ministry company bank group council operator trust board union federation agency
+    government firm airline broadcaster spokesman spokeswoman spokesperson department
+    authority commission committee organisation organization coastguard party alliance
+    insurer regulator charity foundation developer consortium utility network insurer
     """
 )
 NAME_PARTICLES: Final = _words("de da di du van von der den ter bin ibn al el la le dos das")
@@ -209,8 +231,25 @@ CUE_VERBS: Final = _words(
 #: Reporting verbs that are also nouns ("reports suggested", "the claims"): a cue only when
 #: "that" follows.
 CUE_VERBS_WITH_THAT: Final = _words(
-    "report reports claim claims state states estimate estimates warn warns suggest suggests"
+    """
+    report reports claim claims state states estimate estimates warn warns suggest suggests
+    found finds promised promises pledged pledges vowed vows
+    """
 )
+#: Accusations: "accused X of Y" (the content is Y).
+ACCUSING_VERBS: Final = _words("accused accuses")
+#: Verbs that, after "and", start a second statement of the attribution's subject ("said A
+#: and demanded B"): the first content ends before the "and".
+FOLLOW_ON_VERBS: Final = _words(
+    """
+    accused demanded urged called vowed promised pledged threatened expected added warned
+    insisted denied said says told announced confirmed admitted fear fears
+    """
+)
+#: Verbs that are the cue of a second statement after "and"/"but" ("said A but fear B").
+FOLLOW_ON_CUES: Final = _words("expected fear fears")
+#: Nouns of a trailing comment on the content (", a figure that could not be verified").
+COMMENT_NOUNS: Final = _words("figure claim number statement allegation assertion account")
 #: Cues that make the claim itself tentative.
 TENTATIVE_CUES: Final = _words("believe believes believed suggested suggest suggests")
 BE_FORMS: Final = _words("is are was were be been being am 's")
@@ -220,7 +259,8 @@ HEDGE_WORDS: Final = _words(
     unverified could might perhaps
     """
 )
-#: Hedge adverbs that attribute the claim to unnamed sources: they are the claim's cue.
+#: Hedge adverbs that attribute the claim to unnamed sources: a sentence with one is a hedged
+#: claim even without a cue (the adverb hedges it; it is never the cue).
 REPORTING_ADVERBS: Final = _words("allegedly reportedly apparently purportedly supposedly")
 #: Two-word hedges: the first word then the second.
 HEDGE_PAIRS: Final = frozenset(
@@ -229,6 +269,11 @@ HEDGE_PAIRS: Final = frozenset(
         ("thought", "to"),
         ("understood", "to"),
         ("said", "to"),
+        ("claimed", "to"),
+        ("appeared", "to"),
+        ("appears", "to"),
+        ("seemed", "to"),
+        ("seems", "to"),
         ("may", "have"),
         ("might", "have"),
         ("may", "be"),

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 
 from annotator.core.commands import Command
 from annotator.core.model import Layer, Span, Suggestion
+from annotator.core.quantities import QuantityError, parse_line, to_attributes
 from annotator.core.tokens import Sentence
 from annotator.services.workspace import OverlapError, nearest_entity, next_pending
 from annotator.ui.article_view import ArticleView, Item
@@ -281,6 +282,20 @@ class AnnotationController(QObject):
             self.ctx.workspace.set_claim(claim, hedged=not claim.claim.hedged),
             self._refocus(claim),
         )
+
+    def edit_quantities(self, line: str) -> None:
+        """From the inspector's figures line: the focused claim's number slots, one command."""
+        focused = self.article.focused
+        if not (isinstance(focused, Span) and focused.layer is Layer.CLAIM):
+            return
+        try:
+            slots = parse_line(line)
+        except QuantityError as exc:
+            self._status(f"Figures not changed: {exc}", 6000)
+            return
+        if to_attributes(focused.attributes, slots) == focused.attributes:
+            return
+        self.run(self.ctx.workspace.set_quantities(focused, slots), self._refocus(focused))
 
     def edit_claim(self, **changes: object) -> None:
         """From the inspector's claim type and hedged controls."""

@@ -6,12 +6,14 @@ state of its own (the database does).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Layer, Span, Suggestion
+from annotator.core.quantities import QuantityError, from_attributes, shown_line
 from annotator.core.schema import LabelSchema
 from annotator.services.workspace import DocumentView, in_walk_order
 from annotator.ui.label_bar import label_help
@@ -37,12 +40,28 @@ def describe(item: Span | Suggestion, text: str) -> str:
     return f"{kind}{item.label}: {excerpt(text, item.start, item.end)}"
 
 
+class _FiguresEdit(QLineEdit):
+    """The figures line: Return records the edit here, not the window's "accept" key."""
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+
 class Inspector(QWidget):
     WIDTH = 300
 
     itemActivated = Signal(object)  # a Span or Suggestion chosen in the list
     claimTypeChosen = Signal(str)
     hedgedToggled = Signal(bool)
+    #: The claim's number slots as edited ("33 | air strikes; 40 % | Merren province").
+    quantitiesEdited = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +84,14 @@ class Inspector(QWidget):
         self.cue = label()
         self.claim_type = QComboBox(self)
         self.hedged = QCheckBox("hedged", self)
+        self.quantities = _FiguresEdit(self)
+        self.quantities.setObjectName("claim-quantities")
+        # Greyed example text must not read as this claim's figures.
+        self.quantities.setPlaceholderText("none (e.g. 33 | air strikes)")
+        self.quantities.setToolTip(
+            "The claim's figures: figure, unit if any, a bar, what is counted; entries are "
+            "separated by “;”. Return records the change (one undoable step)."
+        )
         form.addRow("Label", self.kind)
         form.addRow("Text", self.text)
         form.addRow("Origin", self.origin)
@@ -72,9 +99,10 @@ class Inspector(QWidget):
         form.addRow("Cue", self.cue)
         form.addRow("Claim type", self.claim_type)
         form.addRow("", self.hedged)
+        form.addRow("Figures", self.quantities)
         self._form = form
         #: Rows that only mean something for a claim (hidden for entities).
-        self._claim_rows = (self.claimant, self.cue, self.claim_type, self.hedged)
+        self._claim_rows = (self.claimant, self.cue, self.claim_type, self.hedged, self.quantities)
         self.origin.setWordWrap(True)
         layout.addWidget(details)
         # A fixed width: the article beside it must not re-wrap when the focus changes.
@@ -89,6 +117,7 @@ class Inspector(QWidget):
 
         self.claim_type.currentTextChanged.connect(self._type_changed)
         self.hedged.toggled.connect(self._hedged_changed)
+        self.quantities.returnPressed.connect(self._quantities_entered)
         self.show_item(None)
 
     def set_schema(self, schema: LabelSchema) -> None:
@@ -152,7 +181,7 @@ class Inspector(QWidget):
             is_claim = item is not None and item.layer is Layer.CLAIM
             for widget in self._claim_rows:
                 self._form.setRowVisible(widget, is_claim)
-            for widget in (self.claim_type, self.hedged):
+            for widget in (self.claim_type, self.hedged, self.quantities):
                 # A suggestion's proposal is shown, not edited: accept it first.
                 widget.setEnabled(is_claim and isinstance(item, Span))
             if item is None or view is None:
@@ -168,6 +197,8 @@ class Inspector(QWidget):
                 self.origin.setText(f"{item.origin} by {item.annotator}")
             self.claimant.setText("—")
             self.cue.setText("—")
+            self.quantities.setText(_quantities_line(item.attributes))
+            self.quantities.setCursorPosition(0)  # show the first figure, not the line's end
             if isinstance(item, Span) and item.claim is not None:
                 claimant = view.span(item.claim.claimant_id) if item.claim.claimant_id else None
                 self.claimant.setText(
@@ -183,7 +214,11 @@ class Inspector(QWidget):
                 attrs = item.attributes
                 if attrs.get("claimant"):
                     start, end = attrs["claimant"][:2]
-                    self.claimant.setText(f"proposed: {excerpt(text, start, end)}")
+                    # A claimant referred back to says how it was found ("‘the ministry’ →
+                    # Varnian Ministry of Defence, 2 sentences earlier").
+                    resolved = attrs.get("claimant_reason")
+                    shown = str(resolved) if resolved else excerpt(text, start, end)
+                    self.claimant.setText(f"proposed: {shown}")
                 else:
                     self.claimant.setText("none proposed")
                 if attrs.get("cue"):
@@ -205,3 +240,19 @@ class Inspector(QWidget):
     def _hedged_changed(self, value: bool) -> None:
         if not self._updating:
             self.hedgedToggled.emit(value)
+
+    def _quantities_entered(self) -> None:
+        shown = self._shown
+        if self._updating or not isinstance(shown, Span):
+            return
+        if self.quantities.text().strip() != _quantities_line(shown.attributes):
+            self.quantitiesEdited.emit(self.quantities.text())
+
+
+def _quantities_line(attributes: dict[str, object]) -> str:
+    """The number slots as the inspector shows them; "" when there are none or they cannot be
+    read (an imported file's own shape: shown as nothing rather than failing the view)."""
+    try:
+        return shown_line(from_attributes(dict(attributes)))
+    except QuantityError:
+        return ""

@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         self.inspector.itemActivated.connect(self._focus_from_inspector)
         self.inspector.claimTypeChosen.connect(lambda t: controller.edit_claim(claim_type=t))
         self.inspector.hedgedToggled.connect(lambda h: controller.edit_claim(hedged=h))
+        self.inspector.quantitiesEdited.connect(self._quantities_edited)
         # Every view listens to the one path of actions and redraws its own part.
         self.ops.changed.connect(self._show_outcome)
         self.ops.changed.connect(
@@ -452,6 +453,10 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(undo is not None)
         self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
         self.redo_action.setEnabled(redo is not None)
+
+    def _quantities_edited(self, line: str) -> None:
+        self.controller.edit_quantities(line)
+        self.article.setFocus()  # back to the article: its keys work again
 
     def _focus_from_inspector(self, item: object) -> None:
         self.article.focus_item(item)  # type: ignore[arg-type]

@@ -73,6 +73,9 @@ def claim(
     return record
 
 
+QUANTITY = {"figure": "33", "unit": "", "counted": "strikes"}
+
+
 def flag_record() -> dict[str, Any]:
     t = FLAG_TEXT
     return {
@@ -86,14 +89,18 @@ def flag_record() -> dict[str, Any]:
             entity(t, "e3", "33 strikes", "QUANTITY"),
         ],
         "claims": [
-            claim(
-                t,
-                "c1",
-                "33 strikes hit targets",
-                claimant="e2",
-                cue="said",
-                claim_type="quantity",
-            )
+            {
+                **claim(
+                    t,
+                    "c1",
+                    "33 strikes hit targets",
+                    claimant="e2",
+                    cue="said",
+                    claim_type="quantity",
+                ),
+                # The claim's number slots (read by the native import, written by exports).
+                "attributes": {"quantities": [QUANTITY]},
+            }
         ],
         "statuses": {"ana": "done"},
     }

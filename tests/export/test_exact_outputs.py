@@ -11,7 +11,7 @@ import pytest
 from annotator.export.checking import check_export
 from annotator.services.exporting import FORMATS, export
 from annotator.storage.database import Database
-from tests.export.corpus import FLAG_TEXT
+from tests.export.corpus import FLAG_TEXT, QUANTITY
 
 TEXT = FLAG_TEXT
 # Offsets in FLAG_TEXT (code points: the flag is two, the emoji one):
@@ -57,7 +57,8 @@ def test_annotator(flag_db: Database, tmp_path: Path) -> None:
         "claims": [
             {"id": "c1", "start": 28, "end": 50, "text": "33 strikes hit targets",
              "claimant": "e2", "cue": {"start": 23, "end": 27}, "type": "quantity",
-             "hedged": False, "annotator": "ana", "origin": "manual"}
+             "hedged": False, "annotator": "ana", "origin": "manual",
+             "attributes": {"quantities": [QUANTITY]}}
         ],
         "rejected": [],
         "ignored": [],
@@ -89,7 +90,7 @@ def test_prodigy(flag_db: Database, tmp_path: Path) -> None:
             {"start": 28, "end": 38, "token_start": 6, "token_end": 7, "label": "QUANTITY",
              "text": "33 strikes"},
             {**claim, "text": "33 strikes hit targets", "claim_type": "quantity",
-             "hedged": False},
+             "hedged": False, "quantities": [QUANTITY]},
         ],
         "relations": [
             {"head": 9, "child": 4, "head_span": claim, "child_span": org,
@@ -135,7 +136,7 @@ def test_spacy(flag_db: Database, tmp_path: Path) -> None:
         "claims": (
             {"id": "c1", "start": 28, "end": 50, "label": "CLAIM", "type": "quantity",
              "hedged": False, "claimant": {"start": 10, "end": 22, "label": "ORG"},
-             "cue": {"start": 23, "end": 27}},
+             "cue": {"start": 23, "end": 27}, "quantities": (QUANTITY,)},
         ),
     }  # fmt: skip
 
@@ -309,6 +310,7 @@ def test_claims_json(flag_db: Database, tmp_path: Path) -> None:
             "end": 51,
             "text": "The ministry said 33 strikes hit targets.",
         },
+        "quantities": [{"figure": "33", "unit": "", "counted": "strikes"}],
         "annotator": "ana",
         "origin": "manual",
     }

@@ -56,8 +56,9 @@ def item(
     ignored: Sequence[tuple[int, int]] = (),
     schema: LabelSchema | None = None,
     document_id: int = 1,
+    title: str = "fixture",
 ) -> SuggestInput:
-    document = Document(document_id, None, "fixture", text)
+    document = Document(document_id, None, title, text)
     return SuggestInput(document, tokenize(text), schema or default_schema(), tuple(ignored))
 
 
