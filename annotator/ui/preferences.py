@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -30,6 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import InputError
+from annotator.core.setting_commands import (
+    UNCERTAIN_FIRST_KEY,
+    set_uncertain_first,
+    uncertain_first,
+)
 from annotator.suggest.registry import SuggesterSettings
 from annotator.ui.plain import label, message_box
 from annotator.ui.settings import (
@@ -68,6 +74,11 @@ NAME_NOTE: Final = (
     "Stored with every annotation you make. A new name takes effect the next time a "
     "project is opened; your earlier work stays under the old name."
 )
+UNCERTAIN_NOTE: Final = (
+    "For everyone in this project: the next document is the unfinished one whose stored "
+    "suggestions have scores nearest 0.5 (documents without suggestions come after, in order). "
+    "Undo (Ctrl+Z) turns a change back."
+)
 BACKUP_NOTE: Final = (
     "A copy of a project file is taken when it is opened and the newest copy is older than "
     "the interval (0: at every open). Used the next time a project is opened."
@@ -85,6 +96,7 @@ class PreferencesDialog(QDialog):
         project_suggesters: Mapping[str, bool],
         article_font: QFont,
         parent: QWidget | None = None,
+        uncertain_first: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
@@ -140,6 +152,17 @@ class PreferencesDialog(QDialog):
             form.addRow(SUGGESTER_TEXT.get(name, name), combo)
         form.addRow(self._note(SUGGESTERS_NOTE))
         layout.addWidget(suggest)
+
+        project = QGroupBox("This project", self)
+        form = QFormLayout(project)
+        self.uncertain_first = QCheckBox(
+            "Done, next: the document the suggesters are least sure about", self
+        )
+        self.uncertain_first.setObjectName("preferences-uncertain-first")
+        self.uncertain_first.setChecked(uncertain_first)
+        form.addRow(self.uncertain_first)
+        form.addRow(self._note(UNCERTAIN_NOTE))
+        layout.addWidget(project)
 
         backup = QGroupBox("Automatic backups", self)
         form = QFormLayout(backup)
@@ -250,13 +273,28 @@ def project_switches(value: SuggesterSettings) -> dict[str, bool]:
 def open_preferences(ctx: WindowContext, article: ArticleView) -> None:
     """Edit > Preferences…: read the project's suggester switches, then show the dialog."""
 
-    def show(settings: SuggesterSettings) -> None:
+    def read() -> tuple[SuggesterSettings, bool]:
+        with ctx.db.read() as store:
+            on = uncertain_first(store.get_setting(UNCERTAIN_FIRST_KEY))
+        return ctx.suggestions.service.settings(), on
+
+    def show(read: tuple[SuggesterSettings, bool]) -> None:
+        settings, was_uncertain_first = read
         current = load_preferences(ctx.settings)
-        dialog = PreferencesDialog(current, project_switches(settings), article.font(), ctx.widget)
+        dialog = PreferencesDialog(
+            current,
+            project_switches(settings),
+            article.font(),
+            ctx.widget,
+            uncertain_first=was_uncertain_first,
+        )
         dialog.setObjectName("preferences-dialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a fresh one each time
 
         def chosen(preferences: Preferences) -> None:
+            on = dialog.uncertain_first.isChecked()
+            if on != was_uncertain_first:  # a project setting: one undoable command
+                ctx.ops.run_op(set_uncertain_first(on, ctx.annotator), "project", edits_work=False)
             save_preferences(preferences, ctx.settings)
             apply_preferences(ctx, article, preferences)
             document_id = ctx.current_document_id()
@@ -286,7 +324,7 @@ def open_preferences(ctx: WindowContext, article: ArticleView) -> None:
         dialog.finished.connect(ctx.back_to_article)
         dialog.open()
 
-    ctx.executor.submit(ctx.suggestions.service.settings, show)
+    ctx.executor.submit(read, show)
 
 
 def apply_startup(ctx: WindowContext, article: ArticleView) -> Preferences:
