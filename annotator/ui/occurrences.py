@@ -91,12 +91,16 @@ class OccurrenceLabeller(QObject):
             self.ctx.status(f"No other place to label “{found.text}” {found.label}.", 5000)
             self.ctx.back_to_article()
             return
+        offer = (
+            "Add them as suggestions, to accept or reject one by one? "
+            "Undo (Ctrl+Z) takes them all back."
+            if len(found.suggestions) > 1
+            else "Add it as a suggestion, to accept or reject? Undo (Ctrl+Z) takes it back."
+        )
         box = message_box(
             self.ctx.widget,
             "Label all occurrences",
-            f"“{found.text}” as {found.label}: {found.describe()}.\n\n"
-            "Add them as suggestions to accept or reject one by one? "
-            "Undo (Ctrl+Z) takes them all back.",
+            f"“{found.text}” as {found.label}: {found.describe()}.\n\n{offer}",
             QMessageBox.Icon.Question,
         )
         box.setObjectName("confirm-occurrences")

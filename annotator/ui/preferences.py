@@ -156,12 +156,14 @@ class PreferencesDialog(QDialog):
         project = QGroupBox("This project", self)
         form = QFormLayout(project)
         self.uncertain_first = QCheckBox(
-            "Done, next: the document the suggesters are least sure about", self
+            "Done, next: the document the suggesters are least sure about (for everyone)", self
         )
         self.uncertain_first.setObjectName("preferences-uncertain-first")
         self.uncertain_first.setChecked(uncertain_first)
+        # The note as a tooltip: one more wrapped note would squeeze the suggester rows on a
+        # laptop screen.
+        self.uncertain_first.setToolTip(UNCERTAIN_NOTE)
         form.addRow(self.uncertain_first)
-        form.addRow(self._note(UNCERTAIN_NOTE))
         layout.addWidget(project)
 
         backup = QGroupBox("Automatic backups", self)
@@ -188,6 +190,10 @@ class PreferencesDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.confirm: QMessageBox | None = None
+        # Qt opens a window at most two thirds of the screen high, which squeezed the suggester
+        # rows on a 900-pixel screen: ask for the whole height where the screen has it.
+        available = self.screen().availableGeometry().size()
+        self.resize(self.sizeHint().boundedTo(available))
 
     def _note(self, text: str) -> QWidget:
         note = label(text, self)
