@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.core.commands import AddSpan, reject_suggestion
 from annotator.core.errors import OperationCancelled
 from annotator.core.model import Decision, IgnoredRange, Layer, Span
 from annotator.core.occurrence_commands import OCCURRENCES, AddOccurrences
 from annotator.core.progress import CancelToken
+from annotator.core.tokens import tokenize
 from annotator.services.annotate import AnnotationService
-from annotator.services.occurrences import find_occurrences
+from annotator.services.occurrences import find_occurrences, whole_words
 from annotator.services.workspace import Workspace
 from annotator.storage.database import Database
 from tests.builders import at, insert_documents
@@ -150,3 +153,23 @@ def test_a_span_added_later_hides_its_place(db: Database) -> None:
     service.execute(AddSpan(Span(None, b, Layer.ENTITY, *place, "GPE", "ana")))
     found = find_occurrences(db, "ana", "Haverly", "GPE")
     assert b not in {s.document_id for s in found.suggestions}
+
+
+_PIECES = [
+    "Haverly", "Haverly", "an", "Port", "47C", ".", ",", "-", "'s", "(", ")", "\"", " ", "  ",
+    "\n", "\t", "\u00a0", "\u0301", "\U0001f600", "\U0001f1fa\U0001f1e6", "U.S.", "e", "Inc.",
+    "3", "#", "@", ":", "/",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join))
+def test_whole_words_agree_with_tokenizing_the_whole_text(text: str) -> None:
+    needle = "Haverly"
+    tokens = tokenize(text)
+    expected = [
+        start
+        for start in range(len(text))
+        if text.startswith(needle, start) and tokens.is_token_aligned(start, start + len(needle))
+    ]
+    assert whole_words(text, needle) == expected
