@@ -56,3 +56,19 @@ def changed_setting(applied: Applied) -> str | None:
     """The key a just-applied (or undone) command changed, if it was a setting command."""
     inverse = applied.inverse
     return inverse.key if isinstance(inverse, SetSetting) else None
+
+
+#: Project setting: "Done, next" takes the unfinished document the suggesters are least sure
+#: about instead of the next one in order (annotator.storage.uncertainty says how).
+UNCERTAIN_FIRST_KEY = "annotate.uncertain_first"
+
+
+def set_uncertain_first(on: bool, annotator: str | None = None) -> SetSetting:
+    """Turn the least-certain-first order of "Done, next" on or off, as one undoable step."""
+    name = "Least certain document next" if on else "Documents in order"
+    return SetSetting(UNCERTAIN_FIRST_KEY, bool(on), annotator, name=name)
+
+
+def uncertain_first(value: Any) -> bool:
+    """The stored setting read as a switch: anything but ``true`` is off (the default)."""
+    return value is True

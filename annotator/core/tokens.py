@@ -18,6 +18,14 @@ spaCy's output is adjusted in three ways, each because our contract needs it:
   stop) would run into the first paragraph. Sentences also break at every line break (the
   characters :meth:`str.splitlines` breaks at). spaCy already splits "difference.Russia".
 
+One rule is added to spaCy's own: a full stop after an uppercase letter or a digit that ends a
+word is a token of its own ("to 47C." gives "47C" and "."; "the US." gives "US" and "."), as
+spaCy already does after a lowercase letter. Without it the span "47C" could not be expressed
+in a token format and was widened on export. A known abbreviation stays whole: spaCy's
+exceptions ("U.S.", "Inc.", "Jan.", "No.") are matched first, a period inside the word
+("U.S.", "N.Y.C.", "3.5.") keeps the last one attached, and so does a single letter ("John F.
+Kennedy"). The split full stop also ends the sentence, as a lone "." does.
+
 Offsets are code points, end exclusive; spaCy's ``token.idx`` already counts code points.
 Sentences are built from the adjusted tokens, so each one starts at its first token and ends at
 its last (no surrounding whitespace) and every token lies in exactly one sentence.
@@ -48,6 +56,14 @@ __all__ = [
     "tokenize",
     "tokenize_many",
 ]
+
+#: Bump whenever a rule here changes where tokens or sentences fall: stored boundaries made by
+#: an older version are then recomputed (annotator.export.token_cache).
+VERSION: Final = 2
+
+# A full stop at the end of a word, after an uppercase letter or digit that itself follows a
+# letter or digit (not a period: "U.S." stays one token; not the start: "F." stays one).
+_FINAL_PERIOD: Final = r"(?<=[A-Za-z0-9][A-Z0-9])\."
 
 # What str.splitlines() breaks at. U+2028/U+2029 and the rest are line breaks on screen too.
 _LINE_BREAK: Final = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -161,8 +177,12 @@ def get_nlp() -> Language:
     with _build_lock:
         if _nlp is None:
             import spacy
+            from spacy.util import compile_suffix_regex
 
             built = spacy.blank("en")
+            # spaCy's suffixes plus ours; its exceptions are still matched before any suffix.
+            suffixes = [*built.Defaults.suffixes, _FINAL_PERIOD]
+            built.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
             built.add_pipe("sentencizer")
             # A document can be as long as the largest file we import (no decoded file has more
             # characters than bytes); the blank pipeline's memory use is linear in the text.

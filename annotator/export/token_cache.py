@@ -5,7 +5,8 @@ about a hundred articles a second on one core). The boundaries it finds depend o
 alone, so they are stored by the text's SHA-256 the first time an export needs them and read
 back by every later export: tokens and sentences as ``array('I')`` offsets, a few bytes per
 token. An entry is tagged with the tokenizer's identity (:data:`TOKENIZER`: this scheme's
-version and spaCy's); after a spaCy upgrade the texts are tokenized again.
+version, the project's tokenizer rules' and spaCy's); after a change of rules or a spaCy upgrade
+the texts are tokenized again.
 
 Decoding rebuilds exactly the :class:`~annotator.core.tokens.Tokenized` that tokenizing gives
 (the test suite compares them on texts with whitespace runs, emoji and line breaks).
@@ -19,11 +20,12 @@ from array import array
 from collections.abc import Sequence
 from importlib.metadata import version
 
+from annotator.core.tokens import VERSION as TOKENIZER_VERSION
 from annotator.core.tokens import Sentence, Token, Tokenized, tokenize_many
 
-#: Bump when the encoding or the project's adjustments of spaCy's tokens change.
+#: Bump when the encoding changes (the tokenizer's own rules carry ``tokens.VERSION``).
 SCHEME = 1
-TOKENIZER = f"v{SCHEME} spacy {version('spacy')}"
+TOKENIZER = f"v{SCHEME} rules {TOKENIZER_VERSION} spacy {version('spacy')}"
 _TYPECODE = "I"  # unsigned 32 bits: offsets up to 4 G code points
 
 

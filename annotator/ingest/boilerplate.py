@@ -29,11 +29,19 @@ How
    starts in the same line) and the longest frequent suffix a glued *tail* (a block that starts
    at the end of a body line). Consecutive boilerplate lines, a head that ends a run and a tail
    that starts one form a *block*; a block counts only when it holds at least ``min_chars``
-   characters (``pair_min_chars`` for a source of fewer than ``min_docs`` documents), so a
-   short line such as "Comments" is kept when alone and marked next to a footer. Each block
+   characters (``pair_min_chars`` for a source of fewer than ``min_docs`` documents, except
+   for a block that ends the document: see below), so a short line such as "Comments" is kept
+   when alone and marked next to a footer. Each block
    becomes one :class:`IgnoredRange` from its first character to its last, taking in the line
    breaks (and blank lines) between its lines. A head always ends at a boundary, so a range
    never ends inside the body's first word.
+
+   Why a source of two documents needs 200 characters: with only two texts, "in every
+   document" is weak evidence (two reports of one event share quotes, a headline, a dateline),
+   so only a long passage counts. Lines that both documents *end* with are the exception: a
+   comment or subscribe footer is short, and a shared ending is what a template gives, not what
+   two independent stories do. A block that runs to the end of the text (only blank lines
+   after it) therefore needs ``min_chars`` there too.
 
 Passes and memory
 -----------------
@@ -154,6 +162,10 @@ class BoilerplateSettings:
     def block_chars(self, documents: int) -> int:
         return self.pair_min_chars if documents < self.min_docs else self.min_chars
 
+    def end_block_chars(self, documents: int) -> int:
+        """The size that counts for a block that ends the document (a footer), any source."""
+        return min(self.min_chars, self.block_chars(documents))
+
 
 DEFAULT_SETTINGS = BoilerplateSettings()
 
@@ -177,6 +189,8 @@ class Boilerplate:
     min_chars: int
     max_glued_sentences: int = DEFAULT_SETTINGS.max_glued_sentences
     min_glued_chars: int = DEFAULT_SETTINGS.min_glued_chars
+    #: The size that counts for a block that runs to the end of the text; ``None``: min_chars.
+    end_min_chars: int | None = None
     # Derived from the above: the lengths of the frequent pieces (their low bits, from their
     # keys), and what tells the lines that may have a glued head or tail.
     _lengths: frozenset[int] = field(init=False, repr=False, compare=False)
@@ -252,7 +266,9 @@ class Boilerplate:
             if tail:
                 block_start, block_end = start + tail, start + size
                 block_chars, open_line = size - tail, index
-        self._close(result, block_start, block_end, block_chars)
+        # A block still open here runs to the text's last line: a footer.
+        end_min = self.min_chars if self.end_min_chars is None else self.end_min_chars
+        self._close(result, block_start, block_end, block_chars, end_min)
         return tuple(result)
 
     def _glued_ends(
@@ -294,8 +310,15 @@ class Boilerplate:
             return len(line), 0
         return head, tail
 
-    def _close(self, result: list[IgnoredRange], start: int, end: int, chars: int) -> None:
-        if chars and chars >= self.min_chars:
+    def _close(
+        self,
+        result: list[IgnoredRange],
+        start: int,
+        end: int,
+        chars: int,
+        min_chars: int | None = None,
+    ) -> None:
+        if chars and chars >= (self.min_chars if min_chars is None else min_chars):
             result.append(IgnoredRange(start, end, REASON))
 
 
@@ -384,6 +407,7 @@ class BoilerplateLearner:
         return Boilerplate(
             pieces=pieces,
             min_chars=settings.block_chars(self.documents),
+            end_min_chars=settings.end_block_chars(self.documents),
             max_glued_sentences=settings.max_glued_sentences,
             min_glued_chars=settings.min_glued_chars,
         )

@@ -41,9 +41,10 @@ from annotator.core.model import (
 )
 from annotator.core.quantities import Quantity, to_attributes
 from annotator.core.schema import LabelSchema
+from annotator.core.setting_commands import UNCERTAIN_FIRST_KEY, uncertain_first
 from annotator.core.tokens import Tokenized, tokenize
 from annotator.services.annotate import ReadOnlyError
-from annotator.storage import adjudication, assignments
+from annotator.storage import adjudication, assignments, uncertainty
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
 from annotator.suggest.seeds import hide_nested
@@ -416,7 +417,9 @@ class Workspace:
             return found if found != after_id else None
 
     def take_next(self, after_id: int) -> int | None:
-        """Done-and-next: :meth:`next_unfinished`, except that with K annotators per document
+        """Done-and-next: :meth:`next_unfinished` (with the project setting
+        ``annotate.uncertain_first`` on, the unfinished document the suggesters are least sure
+        about first: annotator.storage.uncertainty), except that with K annotators per document
         set the document is handed out, taking one of its K slots (see
         annotator.storage.assignments). A reviewer editing the gold layer goes on to the next
         document that needs adjudication."""
@@ -428,6 +431,10 @@ class Workspace:
             return found[0] if found else None
         with self.db.read() as store:
             limited = assignments.per_document(store) > 0
+            if not limited and uncertain_first(store.get_setting(UNCERTAIN_FIRST_KEY)):
+                found = uncertainty.least_certain(store, self.annotator, besides=after_id)
+                if found is not None:  # else: the ones without suggestions, in order
+                    return found
         if not limited:
             return self.next_unfinished(after_id)
         with self.db.write() as store:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from annotator.core.model import Suggestion
 from annotator.storage import convert
@@ -115,6 +115,28 @@ class Suggestions(Unit):
             )
             deleted += int(result.rowcount or 0)
         return deleted
+
+    def remove_suggestions(self, suggestions: Iterable[Suggestion]) -> int:
+        """Delete the stored rows of exactly these suggestions (matched by document, suggester,
+        layer, offsets and label: unique per row); returns how many were deleted."""
+        table = SuggestionRow.__table__
+        statement = table.delete().where(
+            table.c.document_id == bindparam("d"),
+            table.c.suggester == bindparam("g"),
+            table.c.layer == bindparam("y"),
+            table.c.start == bindparam("s"),
+            table.c.end == bindparam("e"),
+            table.c.label == bindparam("l"),
+        )
+        rows = [
+            {"d": s.document_id, "g": s.suggester, "y": s.layer.value, "s": s.start, "e": s.end,
+             "l": s.label}
+            for s in suggestions
+        ]  # fmt: skip
+        if not rows:
+            return 0
+        result = self.session.connection().execute(statement, rows)
+        return int(result.rowcount or 0)
 
     def suggestion_counts(self) -> dict[str, int]:
         """Stored suggestions per suggester."""

@@ -76,6 +76,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Shift+Return",
         "Shift+Enter",
     ),
+    _a(
+        "label-all",
+        "Annotate",
+        "Label all &occurrences…",
+        "controller.label_all_occurrences",
+        "Ctrl+L",
+    ),
     _a("reject", "Annotate", "&Reject or delete", "controller.reject_or_delete", "X", "Delete"),
     _a("next-item", "Annotate", "&Next item", "controller.focus_next", "Tab"),
     # One sequence only: on X11 a Shift+Tab press also matches "Backtab", and an action bound

@@ -21,6 +21,7 @@ from annotator.services.workspace import OverlapError, nearest_entity, next_pend
 from annotator.ui.article_view import ArticleView, Item
 from annotator.ui.context import WindowContext
 from annotator.ui.dialogs import ClaimantDialog
+from annotator.ui.occurrences import OccurrenceLabeller
 from annotator.ui.operations import Outcome
 
 Focus = Callable[[Outcome], None]
@@ -37,6 +38,7 @@ class AnnotationController(QObject):
         self.article = article
         #: The claim whose claimant is being picked in the text (Shift+L), if any.
         self.linking: Span | None = None
+        self.occurrences = OccurrenceLabeller(ctx, article, self)
 
     # -- running ----------------------------------------------------------------------------
 
@@ -136,6 +138,10 @@ class AnnotationController(QObject):
         view = self.ctx.current_view()
         if view is not None and view.suggestions:
             self.run(self.ctx.workspace.accept_all(view))
+
+    def label_all_occurrences(self) -> None:
+        """Ctrl+L: the focused (or just confirmed) entity's text, with its label, everywhere."""
+        self.occurrences.label_all()
 
     def reject_or_delete(self) -> None:
         focused = self.article.focused

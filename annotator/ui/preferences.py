@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -31,6 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import InputError
+from annotator.core.setting_commands import (
+    UNCERTAIN_FIRST_KEY,
+    set_uncertain_first,
+    uncertain_first,
+)
 from annotator.suggest.pipelines import INSTALLED, choose_pipeline
 from annotator.suggest.registry import SETTINGS_KEY, SuggesterSettings
 from annotator.ui.pipeline_choice import PipelineChoice
@@ -76,6 +82,11 @@ NAME_NOTE: Final = (
     "Stored with every annotation you make. A new name takes effect the next time a "
     "project is opened; your earlier work stays under the old name."
 )
+UNCERTAIN_NOTE: Final = (
+    "For everyone in this project: the next document is the unfinished one whose stored "
+    "suggestions have scores nearest 0.5 (documents without suggestions come after, in order). "
+    "Undo (Ctrl+Z) turns a change back."
+)
 BACKUP_NOTE: Final = (
     "A copy of a project file is taken when it is opened and the newest copy is older than "
     "the interval (0: at every open). Used the next time a project is opened."
@@ -95,6 +106,7 @@ class PreferencesDialog(QDialog):
         parent: QWidget | None = None,
         *,
         pipeline: PipelineChoice | None = None,
+        uncertain_first: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
@@ -168,6 +180,19 @@ class PreferencesDialog(QDialog):
             box.addWidget(self._note(PIPELINE_NOTE))
             right.addWidget(project)
 
+        project = QGroupBox("This project", self)
+        form = QFormLayout(project)
+        self.uncertain_first = QCheckBox(
+            "Done, next: the document the suggesters are least sure about (for everyone)", self
+        )
+        self.uncertain_first.setObjectName("preferences-uncertain-first")
+        self.uncertain_first.setChecked(uncertain_first)
+        # The note as a tooltip: one more wrapped note would squeeze the suggester rows on a
+        # laptop screen.
+        self.uncertain_first.setToolTip(UNCERTAIN_NOTE)
+        form.addRow(self.uncertain_first)
+        left.addWidget(project)
+
         backup = QGroupBox("Automatic backups", self)
         form = QFormLayout(backup)
         self.backup_interval = QDoubleSpinBox(self)
@@ -194,6 +219,10 @@ class PreferencesDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.confirm: QMessageBox | None = None
+        # Qt opens a window at most two thirds of the screen high, which squeezed the suggester
+        # rows on a 900-pixel screen: ask for the whole height where the screen has it.
+        available = self.screen().availableGeometry().size()
+        self.resize(self.sizeHint().boundedTo(available))
 
     def _note(self, text: str) -> QWidget:
         note = label(text, self)
@@ -279,7 +308,13 @@ def project_switches(value: SuggesterSettings) -> dict[str, bool]:
 def open_preferences(ctx: WindowContext, article: ArticleView) -> None:
     """Edit > Preferences…: read the project's suggester switches, then show the dialog."""
 
-    def show(settings: SuggesterSettings) -> None:
+    def read() -> tuple[SuggesterSettings, bool]:
+        with ctx.db.read() as store:
+            on = uncertain_first(store.get_setting(UNCERTAIN_FIRST_KEY))
+        return ctx.suggestions.service.settings(), on
+
+    def show(read: tuple[SuggesterSettings, bool]) -> None:
+        settings, was_uncertain_first = read
         current = load_preferences(ctx.settings)
         schema = ctx.current_schema()
         choice = None
@@ -293,12 +328,20 @@ def open_preferences(ctx: WindowContext, article: ArticleView) -> None:
                 installed.options.get("labels") or {},
             )
         dialog = PreferencesDialog(
-            current, project_switches(settings), article.font(), ctx.widget, pipeline=choice
+            current,
+            project_switches(settings),
+            article.font(),
+            ctx.widget,
+            pipeline=choice,
+            uncertain_first=was_uncertain_first,
         )
         dialog.setObjectName("preferences-dialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a fresh one each time
 
         def chosen(preferences: Preferences) -> None:
+            on = dialog.uncertain_first.isChecked()
+            if on != was_uncertain_first:  # a project setting: one undoable command
+                ctx.ops.run_op(set_uncertain_first(on, ctx.annotator), "project", edits_work=False)
             save_preferences(preferences, ctx.settings)
             apply_preferences(ctx, article, preferences)
             if choice is not None and choice.changed():
@@ -332,7 +375,7 @@ def open_preferences(ctx: WindowContext, article: ArticleView) -> None:
         dialog.finished.connect(ctx.back_to_article)
         dialog.open()
 
-    ctx.executor.submit(ctx.suggestions.service.settings, show)
+    ctx.executor.submit(read, show)
 
 
 def after_command(ctx: WindowContext, outcome: Outcome) -> None:

@@ -60,6 +60,43 @@ def test_missing_space_after_full_stop_splits_sentences() -> None:
     assert token_texts(text)[5:8] == ["difference", ".", "Russia"]
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("It rose to 47C. Then it fell.", ["47C", ".", "Then"]),
+        ("Shares in Acme PLC. fell", ["PLC", "."]),
+        ("She holds a PhD. Her brother", ["PhD", ".", "Her"]),
+        ("the mark of 47C.", ["47C", "."]),
+        ('"It hit 47C." she said', ["47C", ".", '"']),
+    ],
+)
+def test_full_stop_after_an_uppercase_letter_or_digit_is_a_token(
+    text: str, words: list[str]
+) -> None:
+    tokens = token_texts(text)
+    first = tokens.index(words[0])
+    assert tokens[first : first + len(words)] == words
+
+
+def test_the_split_full_stop_ends_the_sentence() -> None:
+    assert sentence_texts("It rose to 47C. Then it fell.") == ["It rose to 47C.", "Then it fell."]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("The U.S. economy grew", "U.S."),  # inner periods: an abbreviation
+        ("Life in N.Y.C. is dear", "N.Y.C."),  # not in spaCy's exceptions: inner periods
+        ("Acme Inc. said", "Inc."),
+        ("On Jan. 5 it rained", "Jan."),
+        ("John F. Kennedy spoke", "F."),  # a single letter: an initial
+        ("Washington D.C. is", "D.C."),
+    ],
+)
+def test_known_abbreviations_keep_their_full_stop(text: str, kept: str) -> None:
+    assert kept in token_texts(text)
+
+
 def test_headline_without_full_stop_is_its_own_sentence() -> None:
     text = "Russia releases video of prisoner exchange\nRussia has released video. It shows a bus."
     assert sentence_texts(text) == [

@@ -108,13 +108,38 @@ def test_a_paragraph_opening_with_an_abbreviation_keeps_it() -> None:
         _assert_body_untouched(text, stories[index], result[index])
 
 
-def test_two_documents_share_only_long_passages() -> None:
+def test_two_documents_share_long_passages_and_their_ending() -> None:
     texts = _texts(STORIES[:2])
     result = detect(texts.items())
     for index, text in texts.items():
-        # The appeal (over 200 characters) is marked; the footer (under 200) is not.
-        (appeal,) = result[index]
+        # The appeal (over 200 characters) is marked, and so is the footer (under 200): both
+        # documents end with it.
+        appeal, footer = result[index]
         assert text[appeal.start : appeal.end].endswith(APPEAL_GLUE)
+        assert text[footer.start : footer.end] == "\n".join(FOOTER)
+        assert not text[footer.end :].strip()
+
+
+def test_two_documents_ending_with_a_subscribe_footer() -> None:
+    footer = "Leave a comment below\nSubscribe to the Lantern Post newsletter"
+    texts = _texts(STORIES[:2], appeal=False, footer=False)
+    texts = {index: f"{text}\n{footer}\n\n" for index, text in texts.items()}
+    result = detect(texts.items())
+    for index, text in texts.items():
+        assert _marked(text, result[index]) == [footer]
+        _assert_body_untouched(text, STORIES[index], result[index])
+
+
+def test_two_documents_sharing_short_lines_elsewhere_keep_them() -> None:
+    # The same short lines in the middle of both documents (a shared quote, say), and a shared
+    # last line under 20 characters: neither is boilerplate in a source of two.
+    shared = "Leave a comment below\nSubscribe to the Lantern Post newsletter"
+    texts = _texts(STORIES[:2], appeal=False, footer=False)
+    texts = {
+        index: text.replace("\n", f"\n{shared}\n", 1) + "\nComments"
+        for index, text in texts.items()
+    }
+    assert detect(texts.items()) == {index: () for index in texts}
 
 
 def test_a_single_document_has_no_boilerplate() -> None:

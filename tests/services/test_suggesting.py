@@ -15,6 +15,7 @@ from annotator.core.progress import CancelToken
 from annotator.core.schema import LabelSchema, default_schema
 from annotator.services.annotate import AnnotationService
 from annotator.services.exporting import export
+from annotator.services.importing import import_paths
 from annotator.services.suggesting import (
     GazetteerCache,
     SuggestionService,
@@ -378,3 +379,33 @@ def test_a_failing_suggester_does_not_stop_the_others(db: Database, docs: list[i
     assert "broken: failed on some documents" in counts.describe()
     # Nothing was stored for it, so it is tried again next time.
     assert service.for_documents(docs).failed == {"broken": "RuntimeError: boom"}
+
+
+def test_nothing_is_suggested_in_the_footer_of_a_two_document_source(
+    db: Database, tmp_path: Path
+) -> None:
+    # A source of two documents that both end with the same short subscribe footer, which
+    # holds what the rules would suggest (a sum of money, a date, an organisation).
+    footer = (
+        "Leave a comment below\n"
+        "Subscribe to the Lantern Post for 5 dollars a month from January 2027"
+    )
+    outlet = tmp_path / "outlet"
+    outlet.mkdir()
+    for name, text in (("first.txt", FIRST), ("second.txt", SECOND)):
+        # The articles' own forum footer makes way for the short one.
+        (outlet / name).write_text(text.replace(FOOTER, footer), encoding="utf-8")
+    summary = import_paths(db, sorted(outlet.iterdir()))
+    assert summary.imported == 2 and summary.boilerplate_documents == 2
+    suggest_corpus(db)
+    with db.read() as store:
+        found = 0
+        for doc_id in store.document_ids():
+            text = store.document(doc_id).text
+            start = text.index(footer)
+            ignored = [(r.start, r.end) for r in store.ignored(doc_id)]
+            assert (start, start + len(footer)) in ignored
+            found += len(store.suggestions(doc_id))
+            for s in store.suggestions(doc_id):
+                assert s.end <= start, (s, text[s.start : s.end])
+        assert found > 0  # the bodies still get suggestions
