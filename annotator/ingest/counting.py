@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.core.errors import InputError
-from annotator.ingest.discover import detect_format, iter_paths
+from annotator.ingest.discover import SUFFIX_FORMATS, detect_format, iter_paths
 
 #: One document per file.
 _WHOLE_FILE = frozenset({"txt", "brat"})
@@ -33,6 +33,11 @@ def count_records(paths: Iterable[str | Path], fmt: str = "auto") -> int | None:
 
 
 def _count_file(path: Path, fmt: str) -> int | None:
+    by_suffix = SUFFIX_FORMATS.get(path.suffix.lower()) if fmt == "auto" else fmt
+    if by_suffix in _WHOLE_FILE:
+        # One record whatever is behind the name: a document, or one problem saying why not.
+        # (No look at the file: in a folder of text files, that was most of the count.)
+        return 1
     if not path.is_file():
         # A pipe can be read once only; a missing file is one problem (one record read).
         return 1 if not path.exists() else None
