@@ -292,9 +292,11 @@ def _store_batch(
         doc_id = ids[digest]
         if not is_native:
             result.texts.append((doc.source, doc.text))
-        works.append(_new_work(doc_id, doc, annotator, result))
-        for name in annotators_of(doc, annotator):
-            result.onto.count(name, NEW)
+        if doc.entities or doc.claims or doc.rejected or doc.statuses or doc.seconds:
+            # (Most plain imports bring no work: nothing to build for them.)
+            works.append(_new_work(doc_id, doc, annotator, result))
+            for name in annotators_of(doc, annotator):
+                result.onto.count(name, NEW)
         if is_native and doc.ignored:
             ignored[doc_id] = list(doc.ignored)
     # One statement per table for the whole batch (storage/new_work.py).
