@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Table, func, select
 
 from annotator.core.errors import NotFoundError, StorageError
 from annotator.core.model import DocumentState, Span, SuggestionDecision
@@ -182,8 +183,7 @@ class NewWorkWrites(Unit):
                     "hedged": False if details is None else details.hedged,
                 }
             )
-        if values:
-            conn.execute(ClaimRow.__table__.insert(), values)
+        _insert_rows(conn, ClaimRow.__table__, values)
 
     def _insert_decisions(
         self, conn: Connection, decisions: Iterable[SuggestionDecision], now: Any
@@ -203,8 +203,7 @@ class NewWorkWrites(Unit):
                 "suggester": d.suggester,
                 "decided_at": now,
             }
-        if rows:
-            conn.execute(DecisionRow.__table__.insert(), list(rows.values()))
+        _insert_rows(conn, DecisionRow.__table__, list(rows.values()))
 
     def _insert_states(self, conn: Connection, states: Iterable[DocumentState], now: Any) -> None:
         rows: dict[tuple[int, int], dict[str, Any]] = {}
@@ -218,8 +217,34 @@ class NewWorkWrites(Unit):
                 "skip_reason": state.skip_reason,
                 "updated_at": now,
             }
-        if rows:
-            conn.execute(DocumentStatusRow.__table__.insert(), list(rows.values()))
+        _insert_rows(conn, DocumentStatusRow.__table__, list(rows.values()))
+
+
+def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (plain values: ints, strings, floats, bools, times) into ``table``. On
+    SQLite as one ``executemany`` on the driver: SQLAlchemy's per-row processing of the
+    parameters cost more than the insert itself."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), rows)
+        return
+    names = list(rows[0])
+    columns = ", ".join(f'"{name}"' for name in names)
+    marks = ", ".join("?" for _ in names)
+    conn.exec_driver_sql(
+        f"INSERT INTO {table.name} ({columns}) VALUES ({marks})",
+        [tuple(_sqlite_value(row[name]) for name in names) for row in rows],
+    )
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A value as SQLAlchemy would bind it on SQLite (times as its DateTime stores them)."""
+    if isinstance(value, datetime):
+        return value.strftime(_SQLITE_TIME)
+    if isinstance(value, bool):
+        return int(value)
+    return value
 
 
 def _json(value: Any) -> str:
