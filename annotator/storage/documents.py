@@ -11,7 +11,7 @@ from sqlalchemy import Text, func, select, type_coerce
 from annotator.core.document_ids import fill_missing_ids
 from annotator.core.errors import NotFoundError
 from annotator.core.model import Document, IgnoredRange
-from annotator.storage.bulk import chunks, json_object
+from annotator.storage.bulk import chunks, insert_rows, json_object
 from annotator.storage.orm import DocumentRow, IgnoredRangeRow, utcnow
 from annotator.storage.unit import Unit
 
@@ -206,8 +206,7 @@ class Documents(Unit):
                 for doc_id in chunk
                 for r in ranges_by_document[doc_id]
             ]
-            if rows:
-                conn.execute(table.insert(), rows)
+            insert_rows(conn, table, rows)
 
     def ignored_by_documents(self, ids: Sequence[int]) -> dict[int, list[IgnoredRange]]:
         """The ignored ranges of each of these documents in ``(start, end)`` order; documents

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, func, select
 
 from annotator.core.errors import NotFoundError, StorageError
 from annotator.core.model import DocumentState, Span, SuggestionDecision
-from annotator.storage.bulk import chunks
+from annotator.storage.bulk import SQLITE_TIME, chunks, insert_rows
 from annotator.storage.orm import (
     ClaimRow,
     DecisionRow,
@@ -29,9 +28,6 @@ from annotator.storage.orm import (
     utcnow,
 )
 from annotator.storage.unit import Unit
-
-#: How SQLAlchemy's DateTime stores a time on SQLite (the time zone is not kept: UTC).
-_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +114,7 @@ class NewWorkWrites(Unit):
             # Write transactions hold SQLite's write lock from BEGIN, and a new row takes
             # max(id) + 1: the rows inserted here get the ids after the highest one, in order.
             before = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-            stamp = now.strftime(_SQLITE_TIME)
+            stamp = now.strftime(SQLITE_TIME)
             conn.exec_driver_sql(
                 'INSERT INTO spans (document_id, layer, start, "end", label, annotator_id, '
                 "origin, attributes, ref, version, created_at, updated_at) "
@@ -183,7 +179,7 @@ class NewWorkWrites(Unit):
                     "hedged": False if details is None else details.hedged,
                 }
             )
-        _insert_rows(conn, ClaimRow.__table__, values)
+        insert_rows(conn, ClaimRow.__table__, values)
 
     def _insert_decisions(
         self, conn: Connection, decisions: Iterable[SuggestionDecision], now: Any
@@ -203,7 +199,7 @@ class NewWorkWrites(Unit):
                 "suggester": d.suggester,
                 "decided_at": now,
             }
-        _insert_rows(conn, DecisionRow.__table__, list(rows.values()))
+        insert_rows(conn, DecisionRow.__table__, list(rows.values()))
 
     def _insert_states(self, conn: Connection, states: Iterable[DocumentState], now: Any) -> None:
         rows: dict[tuple[int, int], dict[str, Any]] = {}
@@ -217,34 +213,7 @@ class NewWorkWrites(Unit):
                 "skip_reason": state.skip_reason,
                 "updated_at": now,
             }
-        _insert_rows(conn, DocumentStatusRow.__table__, list(rows.values()))
-
-
-def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (plain values: ints, strings, floats, bools, times) into ``table``. On
-    SQLite as one ``executemany`` on the driver: SQLAlchemy's per-row processing of the
-    parameters cost more than the insert itself."""
-    if not rows:
-        return
-    if conn.dialect.name != "sqlite":
-        conn.execute(table.insert(), rows)
-        return
-    names = list(rows[0])
-    columns = ", ".join(f'"{name}"' for name in names)
-    marks = ", ".join("?" for _ in names)
-    conn.exec_driver_sql(
-        f"INSERT INTO {table.name} ({columns}) VALUES ({marks})",
-        [tuple(_sqlite_value(row[name]) for name in names) for row in rows],
-    )
-
-
-def _sqlite_value(value: Any) -> Any:
-    """A value as SQLAlchemy would bind it on SQLite (times as its DateTime stores them)."""
-    if isinstance(value, datetime):
-        return value.strftime(_SQLITE_TIME)
-    if isinstance(value, bool):
-        return int(value)
-    return value
+        insert_rows(conn, DocumentStatusRow.__table__, list(rows.values()))
 
 
 def _json(value: Any) -> str:
