@@ -136,14 +136,14 @@ def test_ids_follow_spans_stored_before(backend_db: Database) -> None:
 )
 def test_past_the_end_is_refused_and_nothing_stored(backend_db: Database, span: Span) -> None:
     first, second = _documents(backend_db)
-    bad = Span(
-        None, second, span.layer, span.start, span.end, span.label, "ana", claim=span.claim
-    )
+    bad = Span(None, second, span.layer, span.start, span.end, span.label, "ana", claim=span.claim)
     good = NewWork(first, entities=[_entity(first, 6, 17, "PERSON")], cited_as=[None])
     layer_key = "entities" if span.layer is Layer.ENTITY else "claims"
     other = {layer_key: [bad], "cited_as" if layer_key == "entities" else "claimants": [None]}
-    with pytest.raises(NotFoundError, match="past the end|outside the document"):
-        with backend_db.write() as store:
-            store.add_new_work([good, NewWork(second, **other)])  # type: ignore[arg-type]
+    with (
+        pytest.raises(NotFoundError, match=r"past the end|outside the document"),
+        backend_db.write() as store,
+    ):
+        store.add_new_work([good, NewWork(second, **other)])  # type: ignore[arg-type]
     with backend_db.read() as store:
         assert store.spans(first) == [] and store.spans(second) == []
