@@ -96,7 +96,10 @@ def main() -> None:
         for name, seconds in runs:
             print(f"  {name:<30}{seconds:>8.2f} s{args.n / seconds:>10.0f} docs/s")
         print(peer_commands(folder, args.n))
-        print(f"corpus: {folder}")
+        if args.keep is None:
+            print("(the corpus is removed now: run with --keep DIR to keep it for the peers)")
+        else:
+            print(f"corpus kept in {folder}")
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
