@@ -1,6 +1,7 @@
 """Import use case: read files, store new documents and their annotations in batched
 transactions, bring the work of records whose document the project already holds onto it
-(:mod:`annotator.services.onto_existing`), then detect boilerplate per source.
+(:mod:`annotator.services.onto_existing`), then detect boilerplate per source: counted from
+each batch's new texts once it has committed, marked in one more pass over the source.
 
 Each batch is one transaction: a crash or a cancel keeps the batches already committed and
 never leaves half a batch. Bad files and records are reported and the rest goes on.
@@ -426,22 +427,6 @@ def mark_sources(
             last = page[-1][0]
     progress(len(names), len(names), FINDING_BOILERPLATE)
     return marked
-
-
-def detect_sources(
-    db: Database,
-    sources: Iterable[str | None],
-    *,
-    cancel: CancelToken | None = None,
-    progress: ProgressCallback = no_progress,
-) -> int:
-    """Run boilerplate detection again over every document of each source (counted from the
-    database); returns how many documents now have ignored ranges."""
-    learners = _Learners(counting=True)
-    learners.learners = {source: boilerplate.BoilerplateLearner() for source in sources}
-    with db.read() as store:
-        learners.before = store.last_document_id()
-    return mark_sources(db, learners, cancel=cancel, progress=progress)
 
 
 def _at_least(total: int | None, seen: int) -> int | None:
