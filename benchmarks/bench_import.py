@@ -1,19 +1,22 @@
-"""Import throughput: ``annotator import`` of generated articles vs raw sqlite3.executemany.
+"""Import throughput and memory: ``import_paths`` of generated articles against a bare floor.
 
 Builds N articles of about 3 KB in the shape of scraped news (headline, standfirst, an outlet
-appeal glued to the body, a comment footer), writes them as JSONL, then in the same run:
+appeal glued to the body, a comment footer), written as a folder of text files (one subfolder
+per outlet, as scrapes are saved), as plain JSONL, and as native JSONL with 10 spans per
+document (8 entities, 2 claims citing one of them). Then, in the same run:
 
-* baseline: the same rows (title, text, sha256, source, id, meta) inserted with
-  ``sqlite3.executemany`` into a table of the same shape, in batches of the same size,
-  one transaction per batch, WAL on (what our import does minus everything else);
-* ours: :func:`annotator.services.importing.import_paths` from the JSONL file (read, decode,
-  normalise, hash, skip duplicates, insert) into a new project, without and with boilerplate
-  detection.
+* floor (plain): read every file or line, decode UTF-8, NFC, sha256, and insert the rows with
+  ``sqlite3.executemany`` in batches of 500, one transaction per batch, WAL on: the whole of
+  it timed, what any import must do at least;
+* floor (native): the same for the native file, plus an ``executemany`` of its spans;
+* ours: :func:`annotator.services.importing.import_paths` of each into a new project, plain
+  with boilerplate detection (the default) and without.
 
-Prints articles/s, the ratio baseline_time / our_time (goal >= 0.33: within 3x) and the database
-size per article.
+Prints seconds, documents/s and floor_time / our_time (goals: plain >= 0.5 of the floor with
+boilerplate detection, native >= 5,000 documents/s). ``--memory`` measures the peak resident
+memory of an import in a fresh process at N/4 and N documents (flat: about the same).
 
-    python benchmarks/bench_import.py [--n 100000]
+    python benchmarks/bench_import.py [--n 10000] [--memory]
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import resource
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 import orjson
@@ -110,28 +116,67 @@ def article(i: int, rng: random.Random) -> dict:
     }
 
 
+LABELS = ("ORG", "PERSON", "GPE", "QUANTITY")
+
+
 def build(path: Path, n: int) -> None:
+    """Plain JSONL: id, title, text, source, meta."""
     rng = random.Random(7)
     with path.open("wb") as out:
         for i in range(n):
             out.write(orjson.dumps(article(i, rng)) + b"\n")
 
 
-def baseline(jsonl: Path, folder: Path) -> float:
-    rows = []
-    for line in jsonl.read_bytes().splitlines():
-        r = orjson.loads(line)
-        rows.append(
-            (
-                r["id"],
-                r["source"],
-                r["title"],
-                r["text"],
-                hashlib.sha256(r["text"].encode()).hexdigest(),
-                orjson.dumps(r["meta"]).decode(),
-            )
-        )
-    db = sqlite3.connect(folder / "baseline.sqlite", isolation_level=None)
+def build_txt(folder: Path, n: int) -> None:
+    """The same articles as text files, one folder per outlet (the folder is the source)."""
+    rng = random.Random(7)
+    for i in range(n):
+        record = article(i, rng)
+        outlet = folder / record["source"]
+        outlet.mkdir(parents=True, exist_ok=True)
+        (outlet / f"{record['id']}.txt").write_text(record["text"], encoding="utf-8")
+
+
+def with_spans(record: dict, rng: random.Random) -> dict:
+    """A native record: 8 entities on words of the text and 2 claims citing the first."""
+    text = record["text"]
+    words = [w for w in _words_at(text) if w[1] - w[0] >= 4]
+    picked = sorted(rng.sample(words, 10))
+    entities = [
+        {"id": f"T{k}", "start": s, "end": e, "label": LABELS[k % 4], "annotator": "ana"}
+        for k, (s, e) in enumerate(picked[:8])
+    ]
+    claims = [
+        {"id": f"C{k}", "start": s, "end": e, "claimant": "T0", "type": "other", "annotator": "ana"}
+        for k, (s, e) in enumerate(picked[8:])
+    ]
+    return {**record, "entities": entities, "claims": claims, "status": "done"}
+
+
+def _words_at(text: str) -> list[tuple[int, int]]:
+    found, start = [], None
+    for i, ch in enumerate(text):
+        if ch.isalnum():
+            if start is None:
+                start = i
+        elif start is not None:
+            found.append((start, i))
+            start = None
+    return found
+
+
+def build_native(path: Path, n: int) -> None:
+    rng = random.Random(11)
+    with path.open("wb") as out:
+        for i in range(n):
+            out.write(orjson.dumps(with_spans(article(i, rng), rng)) + b"\n")
+
+
+def _floor_db(folder: Path, name: str) -> sqlite3.Connection:
+    target = folder / f"{name}.sqlite"
+    for leftover in folder.glob(f"{name}.sqlite*"):
+        leftover.unlink()
+    db = sqlite3.connect(target, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute(
@@ -140,26 +185,127 @@ def baseline(jsonl: Path, folder: Path) -> float:
         "imported_at TEXT DEFAULT CURRENT_TIMESTAMP)"
     )
     db.execute("CREATE INDEX ix_source ON documents(source)")
-    start = time.perf_counter()
-    for i in range(0, len(rows), BATCH_SIZE):
-        db.execute("BEGIN IMMEDIATE")
-        db.executemany(
-            "INSERT INTO documents (external_id, source, title, text, sha256, meta) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            rows[i : i + BATCH_SIZE],
-        )
-        db.execute("COMMIT")
-    elapsed = time.perf_counter() - start
+    db.execute(
+        "CREATE TABLE spans (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL, layer TEXT, "
+        'start INTEGER, "end" INTEGER, label TEXT, annotator_id INTEGER, origin TEXT, '
+        "attributes TEXT, ref TEXT, version INTEGER, created_at TEXT, updated_at TEXT)"
+    )
+    return db
+
+
+def _insert(db: sqlite3.Connection, rows: list[tuple]) -> None:
+    db.execute("BEGIN IMMEDIATE")
+    db.executemany(
+        "INSERT INTO documents (external_id, source, title, text, sha256, meta) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    db.execute("COMMIT")
+
+
+def _row(record: dict) -> tuple:
+    text = unicodedata.normalize("NFC", record["text"])
+    return (
+        record["id"],
+        record["source"],
+        record["title"],
+        text,
+        hashlib.sha256(text.encode()).hexdigest(),
+        orjson.dumps(record["meta"]).decode(),
+    )
+
+
+def floor_jsonl(jsonl: Path, folder: Path) -> tuple[float, float]:
+    """Read, decode, NFC, sha256, executemany in batches: the whole of it timed."""
+    db = _floor_db(folder, "floor")
+    start, cpu = time.perf_counter(), time.process_time()
+    rows: list[tuple] = []
+    with jsonl.open("rb") as handle:
+        for line in handle:
+            rows.append(_row(orjson.loads(line)))
+            if len(rows) == BATCH_SIZE:
+                _insert(db, rows)
+                rows = []
+    if rows:
+        _insert(db, rows)
+    elapsed = time.perf_counter() - start, time.process_time() - cpu
     db.close()
     return elapsed
 
 
-def ours(jsonl: Path, folder: Path, name: str, boilerplate: bool) -> tuple[float, int, Path]:
+def floor_txt(root: Path, folder: Path) -> tuple[float, float]:
+    db = _floor_db(folder, "floor")
+    start, cpu = time.perf_counter(), time.process_time()
+    rows: list[tuple] = []
+    for path in sorted(root.rglob("*.txt")):
+        text = unicodedata.normalize("NFC", path.read_bytes().decode("utf-8"))
+        title = text.split("\n", 1)[0]
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        rows.append((path.stem, path.parent.name, title, text, digest, "{}"))
+        if len(rows) == BATCH_SIZE:
+            _insert(db, rows)
+            rows = []
+    if rows:
+        _insert(db, rows)
+    elapsed = time.perf_counter() - start, time.process_time() - cpu
+    db.close()
+    return elapsed
+
+
+def floor_native(native: Path, folder: Path) -> tuple[float, float]:
+    """As ``floor_jsonl``, and each batch's spans inserted by one more executemany."""
+    db = _floor_db(folder, "floor")
+    start, cpu = time.perf_counter(), time.process_time()
+    rows: list[tuple] = []
+    spans: list[list[tuple]] = []
+
+    def flush() -> None:
+        db.execute("BEGIN IMMEDIATE")
+        first = db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0] + 1
+        db.executemany(
+            "INSERT INTO documents (external_id, source, title, text, sha256, meta) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        db.executemany(
+            'INSERT INTO spans (document_id, layer, start, "end", label, annotator_id, origin, '
+            "attributes, ref, version, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, 1, 'manual', '{}', ?, 1, ?, ?)",
+            [(first + k, *span) for k, doc_spans in enumerate(spans) for span in doc_spans],
+        )
+        db.execute("COMMIT")
+
+    stamp = "2026-12-07 00:00:00.000000"
+    with native.open("rb") as handle:
+        for line in handle:
+            record = orjson.loads(line)
+            rows.append(_row(record))
+            spans.append(
+                [
+                    (layer, s["start"], s["end"], s.get("label", "CLAIM"), s["id"], stamp, stamp)
+                    for layer, key in (("entity", "entities"), ("claim", "claims"))
+                    for s in record[key]
+                ]
+            )
+            if len(rows) == BATCH_SIZE:
+                flush()
+                rows, spans = [], []
+    if rows:
+        flush()
+    elapsed = time.perf_counter() - start, time.process_time() - cpu
+    db.close()
+    return elapsed
+
+
+def ours(
+    source: Path, folder: Path, name: str, boilerplate: bool
+) -> tuple[tuple[float, float], int, Path]:
+    """(wall, CPU) seconds, documents imported, the project's path."""
     path = folder / f"{name}.sqlite"
     db = Database.open(path)
-    start = time.perf_counter()
-    summary = import_paths(db, [jsonl], detect_boilerplate=boilerplate)
-    elapsed = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.process_time()
+    summary = import_paths(db, [source], detect_boilerplate=boilerplate)
+    elapsed = time.perf_counter() - start, time.process_time() - cpu
     db.close()
     assert not summary.errors, summary.errors[:3]
     return elapsed, summary.imported, path
@@ -169,33 +315,103 @@ def size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=100_000)
-    args = parser.parse_args()
+def peak_rss(kind: str, n: int) -> float:
+    """Peak resident memory (MB) of a fresh process importing ``n`` generated documents."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, "--n", str(n)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(out.stdout.split()[-1])
+
+
+def child(kind: str, n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        jsonl = folder / "articles.jsonl"
+        source = folder / ("in" if kind == "txt" else "in.jsonl")
+        if kind == "txt":
+            build_txt(source, n)
+        elif kind == "jsonl":
+            build(source, n)
+        else:
+            build_native(source, n)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        ours(source, folder, "ours", boilerplate=True)
+        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        # ru_maxrss is in KiB on Linux.
+        print(f"{before / 1024:.1f} {after / 1024:.1f}")
+
+
+def line(name: str, seconds: tuple[float, float], docs: int, floor: tuple[float, float]) -> None:
+    wall, cpu = seconds
+    print(
+        f"{name:<44}{wall:>8.2f}{docs / wall:>9.0f}{floor[0] / wall:>7.2f}"
+        f"{cpu:>8.2f}{floor[1] / cpu:>7.2f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--memory", action="store_true", help="peak memory at N/4 and N")
+    parser.add_argument(
+        "--only", default="txt,jsonl,native", help="which inputs to run (default: all three)"
+    )
+    parser.add_argument("--child", choices=("txt", "jsonl", "native"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.n)
+        return
+    if args.memory:
+        print("peak resident memory of an import with boilerplate detection, fresh process:")
+        for kind in args.only.split(","):
+            small, large = peak_rss(kind, args.n // 4), peak_rss(kind, args.n)
+            print(
+                f"  {kind:<7} {args.n // 4:>7} documents: {small:.0f} MB; "
+                f"{args.n:>7}: {large:.0f} MB (x{large / small:.2f})"
+            )
+        return
+    only = set(args.only.split(","))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        jsonl, txt, native = folder / "articles.jsonl", folder / "txt", folder / "native.jsonl"
         t = time.perf_counter()
         build(jsonl, args.n)
+        if "txt" in only:
+            build_txt(txt, args.n)
+        if "native" in only:
+            build_native(native, args.n)
         print(
             f"built {args.n} articles ({jsonl.stat().st_size / args.n:.0f} bytes each) "
-            f"in {time.perf_counter() - t:.1f} s"
+            f"in {time.perf_counter() - t:.1f} s; native records carry 10 spans each"
         )
-        base = baseline(jsonl, folder)
-        plain, imported, _ = ours(jsonl, folder, "ours", boilerplate=False)
-        full, _, full_path = ours(jsonl, folder, "ours-boilerplate", boilerplate=True)
-        print(f"{'run':<34}{'seconds':>9}{'articles/s':>12}{'ratio':>8}")
-        print(f"{'sqlite3.executemany (baseline)':<34}{base:>9.2f}{args.n / base:>12.0f}{1:>8.2f}")
-        print(f"{'annotator import':<34}{plain:>9.2f}{imported / plain:>12.0f}{base / plain:>8.2f}")
-        print(
-            f"{'annotator import + boilerplate':<34}{full:>9.2f}{imported / full:>12.0f}"
-            f"{base / full:>8.2f}"
-        )
-        print(
-            f"database size per article: {size(full_path) / imported:.0f} bytes "
-            f"(baseline {size(folder / 'baseline.sqlite') / args.n:.0f})"
-        )
+        # Wall-clock seconds, and CPU seconds of this process: on a shared machine the wall
+        # clock measures mostly the wait for a core, the CPU time what the work costs.
+        print(f"{'run':<44}{'wall s':>8}{'docs/s':>9}{'ratio':>7}{'CPU s':>8}{'ratio':>7}")
+        if "txt" in only:
+            floor = floor_txt(txt, folder)
+            line("floor: txt folder", floor, args.n, floor)
+            full, imported, _ = ours(txt, folder, "txt-boilerplate", boilerplate=True)
+            line("annotator import txt folder + boilerplate", full, imported, floor)
+            plain, imported, _ = ours(txt, folder, "txt", boilerplate=False)
+            line("annotator import txt folder", plain, imported, floor)
+        if "jsonl" in only:
+            floor = floor_jsonl(jsonl, folder)
+            line("floor: JSONL", floor, args.n, floor)
+            full, imported, full_path = ours(jsonl, folder, "jsonl-boilerplate", boilerplate=True)
+            line("annotator import JSONL + boilerplate", full, imported, floor)
+            plain, imported, _ = ours(jsonl, folder, "jsonl", boilerplate=False)
+            line("annotator import JSONL", plain, imported, floor)
+            print(
+                f"database size per article: {size(full_path) / imported:.0f} bytes "
+                f"(floor {size(folder / 'floor.sqlite') / args.n:.0f})"
+            )
+        if "native" in only:
+            floor = floor_native(native, folder)
+            line("floor: native JSONL, 10 spans per document", floor, args.n, floor)
+            spans, imported, _ = ours(native, folder, "native", boilerplate=True)
+            line("annotator import native (goal 5,000 docs/s)", spans, imported, floor)
 
 
 if __name__ == "__main__":

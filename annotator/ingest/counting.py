@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.core.errors import InputError
-from annotator.ingest.discover import detect_format, iter_paths
+from annotator.ingest.discover import SUFFIX_FORMATS, detect_format, iter_path_names, suffix_of
 
 #: One document per file.
 _WHOLE_FILE = frozenset({"txt", "brat"})
@@ -24,15 +24,22 @@ def count_records(paths: Iterable[str | Path], fmt: str = "auto") -> int | None:
     """The records under ``paths`` (files and folders, as the import walks them), or None
     when some file's count is unknown."""
     total = 0
-    for path in iter_paths(paths):
-        found = _count_file(path, fmt)
+    for name in iter_path_names(paths):
+        found = _count_file(name, fmt)
         if found is None:
             return None
         total += found
     return total
 
 
-def _count_file(path: Path, fmt: str) -> int | None:
+def _count_file(name: str, fmt: str) -> int | None:
+    by_suffix = SUFFIX_FORMATS.get(suffix_of(name)) if fmt == "auto" else fmt
+    if by_suffix in _WHOLE_FILE:
+        # One record whatever is behind the name: a document, or one problem saying why not.
+        # (No look at the file, no Path made: in a folder of text files, that was most of
+        # the count.)
+        return 1
+    path = Path(name)
     if not path.is_file():
         # A pipe can be read once only; a missing file is one problem (one record read).
         return 1 if not path.exists() else None

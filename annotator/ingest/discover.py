@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from annotator.core.errors import InputError
 from annotator.ingest.json_lines import first_object
@@ -26,6 +27,8 @@ SUFFIX_FORMATS: dict[str, str] = {
 
 #: A first record with one of these keys is native: ``offsets`` whatever its value, so that a
 #: file with other offsets is refused by the native reader rather than read without its spans.
+T = TypeVar("T")
+
 _NATIVE_MARKERS = ("offsets", "entities", "claims")
 
 
@@ -45,7 +48,7 @@ def iter_paths(
     for given in paths:
         path = Path(given)
         if _is_folder(path):
-            yield from _walk(path, wanted)
+            yield from _walk(path, wanted, Path)
         else:
             yield path
 
@@ -55,7 +58,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
 
     Raises :class:`InputError` for an extension no reader handles.
     """
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     fmt = SUFFIX_FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(SUFFIX_FORMATS))
@@ -68,30 +71,53 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     return fmt
 
 
-def _walk(folder: Path, wanted: frozenset[str] | None) -> Iterator[Path]:
+def iter_path_names(
+    paths: Iterable[str | os.PathLike[str]], *, suffixes: Iterable[str] | None = None
+) -> Iterator[str]:
+    """:func:`iter_paths` as strings: for a walk that only looks at the names (counting), a
+    ``Path`` per file costs more than the rest of it."""
+    wanted = None if suffixes == () else frozenset(s.lower() for s in suffixes or SUFFIX_FORMATS)
+    for given in paths:
+        path = os.fspath(given)
+        if _is_folder(Path(path)):
+            yield from _walk(path, wanted, str)
+        else:
+            yield path
+
+
+def _walk(
+    folder: str | os.PathLike[str], wanted: frozenset[str] | None, make: Callable[[str], T]
+) -> Iterator[T]:
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError:
         # An unreadable folder: yield it, so the reader reports why instead of it vanishing.
-        yield folder
+        yield make(os.fspath(folder))
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        name = entry.name
+        if name.startswith("."):
             continue
-        path = Path(entry.path)
         try:
             # Symlinked folders are not followed: a link back up the tree would never end.
             is_folder = entry.is_dir(follow_symlinks=False)
         except OSError:
             is_folder = False
         if is_folder:
-            yield from _walk(path, wanted)
-        elif wanted is None or path.suffix.lower() in wanted:
+            yield from _walk(entry.path, wanted, make)
+        elif wanted is None or suffix_of(name) in wanted:
             # Whatever it is behind the name (a regular file, a link that loops or leads
             # nowhere, a FIFO or a device): the reader reads it or says why not, so that a
             # file meant to be imported is never passed over without a word.
-            yield path
+            yield make(entry.path)
+
+
+def suffix_of(path: str) -> str:
+    """``PurePath(path).suffix.lower()``, without making a path."""
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def _is_folder(path: Path) -> bool:

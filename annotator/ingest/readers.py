@@ -60,7 +60,7 @@ def read(
         raise ValueError(
             f"unknown import format {fmt!r}; expected 'auto' or one of {FORMATS + FOREIGN_FORMATS}"
         )
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     name = str(path)
     if path.is_dir():
         yield ImportProblem(name, "is a folder, not a file: import the files in it")

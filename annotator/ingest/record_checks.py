@@ -32,6 +32,9 @@ def checked(document: ImportedDocument, names: FieldNames = DEFAULT_FIELDS) -> I
     if document.source is not None:
         check_string(document.source, names.source, limits.MAX_SOURCE_CHARS)
     check_json(document.meta, names.meta)
+    if _spans_fit(document):
+        # Nearly every record: its span strings all fit, so none needs a check of its own.
+        return _check_rest(document)
     for index, entity in enumerate(document.entities):
         where = entity.where or f"entities[{index}]"
         _span(where, entity.label, entity.annotator, entity.origin, entity.ref)
@@ -41,6 +44,10 @@ def checked(document: ImportedDocument, names: FieldNames = DEFAULT_FIELDS) -> I
         _span(where, claim.label, claim.annotator, claim.origin, claim.ref)
         check_string(claim.claim_type, f"{where}.type", limits.MAX_CLAIM_TYPE_CHARS)
         check_json(claim.attributes, f"{where}.attributes")
+    return _check_rest(document)
+
+
+def _check_rest(document: ImportedDocument) -> ImportedDocument:
     for index, item in enumerate(document.rejected):
         where = item.get("where") or f"rejected[{index}]"
         _optional(item.get("annotator"), f"{where}.annotator", limits.MAX_ANNOTATOR_CHARS)
@@ -52,6 +59,45 @@ def checked(document: ImportedDocument, names: FieldNames = DEFAULT_FIELDS) -> I
         if name is not None:
             check_string(name, "statuses", limits.MAX_ANNOTATOR_CHARS)
     return document
+
+
+def _spans_fit(document: ImportedDocument) -> bool:
+    """Whether every string of the document's entities and claims may be stored, checked all
+    at once: none longer than the shortest span limit, no attributes, no NUL and no lone
+    surrogate in them joined. False means "check each", which then names the field."""
+    parts: list[str] = []
+    add = parts.extend
+    for entity in document.entities:
+        if entity.attributes:
+            return False
+        add((entity.label, entity.annotator or "", entity.origin, entity.ref or ""))
+    for claim in document.claims:
+        if claim.attributes:
+            return False
+        add((claim.label, claim.annotator or "", claim.origin, claim.ref or "", claim.claim_type))
+    if not parts:
+        return True
+    try:
+        joined = "".join(parts)
+    except TypeError:  # something that is not a string: the checks one by one say what
+        return False
+    # Looked up at each call, as every limit here: a caller (a test) may lower one.
+    shortest = min(
+        limits.MAX_LABEL_CHARS,
+        limits.MAX_ANNOTATOR_CHARS,
+        limits.MAX_ORIGIN_CHARS,
+        limits.MAX_SPAN_REF_CHARS,
+        limits.MAX_CLAIM_TYPE_CHARS,
+    )
+    if max(map(len, parts)) > shortest or "\x00" in joined:
+        return False
+    if joined.isascii():
+        return True
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_annotator_name(name: str, field: str = "annotator") -> None:

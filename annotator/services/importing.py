@@ -1,6 +1,7 @@
 """Import use case: read files, store new documents and their annotations in batched
 transactions, bring the work of records whose document the project already holds onto it
-(:mod:`annotator.services.onto_existing`), then detect boilerplate per source.
+(:mod:`annotator.services.onto_existing`), then detect boilerplate per source: counted from
+each batch's new texts once it has committed, marked in one more pass over the source.
 
 Each batch is one transaction: a crash or a cancel keeps the batches already committed and
 never leaves half a batch. Bad files and records are reported and the rest goes on.
@@ -9,7 +10,7 @@ never leaves half a batch. Bad files and records are reported and the rest goes 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from annotator.services.onto_existing import (
     owner_of,
 )
 from annotator.storage.database import Database
-from annotator.storage.store import Store
+from annotator.storage.store import NewWork, Store
 
 BATCH_SIZE = 500
 #: Progress is reported at least this often (records read), between batches too.
@@ -48,6 +49,8 @@ PROGRESS_EVERY = 100
 #: The phases of an import in progress reports.
 IMPORTING = "Importing documents"
 FINDING_BOILERPLATE = "Looking for boilerplate"
+#: Documents marked per transaction when boilerplate is detected.
+MARK_BATCH = 1000
 
 
 @dataclass
@@ -102,11 +105,16 @@ def import_paths(
     summary = ImportSummary()
     batch: list[ImportedDocument] = []
     native_batch: list[bool] = []
-    sources: set[str | None] = set()
+    # Boilerplate is counted from each batch's new texts once it has committed: the texts
+    # are read once, not again from the database (see _Learners).
+    sources = _Learners(counting=detect_boilerplate)
     # Records read, documents and problems alike: what the counted total counts.
     seen = 0
     total = count_records([Path(p) for p in paths], fmt)
     progress(0, total, IMPORTING)
+    if detect_boilerplate:
+        with db.read() as store:
+            sources.before = store.last_document_id()
     try:
         for path in paths_to_read([Path(p) for p in paths], fmt):
             summary.files += 1
@@ -137,8 +145,8 @@ def import_paths(
         if batch:
             _store(db, batch, native_batch, annotator, summary, sources, replace)
         progress(seen, seen, IMPORTING)
-        if detect_boilerplate and sources:
-            summary.boilerplate_documents = detect_sources(
+        if detect_boilerplate and sources.learners:
+            summary.boilerplate_documents = mark_sources(
                 db, sources, cancel=cancel, progress=progress
             )
     except OperationCancelled:
@@ -159,7 +167,7 @@ def store_documents(
     ignored ranges are kept as given."""
     if documents:
         native = [True] * len(documents)
-        _store(db, documents, native, annotator, summary, set(), replace)
+        _store(db, documents, native, annotator, summary, _Learners(counting=False), replace)
 
 
 @dataclass
@@ -171,7 +179,8 @@ class _Stored:
     entities: int = 0
     claims: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
-    sources: set[str | None] = field(default_factory=set)
+    #: ``(source, text)`` of the new documents whose boilerplate is ours to find.
+    texts: list[tuple[str | None, str]] = field(default_factory=list)
     onto: Outcome = field(default_factory=Outcome)
 
 
@@ -181,7 +190,7 @@ def _store(
     native: list[bool],
     annotator: str | None,
     summary: ImportSummary,
-    sources: set[str | None],
+    sources: _Learners,
     replace: bool = False,
 ) -> None:
     """Store a batch in one transaction. Should the database refuse it all the same (the
@@ -207,7 +216,7 @@ def _store(
         summary.entities += result.entities
         summary.claims += result.claims
         summary.problems.extend(result.problems)
-        sources.update(result.sources)
+        sources.add(result.texts)
         for name, tally in result.onto.tallies.items():
             summary.annotators.setdefault(name, Tally()).add(tally)
         summary.conflicts.extend(result.onto.conflicts)
@@ -278,14 +287,23 @@ def _store_batch(
         )
         keep.append((doc, digest, is_native))
     ids = store.insert_documents(rows)
+    works: list[NewWork] = []
+    ignored: dict[int, list[IgnoredRange]] = {}
     for doc, digest, is_native in keep:
         doc_id = ids[digest]
-        result.sources.add(doc.source)
-        _store_annotations(store, doc_id, doc, annotator, result)
-        for name in annotators_of(doc, annotator):
-            result.onto.count(name, NEW)
+        if not is_native:
+            result.texts.append((doc.source, doc.text))
+        if doc.entities or doc.claims or doc.rejected or doc.statuses or doc.seconds:
+            # (Most plain imports bring no work: nothing to build for them.)
+            works.append(_new_work(doc_id, doc, annotator, result))
+            for name in annotators_of(doc, annotator):
+                result.onto.count(name, NEW)
         if is_native and doc.ignored:
-            store.set_ignored(doc_id, doc.ignored)
+            ignored[doc_id] = list(doc.ignored)
+    # One statement per table for the whole batch (storage/new_work.py).
+    store.add_new_work(works)
+    if ignored:
+        store.replace_ignored(ignored)
     result.imported += len(keep)
     for doc, digest in onto:
         doc_id = existing.get(digest) or ids[digest]
@@ -298,87 +316,122 @@ def _store_batch(
     return result
 
 
-def _store_annotations(
-    store: Store,
+def _new_work(
     doc_id: int,
     doc: ImportedDocument,
     default_annotator: str | None,
     summary: _Stored,
-) -> None:
-    """Entities first (claims point at them), then claims, rejections and statuses."""
+) -> NewWork:
+    """What a new document brings: entities (claims cite them by their name in the file),
+    claims, rejections and statuses, stored with the rest of the batch's."""
 
     def owner(name: str | None) -> str:
         return owner_of(name, default_annotator)
 
-    refs: dict[str, int] = {}
-    for ent in doc.entities:
-        span = store.add_span(entity_span(doc_id, ent, owner(ent.annotator), ent.ref))
-        assert span.id is not None
-        if ent.cited_as is not None:
-            refs[ent.cited_as] = span.id
-        summary.entities += 1
-    for claim in doc.claims:
-        store.add_span(claim_span(doc_id, claim, owner(claim.annotator), refs, claim.ref))
-        summary.claims += 1
-    for item in doc.rejected:
-        store.set_decision(
-            SuggestionDecision(
-                document_id=doc_id,
-                annotator=owner(item.get("annotator")),
-                layer=Layer(item.get("layer", "entity")),
-                start=int(item["start"]),
-                end=int(item["end"]),
-                label=str(item["label"]),
-                decision=Decision.REJECTED,
-                suggester=item.get("suggester"),
-            )
+    entities = [entity_span(doc_id, ent, owner(ent.annotator), ent.ref) for ent in doc.entities]
+    # The claimant is resolved once the entities have ids (refs left empty here).
+    claims = [claim_span(doc_id, c, owner(c.annotator), {}, c.ref) for c in doc.claims]
+    summary.entities += len(entities)
+    summary.claims += len(claims)
+    decisions = [
+        SuggestionDecision(
+            document_id=doc_id,
+            annotator=owner(item.get("annotator")),
+            layer=Layer(item.get("layer", "entity")),
+            start=int(item["start"]),
+            end=int(item["end"]),
+            label=str(item["label"]),
+            decision=Decision.REJECTED,
+            suggester=item.get("suggester"),
         )
+        for item in doc.rejected
+    ]
     seconds = {owner(name): spent for name, spent in doc.seconds.items()}
-    for name, status in doc.statuses.items():
-        store.set_state(DocumentState(doc_id, owner(name), status, seconds.pop(owner(name), 0.0)))
-    for name, spent in seconds.items():
-        store.set_state(DocumentState(doc_id, name, Status.NEW, spent))
+    states = [
+        DocumentState(doc_id, owner(name), status, seconds.pop(owner(name), 0.0))
+        for name, status in doc.statuses.items()
+    ]
+    states.extend(DocumentState(doc_id, name, Status.NEW, spent) for name, spent in seconds.items())
+    return NewWork(
+        document_id=doc_id,
+        entities=entities,
+        cited_as=[ent.cited_as for ent in doc.entities],
+        claims=claims,
+        claimants=[claim.claimant for claim in doc.claims],
+        decisions=decisions,
+        states=states,
+    )
 
 
-def detect_sources(
+class _Learners:
+    """The boilerplate counted so far, per source: each committed batch's new texts are
+    counted as they are stored (a counter per source, bounded whatever the corpus size), so
+    detection needs one more pass over the texts, to mark them, instead of two."""
+
+    def __init__(self, *, counting: bool) -> None:
+        self.counting = counting
+        self.learners: dict[str | None, boilerplate.BoilerplateLearner] = {}
+        #: The highest document id before the import: documents up to it were stored
+        #: earlier and are counted from the database before marking.
+        self.before = 0
+
+    def add(self, texts: Iterable[tuple[str | None, str]]) -> None:
+        for source, text in texts:
+            learner = self.learners.get(source)
+            if learner is None:
+                learner = self.learners[source] = boilerplate.BoilerplateLearner()
+            if self.counting:
+                learner.add(text)
+
+
+def mark_sources(
     db: Database,
-    sources: Iterable[str | None],
+    sources: _Learners,
     *,
     cancel: CancelToken | None = None,
     progress: ProgressCallback = no_progress,
 ) -> int:
-    """Re-run boilerplate detection over every document of each source; returns how many
-    documents now have ignored ranges."""
+    """Mark the boilerplate of every document of each source the import added to, from what
+    was counted during the import and the source's earlier documents; returns how many
+    documents now have ignored ranges. Each ``MARK_BATCH`` documents are one transaction."""
     marked = 0
-    sources = list(sources)
-    for index, source in enumerate(sources):
-        progress(index, len(sources), FINDING_BOILERPLATE)
+    names = list(sources.learners)
+    for index, source in enumerate(names):
+        progress(index, len(names), FINDING_BOILERPLATE)
         if cancel is not None:
             cancel.check()
-        found = boilerplate.detect(_SourceTexts(db, source))
-        with db.write() as store:
-            store.replace_ignored({doc_id: _as_ranges(r) for doc_id, r in found.items()})
-        marked += sum(1 for ranges in found.values() if ranges)
-    progress(len(sources), len(sources), FINDING_BOILERPLATE)
+        learner = sources.learners[source]
+        # Documents of the source stored before this import count as well.
+        last = 0
+        while True:
+            with db.read() as store:
+                page = store.texts_page(source, after_id=last, up_to=sources.before)
+            if not page:
+                break
+            for _doc_id, text in page:
+                learner.add(text)
+            last = page[-1][0]
+        model = learner.finish()
+        last = 0
+        while True:
+            if cancel is not None:
+                cancel.check()
+            with db.read() as store:
+                page = store.texts_page(source, after_id=last, limit=MARK_BATCH)
+            if not page:
+                break
+            found = {doc_id: _as_ranges(model.ranges(text)) for doc_id, text in page}
+            with db.write() as store:
+                store.replace_ignored(found)
+            marked += sum(1 for ranges in found.values() if ranges)
+            last = page[-1][0]
+    progress(len(names), len(names), FINDING_BOILERPLATE)
     return marked
 
 
 def _at_least(total: int | None, seen: int) -> int | None:
     """The counted total, never below what was read: a count is a cheap estimate."""
     return None if total is None else max(total, seen)
-
-
-class _SourceTexts:
-    """``(id, text)`` of one source, re-read from the database on each iteration: detection
-    reads the texts twice and a source can be larger than memory."""
-
-    def __init__(self, db: Database, source: str | None) -> None:
-        self.db = db
-        self.source = source
-
-    def __iter__(self) -> Iterator[tuple[int, str]]:
-        with self.db.read() as store:
-            yield from store.iter_texts(self.source)
 
 
 def _as_ranges(ranges: Iterable[IgnoredRange]) -> list[IgnoredRange]:

@@ -11,7 +11,7 @@ from sqlalchemy import Text, func, select, type_coerce
 from annotator.core.document_ids import fill_missing_ids
 from annotator.core.errors import NotFoundError
 from annotator.core.model import Document, IgnoredRange
-from annotator.storage.bulk import chunks, json_object
+from annotator.storage.bulk import chunks, insert_rows, json_object
 from annotator.storage.orm import DocumentRow, IgnoredRangeRow, utcnow
 from annotator.storage.unit import Unit
 
@@ -36,20 +36,37 @@ class Documents(Unit):
         """``(id, text)`` of every document of ``source`` whose ignored ranges are ours to
         detect (not given by the file it came from), in id order, ``batch`` rows at a time."""
         last = 0
+        while page := self.texts_page(source, after_id=last, limit=batch):
+            yield from page
+            last = page[-1][0]
+
+    def texts_page(
+        self,
+        source: str | None,
+        *,
+        after_id: int = 0,
+        up_to: int | None = None,
+        limit: int = 1000,
+    ) -> list[tuple[int, str]]:
+        """Up to ``limit`` of the ``(id, text)`` that :meth:`iter_texts` yields, with ids
+        after ``after_id`` (and up to ``up_to``, when given): keyset pagination."""
         same_source = (
             DocumentRow.source.is_(None) if source is None else DocumentRow.source == source
         )
-        while True:
-            rows = self.session.execute(
-                select(DocumentRow.id, DocumentRow.text)
-                .where(same_source, DocumentRow.id > last, DocumentRow.ignored_from_file.is_(False))
-                .order_by(DocumentRow.id)
-                .limit(batch)
-            ).all()
-            if not rows:
-                return
-            yield from ((row[0], row[1]) for row in rows)
-            last = rows[-1][0]
+        conditions = [same_source, DocumentRow.id > after_id]
+        if up_to is not None:
+            conditions.append(DocumentRow.id <= up_to)
+        rows = self.session.connection().execute(
+            select(DocumentRow.id, DocumentRow.text)
+            .where(*conditions, DocumentRow.ignored_from_file.is_(False))
+            .order_by(DocumentRow.id)
+            .limit(limit)
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def last_document_id(self) -> int:
+        """The highest document id (0 in an empty project)."""
+        return self.session.scalar(select(func.max(DocumentRow.id))) or 0
 
     def existing_hashes(self, hashes: Iterable[str]) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -189,8 +206,7 @@ class Documents(Unit):
                 for doc_id in chunk
                 for r in ranges_by_document[doc_id]
             ]
-            if rows:
-                conn.execute(table.insert(), rows)
+            insert_rows(conn, table, rows)
 
     def ignored_by_documents(self, ids: Sequence[int]) -> dict[int, list[IgnoredRange]]:
         """The ignored ranges of each of these documents in ``(start, end)`` order; documents

@@ -18,6 +18,7 @@ run in one transaction. To find a method, look in the module of its aggregate:
 ``terms.py``                gazetteer terms
 ``models.py``               trained models
 ``token_cache.py``          token boundaries per text, kept by exports
+``new_work.py``             the work of newly imported documents, a batch at a time
 ==========================  ==================================================================
 
 Queries that serve one feature only are functions taking a store in that feature's module
@@ -32,6 +33,7 @@ from annotator.storage.document_list import DocumentList, PageScan
 from annotator.storage.documents import Documents
 from annotator.storage.event_log import EventLog
 from annotator.storage.models import Models, StoredModel
+from annotator.storage.new_work import NewWork, NewWorkWrites
 from annotator.storage.settings import Settings
 from annotator.storage.spans import Spans
 from annotator.storage.statuses import Statuses
@@ -40,7 +42,7 @@ from annotator.storage.terms import Gazetteer, StoredTerm
 from annotator.storage.token_cache import TokenCache
 
 #: Values that Store methods return, importable from here with the store itself.
-__all__ = ["PageScan", "Store", "StoredModel", "StoredTerm"]
+__all__ = ["NewWork", "PageScan", "Store", "StoredModel", "StoredTerm"]
 
 
 class Store(
@@ -55,5 +57,6 @@ class Store(
     Gazetteer,
     Models,
     TokenCache,
+    NewWorkWrites,
 ):
     """One unit of work over the project database (see the module's table)."""

@@ -1,0 +1,149 @@
+"""``Store.add_new_work``: the work of newly imported documents, a batch per statement, on
+SQLite and on PostgreSQL (``backend_db`` runs each test on both)."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.errors import NotFoundError
+from annotator.core.model import (
+    ClaimDetails,
+    Decision,
+    DocumentState,
+    Layer,
+    Span,
+    Status,
+    SuggestionDecision,
+)
+from annotator.storage.database import Database
+from annotator.storage.store import NewWork
+from tests.builders import sha256_hex
+
+TEXTS = [
+    "Mayor Petra Novak said 300 homes in Valmora lost power.",
+    "The Port Authority reported 41 ships waiting near Valmora.",
+]
+
+
+def _documents(db: Database) -> list[int]:
+    rows = [
+        {"title": text[:10], "text": text, "sha256": sha256_hex(text), "source": "wire"}
+        for text in TEXTS
+    ]
+    with db.write() as store:
+        by_sha = store.insert_documents(rows)
+    return [by_sha[row["sha256"]] for row in rows]
+
+
+def _entity(doc_id: int, start: int, end: int, label: str, name: str = "ana") -> Span:
+    return Span(None, doc_id, Layer.ENTITY, start, end, label, name, attributes={"k": "ü"})
+
+
+def _claim(doc_id: int, start: int, end: int, cue: tuple[int, int] | None) -> Span:
+    details = ClaimDetails(claimant_id=None, cue=cue, claim_type="quantity", hedged=True)
+    return Span(None, doc_id, Layer.CLAIM, start, end, "CLAIM", "ana", claim=details)
+
+
+def test_spans_claims_decisions_and_statuses_of_two_documents(backend_db: Database) -> None:
+    first, second = _documents(backend_db)
+    works = [
+        NewWork(
+            first,
+            entities=[_entity(first, 6, 17, "PERSON"), _entity(first, 35, 42, "GPE", "bo")],
+            cited_as=["T1", "T2"],
+            claims=[_claim(first, 23, 54, (18, 22))],
+            claimants=["T1"],
+            decisions=[
+                SuggestionDecision(first, "ana", Layer.ENTITY, 0, 5, "ORG", Decision.REJECTED),
+                # The same key again: the later one is kept, as set_decision would.
+                SuggestionDecision(
+                    first, "ana", Layer.ENTITY, 0, 5, "ORG", Decision.REJECTED, "rules"
+                ),
+            ],
+            states=[DocumentState(first, "ana", Status.DONE, 12.5)],
+        ),
+        NewWork(
+            second,
+            entities=[_entity(second, 4, 18, "ORG")],
+            cited_as=["T1"],
+            claims=[_claim(second, 19, 57, None)],
+            # A claimant the record does not have: the claim is stored unattributed.
+            claimants=["T9"],
+        ),
+    ]
+    with backend_db.write() as store:
+        store.add_new_work(works)
+    with backend_db.read() as store:
+        spans = store.spans(first)
+        person = next(s for s in spans if s.label == "PERSON")
+        claim = next(s for s in spans if s.layer is Layer.CLAIM)
+        assert [(s.start, s.end, s.label, s.annotator) for s in spans] == [
+            (6, 17, "PERSON", "ana"),
+            (23, 54, "CLAIM", "ana"),
+            (35, 42, "GPE", "bo"),
+        ]
+        assert person.attributes == {"k": "ü"} and person.version == 1
+        assert claim.claim == ClaimDetails(person.id, (18, 22), "quantity", True)
+        other = store.spans(second)
+        assert [s.label for s in other] == ["ORG", "CLAIM"]
+        assert other[1].claim is not None and other[1].claim.claimant_id is None
+        decisions = store.decisions(first, "ana")
+        assert [(d.label, d.suggester) for d in decisions] == [("ORG", "rules")]
+        state = store.get_state(first, "ana")
+        assert (state.status, state.seconds_spent) == (Status.DONE, 12.5)
+        assert store.get_state(second, "ana").status is Status.NEW
+
+
+def test_ids_follow_spans_stored_before(backend_db: Database) -> None:
+    """Ids come from the database: after spans stored one at a time, and in order."""
+    first, second = _documents(backend_db)
+    with backend_db.write() as store:
+        earlier = store.add_span(_entity(first, 0, 5, "PERSON"))
+        store.add_new_work(
+            [
+                NewWork(
+                    second,
+                    entities=[_entity(second, 4, 8, "ORG"), _entity(second, 9, 18, "ORG")],
+                    cited_as=["A", "B"],
+                    claims=[_claim(second, 19, 57, None)],
+                    claimants=["B"],
+                )
+            ]
+        )
+    with backend_db.read() as store:
+        spans = store.spans(second)
+    assert earlier.id is not None
+    assert [s.id for s in spans] == [earlier.id + 1, earlier.id + 2, earlier.id + 3]
+    assert spans[2].claim is not None and spans[2].claim.claimant_id == spans[1].id
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        Span(None, 0, Layer.ENTITY, 50, 80, "ORG", "ana"),
+        Span(
+            None,
+            0,
+            Layer.CLAIM,
+            0,
+            10,
+            "CLAIM",
+            "ana",
+            claim=ClaimDetails(None, (40, 90), "other", False),
+        ),
+    ],
+    ids=["span", "cue"],
+)
+def test_past_the_end_is_refused_and_nothing_stored(backend_db: Database, span: Span) -> None:
+    first, second = _documents(backend_db)
+    bad = Span(None, second, span.layer, span.start, span.end, span.label, "ana", claim=span.claim)
+    good = NewWork(first, entities=[_entity(first, 6, 17, "PERSON")], cited_as=[None])
+    layer_key = "entities" if span.layer is Layer.ENTITY else "claims"
+    other = {layer_key: [bad], "cited_as" if layer_key == "entities" else "claimants": [None]}
+    with (
+        pytest.raises(NotFoundError, match=r"past the end|outside the document"),
+        backend_db.write() as store,
+    ):
+        store.add_new_work([good, NewWork(second, **other)])  # type: ignore[arg-type]
+    with backend_db.read() as store:
+        assert store.spans(first) == [] and store.spans(second) == []
