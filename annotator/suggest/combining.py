@@ -15,10 +15,11 @@ confirms, and speaks alone only where its record allows.
   The pieces are taken as independent: the combined score is the chance that not all of them
   are wrong, ``1 - (1 - e1)(1 - e2)...``; agreement raises it.
 * **A threshold per label** for what the model alone proposes: the span is shown when its
-  label's calibrated precision reaches :data:`LONE_MODEL_PRECISION` (a label never predicted on
-  held-out documents has no record and is never shown alone) and the span looks like its label
-  (:func:`looks_like`). A span any other suggester proposed is shown as before: it is the
-  project's evidence (a confirmed text, a term list, a rule). Without a model nothing changes.
+  label's calibrated precision reaches :data:`LONE_MODEL_PRECISION` and the span looks like
+  its label (:func:`looks_like`); a label predicted fewer than :data:`MIN_RECORD` times on
+  held-out documents has no record and is never shown on the model's word alone. A span any
+  other suggester proposed is shown as before: it is the project's evidence (a confirmed
+  text, a term list, a rule). Without a model nothing changes.
 * **Overlaps.** Where entity suggestions overlap (different labels, or different spans of one
   name), one is shown and the others are kept *behind* it: their ``attributes["behind"]``
   holds ``[start, end, label]`` of the item in front (a suggestion, or a confirmed entity of
@@ -60,11 +61,16 @@ BEHIND: Final = "behind"
 #: smoothed towards it (a label predicted twice on held-out documents says little).
 PRIOR_WEIGHT: Final = 4.0
 #: A label whose calibrated held-out precision reaches this may be suggested by the model
-#: alone. Chosen on the evaluation corpus: 0.7 let in more wrong spans than right ones, 0.8
-#: lost right ones and gained nothing (benchmarks/README.md).
+#: alone. Chosen on the evaluation corpus (benchmarks/README.md): lower let in more wrong
+#: spans than right ones.
 LONE_MODEL_PRECISION: Final = 0.75
-#: The threshold of a label with no held-out record: never shown on the model's word alone.
+#: The threshold of a label without enough of a held-out record: never shown on the model's
+#: word alone.
 NEVER: Final = 1.0
+#: Predictions of a label on held-out documents needed before its precision is trusted at
+#: all: a model trained on five documents is measured on one, where a label is predicted a
+#: handful of times.
+MIN_RECORD: Final = 10
 #: No evidence is certain: the combined score stays below 1 so agreement can still rank.
 _CEILING: Final = 0.99
 
@@ -98,7 +104,8 @@ def model_calibration(metrics: Mapping[str, Any]) -> Calibration:
     A label's precision is ``(correct + w * P) / (predicted + w)``: its own held-out figure
     pulled towards the model's overall precision ``P`` by a weight ``w`` of
     :data:`PRIOR_WEIGHT` predictions. Its threshold is :data:`LONE_MODEL_PRECISION`, or
-    :data:`NEVER` when the label was never predicted on held-out documents.
+    :data:`NEVER` when the label was predicted fewer than :data:`MIN_RECORD` times on held-out
+    documents.
     """
     entities = metrics.get("entities") or {}
     if not isinstance(entities, Mapping):
@@ -117,7 +124,7 @@ def model_calibration(metrics: Mapping[str, Any]) -> Calibration:
         precision[str(label)] = round(
             (correct + PRIOR_WEIGHT * overall) / (predicted + PRIOR_WEIGHT), 4
         )
-        thresholds[str(label)] = LONE_MODEL_PRECISION if predicted else NEVER
+        thresholds[str(label)] = LONE_MODEL_PRECISION if predicted >= MIN_RECORD else NEVER
     return Calibration(precision, thresholds, round(overall, 4))
 
 

@@ -73,6 +73,9 @@ def test_calibration_smooths_each_label_towards_the_model_and_sets_thresholds() 
     assert calibration.precision["GPE"] == pytest.approx(0.7)  # nothing held out: the prior
     assert calibration.thresholds == {"PERSON": 0.75, "ORG": 0.75, "GPE": NEVER}
     assert calibration.attributes("LOC") == {CALIBRATED: 0.7, THRESHOLD: NEVER, SHAPED: True}
+    # A label predicted fewer than MIN_RECORD times on held-out documents has no record.
+    few = {"entities": {**METRICS["entities"], "per_label": {"PERSON": {"predicted": 9}}}}
+    assert model_calibration(few).thresholds == {"PERSON": NEVER}
     assert model_calibration({}).thresholds == {}
     assert model_calibration({"entities": None}).precision == {}
 
