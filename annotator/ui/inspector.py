@@ -35,9 +35,10 @@ def excerpt(text: str, start: int, end: int) -> str:
 
 def describe(item: Span | Suggestion, text: str) -> str:
     kind = "suggested " if isinstance(item, Suggestion) else ""
-    described = f"{kind}{item.label}: {excerpt(text, item.start, item.end)}"
     behind = behind_of(item)
-    return described if behind is None else f"{described} (behind {behind})"
+    # Before the text, which a narrow list cuts off.
+    where = "" if behind is None else f" (behind {behind})"
+    return f"{kind}{item.label}{where}: {excerpt(text, item.start, item.end)}"
 
 
 def behind_of(item: Span | Suggestion) -> str | None:
@@ -178,7 +179,10 @@ class Inspector(QWidget):
                 kind += " (suggested)" if behind is None else f" (suggested, behind {behind})"
             self.kind.setText(kind)
             self.text.setText(excerpt(text, item.start, item.end))
-            if isinstance(item, Suggestion):
+            if isinstance(item, Suggestion) and item.layer is Layer.ENTITY:
+                # "gazetteer + model (0.91): …": the combined reason names the score.
+                self.origin.setText(item.reason)
+            elif isinstance(item, Suggestion):
                 self.origin.setText(f"score {item.score:.2f} — {item.reason}")
             else:
                 self.origin.setText(f"{item.origin} by {item.annotator}")

@@ -67,20 +67,23 @@ def test_tab_walks_into_the_suggestions_behind_and_reject_brings_one_forward(
     window: MainWindow, project: Database, qtbot
 ) -> None:
     varnian = at(TEXT, "Varnian")[0]
-    # Only the one in front is drawn: "Varnian" carries ORG's dashed underline, not NORP's.
-    assert same(underline_at(window, varnian), color("ORG"))
     window.article.focus_item(None)
     window.article.setFocus()
+    # Only the one in front is drawn: "Varnian" carries ORG's dashed underline, not the
+    # innermost suggestion's (NORP, behind ORG).
+    assert same(underline_at(window, varnian), color("ORG"))
 
     key(qtbot, window, Qt.Key.Key_Tab)
     assert (focused(window).label, is_behind(focused(window))) == ("ORG", False)
     assert window.inspector.kind.text() == "ORG (suggested)"
-    assert window.inspector.origin.text().startswith("score 0.80 — gazetteer (0.80): ")
+    assert window.inspector.origin.text() == "gazetteer (0.80): test"
 
     # Tab goes into what is behind it, drawn while it is focused.
     key(qtbot, window, Qt.Key.Key_Tab)
     assert (focused(window).label, is_behind(focused(window))) == ("GPE", True)
     assert window.inspector.kind.text() == "GPE (suggested, behind ORG)"
+    listed = window.inspector.list.currentItem().text()
+    assert listed == f"suggested GPE (behind ORG): {NAME}"
     assert same(window.article.format_at(varnian + 3).background().color(), color("GPE"))
     key(qtbot, window, Qt.Key.Key_Tab)
     assert (focused(window).label, is_behind(focused(window))) == ("NORP", True)
