@@ -238,8 +238,11 @@ def combine(
         if not project and not all(alone_allowed(s) for s in parts):
             continue
         score = combined_score(evidence(s) for s in parts)
+        # The decision is credited to the project's evidence where there is some (the
+        # overview counts acceptances per suggester).
+        lead = next((s for s in parts if s.suggester != MODEL), first)
         combined = replace(
-            first, score=round(score, 3), reason=reason_of(parts, score), attributes={}
+            lead, score=round(score, 3), reason=reason_of(parts, score), attributes={}
         )
         entities.append((combined, project))
     shown = [*claims, *in_front(entities, [s for s in spans if s.layer is Layer.ENTITY])]

@@ -102,6 +102,9 @@ def test_agreement_raises_the_score_and_the_reason_names_who_agreed() -> None:
     expected = combined_score([0.7, model_calibration(METRICS).precision["PERSON"]])
     assert both[0].score == round(expected, 3) and both[0].score > 0.9
     assert both[0].reason.startswith(f"gazetteer + model ({expected:.2f}): gazetteer: confirmed;")
+    # Credited to the project's evidence, whatever the order they came in.
+    flipped = combine([model_says(0, 5, "PERSON"), suggestion(1, 0, 5, "PERSON", score=0.7)])
+    assert flipped[0].suggester == "rules" and flipped[0].reason.startswith("model + rules")
     assert combined_score([1.0, 1.0]) < 1.0  # never certain
 
 
