@@ -9,30 +9,39 @@
    the application runs it: :func:`train_in_background` with the default configuration,
    which itself holds out 20% of the *k* articles for early stopping (so "after 5 articles"
    is a model trained on 4).
-2. **Per-suggester precision/recall/F1** through :mod:`annotator.suggest.evaluation`, when the
-   registry exists: gazetteer (fed, per fold, with the entities confirmed in the 20 training
-   articles), rules, claims and the learned model (the *k* = 20 model of that fold), each on
-   its fold's held-out articles, pooled over the folds; and all suggesters together.
-3. **The seed lists at 0 documents**: precision and recall per label of the shipped seed lists
+2. **Entities after 0, 5, 10 and 20 articles, per suggester, their union and their
+   combination** (:mod:`annotator.suggest.combining`: what the annotator is shown): the
+   gazetteer fed, per fold, with the entities confirmed in the first *k* training articles,
+   the model of that fold and *k* (none at 0), every default suggester on the fold's held-out
+   articles, pooled over the folds.
+3. **Per-suggester precision/recall/F1** through :mod:`annotator.suggest.evaluation` at the
+   last point: gazetteer, rules, seeds, claims and the learned model, each per label, the
+   union and the combination; then the same without the seed lists.
+4. **The seed lists at 0 documents**: precision and recall per label of the shipped seed lists
    (``seeds``) and of all default suggesters with an empty gazetteer, on the evaluation corpus
    (fictional places: the lists can only find real organisations there, and must not invent
    places) and on ``resources/eval/world`` (real place names; ``dev`` was used to settle the
    lists and rules, ``test`` was written afterwards and not tuned on), the population threshold
    swept on both; then the lists' first-use cost and time per article, as a ratio to
    tokenizing the same article (the floor every suggester pays). The combined suggestions of
-   section 2 are also shown without the seed lists, so a loss of precision after 20 documents
+   section 3 are also shown without the seed lists, so a loss of precision after 20 documents
    would show.
-4. With ``--compare-spancat``: claims learned by ``spancat`` (n-gram suggester up to the
+5. With ``--compare-spancat``: claims learned by ``spancat`` (n-gram suggester up to the
    longest claim) next to the shipped ``ner`` claims model, on fold 1 after 10 and 20
    articles: the measurement behind the design decision.
 
     python benchmarks/bench_suggest.py [--folds 5] [--points 5,10,20] [--compare-spancat]
-        [--seeds-only]
+        [--seeds-only] [--models FOLDER]
+
+``--models FOLDER`` saves the trained models there and reuses those saved by an earlier run
+(training the 15 models takes most of the run); the learning curve then shows the saved
+training times.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -152,10 +161,26 @@ def score_model(model: TrainedModel, held: Sequence[ImportedDocument], tally: Ta
 # -- 1. the learning curve -------------------------------------------------------------------
 
 
+def _saved(folder: Path | None, fold: int, k: int) -> TrainedModel | None:
+    """A model an earlier run saved for this fold and k (``--models``), if any."""
+    if folder is None or not (folder / f"fold{fold}_k{k}.bin").exists():
+        return None
+    metrics = json.loads((folder / f"fold{fold}_k{k}.json").read_text(encoding="utf-8"))
+    return TrainedModel((folder / f"fold{fold}_k{k}.bin").read_bytes(), metrics)
+
+
+def _save(folder: Path | None, fold: int, k: int, model: TrainedModel) -> None:
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"fold{fold}_k{k}.bin").write_bytes(model.data)
+        (folder / f"fold{fold}_k{k}.json").write_text(json.dumps(model.metrics), encoding="utf-8")
+
+
 def learning_curve(
     documents: list[ImportedDocument],
     fold_list: list[tuple[list[int], list[int]]],
     points: list[int],
+    saved: Path | None = None,
 ) -> dict[int, dict[int, TrainedModel]]:
     training = [as_training(doc) for doc in documents]
     models: dict[int, dict[int, TrainedModel]] = {}
@@ -176,9 +201,14 @@ def learning_curve(
         seconds: list[float] = []
         for fold, (pool, held) in enumerate(fold_list):
             chosen = [training[i] for i in pool[:k]]
-            started = time.perf_counter()
-            model = train_in_background(chosen, TrainingConfig())
-            seconds.append(time.perf_counter() - started)
+            model = _saved(saved, fold, k)
+            if model is None:
+                started = time.perf_counter()
+                model = train_in_background(chosen, TrainingConfig())
+                seconds.append(time.perf_counter() - started)
+                _save(saved, fold, k, model)
+            else:  # the training's own measure (without starting its processes)
+                seconds.append(float(model.metrics.get("seconds", 0.0)))
             models.setdefault(fold, {})[k] = model
             score_model(model, [documents[i] for i in held], tally)
         ep, er, ef = tally.prf("entities")
@@ -201,6 +231,50 @@ def learning_curve(
 # -- 2. per suggester ------------------------------------------------------------------------
 
 
+def fold_reports(
+    documents: list[ImportedDocument],
+    fold_list: list[tuple[list[int], list[int]]],
+    models: dict[int, dict[int, TrainedModel]],
+    k: int,
+    *,
+    seeds: bool = True,
+    model: bool = True,
+) -> Any:
+    """Every default suggester (and the model trained on ``k`` articles, when ``k`` > 0) on each
+    fold's held-out articles, with the gazetteer fed the entities confirmed in the first ``k``
+    articles of the fold's pool; one report pooled over the folds."""
+    from annotator.services.suggesting import read_gold
+    from annotator.suggest import evaluation, registry
+    from annotator.suggest.gazetteer import Gazetteer
+
+    gold_docs, problems = read_gold(GOLD)
+    if problems:
+        print("unreadable gold records:", *problems, sep="\n  ")
+    by_id = {doc.id: doc for doc in gold_docs}
+    settings = registry.SuggesterSettings.defaults()
+    model = model and k > 0
+    if model:
+        settings = settings.with_enabled("model")
+    if not seeds:
+        settings = settings.with_enabled("seeds", False)
+    schema = default_schema()
+    reports: list[Any] = []
+    for fold, (pool, held) in enumerate(fold_list):
+        confirmed: Counter[tuple[str, str]] = Counter()
+        for i in pool[:k]:
+            doc = documents[i]
+            confirmed.update((doc.text[e.start : e.end], e.label) for e in doc.entities)
+        extras = {"model": _Fixed(models[fold][k])} if model else {}
+        context = registry.BuildContext(schema, Gazetteer(dict(confirmed)), extras)
+        unavailable: dict[str, str] = {}
+        suggesters = registry.build(context, settings, unavailable=unavailable)
+        for name, why in unavailable.items():
+            print(f"  {name}: unavailable ({why})")
+        held_docs = [by_id[documents[i].external_id or ""] for i in held]
+        reports.append(evaluation.evaluate(held_docs, suggesters, schema, gold=str(GOLD)))
+    return _pool(reports, evaluation)
+
+
 def per_suggester(
     documents: list[ImportedDocument],
     fold_list: list[tuple[list[int], list[int]]],
@@ -211,43 +285,52 @@ def per_suggester(
 ) -> None:
     print()
     print("## Per suggester (annotator.suggest.evaluation)")
-    try:
-        from annotator.services.suggesting import read_gold
-        from annotator.suggest import evaluation, registry
-        from annotator.suggest.gazetteer import Gazetteer
-    except ImportError as exc:
-        print(f"skipped: the suggester registry or evaluation is not in this build ({exc})")
-        return
-    gold_docs, problems = read_gold(GOLD)
-    if problems:
-        print("unreadable gold records:", *problems, sep="\n  ")
-    by_id = {doc.id: doc for doc in gold_docs}
-    settings = registry.SuggesterSettings.defaults().with_enabled("model")
+    from annotator.suggest import evaluation
+
     if not seeds:
-        settings = settings.with_enabled("seeds", False)
         print("(the same, without the seed lists)")
-    schema = default_schema()
-    reports: list[Any] = []
-    for fold, (pool, held) in enumerate(fold_list):
-        confirmed: Counter[tuple[str, str]] = Counter()
-        for i in pool[:k]:
-            doc = documents[i]
-            confirmed.update((doc.text[e.start : e.end], e.label) for e in doc.entities)
-        model = models[fold][k]
-        source = _Fixed(model)
-        context = registry.BuildContext(schema, Gazetteer(dict(confirmed)), {"model": source})
-        unavailable: dict[str, str] = {}
-        suggesters = registry.build(context, settings, unavailable=unavailable)
-        for name, why in unavailable.items():
-            print(f"  {name}: unavailable ({why})")
-        held_docs = [by_id[documents[i].external_id or ""] for i in held]
-        reports.append(evaluation.evaluate(held_docs, suggesters, schema, gold=str(GOLD)))
+    report = fold_reports(documents, fold_list, models, k, seeds=seeds)
     print(
         f"pooled over {len(fold_list)} folds; gazetteer and model from the first {k} "
-        "articles of each fold's training pool"
+        "articles of each fold's training pool; combined: what the annotator is shown "
+        "(annotator.suggest.combining), union: every suggestion"
     )
     print()
-    print(evaluation.format_report(_pool(reports, evaluation)))
+    print(evaluation.format_report(report))
+
+
+def combined_curve(
+    documents: list[ImportedDocument],
+    fold_list: list[tuple[list[int], list[int]]],
+    models: dict[int, dict[int, TrainedModel]],
+    points: list[int],
+) -> None:
+    """Entities after 0 and each point's articles: each suggester, their union and their
+    combination, on the same held-out articles."""
+    print()
+    print("## Entities after k articles: per suggester, union and combined (exact span)")
+    print()
+    header = f"{'k':>3} | {'suggester':<18} {'found':>6} {'right':>6} {'P':>5} {'R':>5} {'F1':>5}"
+    print(header)
+    print("-" * len(header))
+    for k in [0, *points]:
+        report = fold_reports(documents, fold_list, models, k)
+        rows = [r for r in (*report.suggesters, *report.together) if r.suggested_entities]
+        names = [r.name for r in rows]
+        if k:
+            # The same without the model: what training it is worth once combined.
+            without = fold_reports(documents, fold_list, models, k, model=False)
+            if without.combined is not None:
+                rows.append(without.combined)
+                names.append("combined, no model")
+        for position, (name, row) in enumerate(zip(names, rows, strict=True)):
+            scores = row.entities
+            print(
+                f"{k if position == 0 else '':>3} | {name:<18} {scores.tp + scores.fp:>6} "
+                f"{scores.tp:>6} {_fmt(scores.precision):>5} {_fmt(scores.recall):>5} "
+                f"{_fmt(scores.f1):>5}",
+                flush=True,
+            )
 
 
 class _Fixed:
@@ -285,6 +368,7 @@ def _pool(reports: list[Any], evaluation: Any) -> Any:
         )
 
     names = [s.name for s in reports[0].suggesters]
+    union = [r.union for r in reports if r.union is not None]
     combined = [r.combined for r in reports if r.combined is not None]
     return evaluation.Report(
         gold=reports[0].gold,
@@ -292,6 +376,7 @@ def _pool(reports: list[Any], evaluation: Any) -> Any:
         gold_entities=sum(r.gold_entities for r in reports),
         gold_claims=sum(r.gold_claims for r in reports),
         suggesters=tuple(add([r.suggester(name) for r in reports]) for name in names),
+        union=add(union) if union else None,
         combined=add(combined) if combined else None,
     )
 
@@ -384,7 +469,7 @@ def _label_table(report: Any, labels: Sequence[str]) -> str:
     lines = [
         f"{'suggester':<16} {'label':<6} {'gold':>5} {'found':>6} {'right':>6} {'P':>5} {'R':>5}"
     ]
-    everyone = [*report.suggesters, *((report.combined,) if report.combined else ())]
+    everyone = [*report.suggesters, *report.together]
     for suggester in everyone:
         for label in labels:
             scores = suggester.labels.get(label)
@@ -506,6 +591,13 @@ def main() -> None:
     parser.add_argument(
         "--seeds-only", action="store_true", help="only the seed lists at 0 documents (fast)"
     )
+    parser.add_argument(
+        "--models",
+        type=Path,
+        help="save the trained models in this folder, and reuse those a run saved there "
+        "(to measure the suggesters again without training; training times are then the "
+        "saved ones)",
+    )
     args = parser.parse_args()
     if args.seeds_only:
         seed_lists()
@@ -519,7 +611,8 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f}"
     )
     print()
-    models = learning_curve(documents, fold_list, points)
+    models = learning_curve(documents, fold_list, points, args.models)
+    combined_curve(documents, fold_list, models, points)
     per_suggester(documents, fold_list, models, points[-1])
     per_suggester(documents, fold_list, models, points[-1], seeds=False)
     seed_lists()

@@ -47,6 +47,7 @@ from annotator.services.annotate import ReadOnlyError
 from annotator.storage import adjudication, assignments, uncertainty
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
+from annotator.suggest.combining import combine, is_behind
 from annotator.suggest.seeds import hide_nested
 
 
@@ -90,14 +91,12 @@ def walk_key(item: Item) -> tuple[int, int, int, int, str]:
     """The one order for everything that walks the document (Tab, the focus after a decision,
     the inspector's list): text order by start; when two start together the longer (outer)
     one first; a claim before an entity with the same span; a pending suggestion before the
-    confirmed span at the same place (it is what Enter and X decide on)."""
-    return (
-        item.start,
-        -item.end,
-        0 if item.layer is Layer.CLAIM else 1,
-        0 if isinstance(item, Suggestion) else 1,
-        item.label,
-    )
+    confirmed span at the same place (it is what Enter and X decide on), and a suggestion kept
+    behind another after both (annotator.suggest.combining)."""
+    # One kept behind another (annotator.suggest.combining) comes after what is in front at
+    # the same place, so Tab goes from the one shown into it.
+    rank = 1 if not isinstance(item, Suggestion) else 2 if is_behind(item) else 0
+    return (item.start, -item.end, 0 if item.layer is Layer.CLAIM else 1, rank, item.label)
 
 
 def in_walk_order(view: DocumentView) -> list[Item]:
@@ -108,9 +107,15 @@ def in_walk_order(view: DocumentView) -> list[Item]:
 def next_pending(view: DocumentView, after: Item) -> Suggestion | None:
     """The pending suggestion that follows ``after`` in walk order (nested ones included),
     wrapping to the first; None when nothing is pending. ``after`` need not be in the view
-    any more (it was just accepted or rejected)."""
+    any more (it was just accepted or rejected). Suggestions kept behind another are
+    alternatives, not next; but one that came forward at ``after``'s very place (``after`` was
+    rejected) is next."""
     key = walk_key(after)
-    pending = sorted(view.suggestions, key=walk_key)
+    pending = sorted((s for s in view.suggestions if not is_behind(s)), key=walk_key)
+    place = (after.layer, after.start, after.end)
+    came_forward = [s for s in pending if (s.layer, s.start, s.end) == place and s != after]
+    if came_forward:
+        return came_forward[0]
     return next((s for s in pending if walk_key(s) > key), pending[0] if pending else None)
 
 
@@ -155,26 +160,13 @@ def pending(
     spans: Iterable[Span],
     decided: AbstractSet[tuple[str, int, int, str]],
 ) -> tuple[Suggestion, ...]:
-    """Suggestions left to decide: one per (layer, span, label), none the annotator already
-    decided on or confirmed, and no seed-list match inside a longer entity. Agreeing
-    suggesters are merged: the reasons are joined."""
-    confirmed = {(s.layer.value, s.start, s.end, s.label) for s in spans}
-    merged: dict[tuple[str, int, int, str], Suggestion] = {}
+    """Suggestions left to decide: one per (layer, span, label) with one combined score and
+    reason, none the annotator already decided on or confirmed, none below its label's
+    threshold, no seed-list match inside a longer entity, and where entity suggestions overlap
+    one in front and the others behind it (annotator.suggest.combining)."""
+    spans = list(spans)
     # A seed-list match inside a longer entity (confirmed or suggested) is not shown.
-    for s in hide_nested(suggestions, spans):
-        key = (s.layer.value, s.start, s.end, s.label)
-        if key in confirmed or key in decided:
-            continue
-        if key in merged:
-            first = merged[key]
-            merged[key] = replace(
-                first,
-                score=max(first.score, s.score),
-                reason=f"{first.reason}; {s.suggester}: {s.reason}",
-            )
-        else:
-            merged[key] = replace(s, reason=f"{s.suggester}: {s.reason}")
-    return tuple(sorted(merged.values(), key=lambda s: (s.start, s.end, s.layer.value)))
+    return tuple(combine(hide_nested(suggestions, spans), spans, decided))
 
 
 class Workspace:
@@ -583,7 +575,8 @@ class Workspace:
         return reject_suggestion(suggestion, self.acting)
 
     def accept_all(self, view: DocumentView) -> Command:
-        commands = tuple(self.accept(view, s) for s in view.suggestions)
+        # What is behind another suggestion is an alternative to it, not more of the same.
+        commands = tuple(self.accept(view, s) for s in view.suggestions if not is_behind(s))
         return Batch(commands, name=f"Accept {len(commands)} suggestions")
 
     def set_status(

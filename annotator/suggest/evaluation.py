@@ -7,9 +7,12 @@ per label, and for claims.
   claim matches one suggestion at most, best overlap first). For the overlap-matched pairs the
   report also counts how often the claimant (span and label), the cue (span), the type and the
   hedged flag agree with the gold.
-* **All suggesters** is scored as well: the union of every suggester's suggestions, one per
-  span and label, less the seed lists' matches inside a longer suggestion
-  (:func:`annotator.suggest.seeds.hide_nested`): what the annotator is shown.
+* **Combined** is scored as well: what the annotator is shown, one suggestion per span and
+  label scored by every suggester that proposed it, those below their label's threshold left
+  out, and where entity suggestions overlap only the one in front counted (the ones kept
+  behind it are alternatives; :mod:`annotator.suggest.combining`). **All suggesters**, the
+  plain union (one per span and label, less the seed lists' matches inside a longer
+  suggestion), is reported next to it for comparison.
 
 Every suggester sees each gold text as it is in the file, tokenized by the project's
 tokenizer, with the file's ignored ranges. Reading the file is the service's job
@@ -29,9 +32,13 @@ from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import tokenize_many
 from annotator.suggest.base import Suggester, SuggestInput
+from annotator.suggest.combining import combine, is_behind
 from annotator.suggest.seeds import hide_nested
 
+#: The union of every suggester's suggestions.
 ALL = "all suggesters"
+#: What the annotator is shown (annotator.suggest.combining).
+COMBINED = "combined"
 #: A suggested claim overlapping a gold claim by this share of the longer one matches it.
 CLAIM_OVERLAP = 0.5
 
@@ -165,16 +172,23 @@ class Report:
     gold_entities: int
     gold_claims: int
     suggesters: tuple[SuggesterReport, ...]
-    #: The union of every suggester's suggestions (what the annotator is shown).
+    #: The union of every suggester's suggestions.
+    union: SuggesterReport | None = None
+    #: What the annotator is shown: the combination, the suggestions in front.
     combined: SuggesterReport | None = None
     #: Gold records that could not be read, described.
     problems: tuple[str, ...] = ()
 
     def suggester(self, name: str) -> SuggesterReport:
-        for report in (*self.suggesters, *((self.combined,) if self.combined else ())):
+        for report in (*self.suggesters, *self.together):
             if report.name == name:
                 return report
         raise KeyError(name)
+
+    @property
+    def together(self) -> tuple[SuggesterReport, ...]:
+        """The union and the combination, those there are."""
+        return tuple(r for r in (self.union, self.combined) if r is not None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -185,6 +199,7 @@ class Report:
             "offsets": "codepoint",
             "claim_overlap": CLAIM_OVERLAP,
             "suggesters": [s.to_dict() for s in self.suggesters],
+            "union": None if self.union is None else self.union.to_dict(),
             "combined": None if self.combined is None else self.combined.to_dict(),
             "problems": list(self.problems),
         }
@@ -311,6 +326,7 @@ def evaluate(
     docs = list(documents)
     tallies = {s.name: _Tally() for s in suggesters}
     versions = {s.name: s.version for s in suggesters}
+    union = _Tally()
     combined = _Tally()
     gold_entities = gold_claims = 0
     for index, (gold_doc, tokens) in enumerate(
@@ -321,16 +337,20 @@ def evaluate(
         document = Document(index + 1, gold_doc.id, gold_doc.title, gold_doc.text)
         item = SuggestInput(document, tokens, schema, gold_doc.ignored)
         everything: dict[tuple[str, int, int, str], Suggestion] = {}
+        outputs: list[list[Suggestion]] = []
         for suggester in suggesters:
             started = time.perf_counter()
             found = suggester.suggest(item, cancel)
             tally = tallies[suggester.name]
             tally.seconds += time.perf_counter() - started
             tally.add(gold_doc, found)
+            outputs.append(found)
             for s in found:
                 everything.setdefault((s.layer.value, s.start, s.end, s.label), s)
-        # What the annotator is shown: seed-list matches inside a longer suggestion are not.
-        combined.add(gold_doc, hide_nested(list(everything.values())))
+        # Seed-list matches inside a longer suggestion are never shown.
+        union.add(gold_doc, hide_nested(list(everything.values())))
+        shown = combine(hide_nested([s for found in outputs for s in found]))
+        combined.add(gold_doc, [s for s in shown if not is_behind(s)])
         gold_entities += len(gold_doc.entities)
         gold_claims += len(gold_doc.claims)
         progress(index + 1, len(docs), f"Evaluated {index + 1} of {len(docs)} documents")
@@ -340,7 +360,8 @@ def evaluate(
         gold_entities=gold_entities,
         gold_claims=gold_claims,
         suggesters=tuple(tallies[s.name].report(s.name, versions[s.name]) for s in suggesters),
-        combined=combined.report(ALL, "") if len(suggesters) > 1 else None,
+        union=union.report(ALL, "") if len(suggesters) > 1 else None,
+        combined=combined.report(COMBINED, "") if len(suggesters) > 1 else None,
         problems=tuple(problems),
     )
 
@@ -357,13 +378,13 @@ def format_report(report: Report) -> str:
     ]
     for problem in report.problems:
         lines.append(f"  skipped: {problem}")
-    everyone = [*report.suggesters, *((report.combined,) if report.combined else ())]
+    everyone = [*report.suggesters, *report.together]
     lines += ["", "Entities (exact span and label)"]
     header = f"{'suggester':<16} {'label':<10} {'gold':>5} {'found':>6} {'right':>6} "
     header += f"{'P':>6} {'R':>6} {'F1':>6}"
     lines.append(header)
     for suggester in everyone:
-        if suggester.suggested_entities == 0 and suggester.name != ALL:
+        if suggester.suggested_entities == 0 and suggester.name not in (ALL, COMBINED):
             continue
         rows = [("(all)", suggester.entities)]
         rows += sorted(suggester.labels.items())
@@ -384,7 +405,7 @@ def format_report(report: Report) -> str:
         f"{'P':>6} {'R':>6} {'F1':>6}  claimant   cue  type  hedged"
     )
     for suggester in everyone:
-        if suggester.suggested_claims == 0 and suggester.name != ALL:
+        if suggester.suggested_claims == 0 and suggester.name not in (ALL, COMBINED):
             continue
         claims = suggester.claims
         matched = claims.overlap.tp

@@ -19,7 +19,9 @@ Each suggester has a factory ``(context, options) -> Suggester``. The learned mo
 ``annotator.suggest.learned`` (imported only when the "model" suggester is built): the factory
 calls its ``make_suggester(context, options)`` when it has one, else builds its
 ``LearnedSuggester`` over ``context.extras["model"]``, the model source the service puts there
-(see ``annotator.services.suggesting.CONTEXT_HOOKS``).
+(see ``annotator.services.suggesting.CONTEXT_HOOKS``); either way its entity suggestions carry
+the model's held-out calibration for the combination
+(:class:`annotator.suggest.combining.CalibratedModel`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any, Protocol
 from annotator.core.schema import LabelSchema
 from annotator.suggest.base import Suggester
 from annotator.suggest.claims import ClaimSuggester
+from annotator.suggest.combining import CalibratedModel
 from annotator.suggest.errors import SuggesterError, SuggesterUnavailable
 from annotator.suggest.gazetteer import Gazetteer, GazetteerSuggester, Term
 from annotator.suggest.rules import RulesSuggester
@@ -241,7 +244,7 @@ def _learned(context: BuildContext, options: Mapping[str, Any]) -> Suggester:
     make = getattr(module, "make_suggester", None)
     if make is not None:
         made: Suggester = make(context, options)
-        return made
+        return CalibratedModel(made)
     source = context.extras.get("model")
     if source is None:
         raise SuggesterUnavailable(
@@ -249,7 +252,7 @@ def _learned(context: BuildContext, options: Mapping[str, Any]) -> Suggester:
             "registers one (annotator.services.suggesting.CONTEXT_HOOKS['model'])"
         )
     suggester: Suggester = module.LearnedSuggester(source)
-    return suggester
+    return CalibratedModel(suggester)
 
 
 #: Factories by suggester name. Plug-ins add theirs with :func:`register`.

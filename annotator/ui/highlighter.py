@@ -28,6 +28,7 @@ from annotator.core.model import Layer, Span, Suggestion
 from annotator.core.offsets import Utf16Table
 from annotator.core.schema import LabelSchema
 from annotator.services.workspace import DocumentView
+from annotator.suggest.combining import BEHIND
 from annotator.ui.colors import (
     CLAIM_FOCUS_ALPHA,
     ENTITY_ALPHA,
@@ -291,6 +292,8 @@ def build_marks(view: DocumentView, schema: LabelSchema, focused: Item | None) -
         add(ignored.start, ignored.end, MarkKind.IGNORED, IGNORED_COLOR)
     for items, suggested in ((view.spans, False), (view.suggestions, True)):
         for item in items:
+            if suggested and BEHIND in item.attributes and item is not focused:
+                continue  # kept behind another (annotator.suggest.combining): drawn when focused
             layer, label, start, end = item.layer, item.label, item.start, item.end
             hue = colors.get((layer, label))
             if hue is None:

@@ -24,6 +24,7 @@ from annotator.core.model import Layer, Span, Suggestion
 from annotator.core.quantities import QuantityError, from_attributes, shown_line
 from annotator.core.schema import LabelSchema
 from annotator.services.workspace import DocumentView, in_walk_order
+from annotator.suggest.combining import BEHIND, is_behind
 from annotator.ui.label_bar import label_help
 from annotator.ui.plain import label, tooltip
 
@@ -37,7 +38,19 @@ def excerpt(text: str, start: int, end: int) -> str:
 
 def describe(item: Span | Suggestion, text: str) -> str:
     kind = "suggested " if isinstance(item, Suggestion) else ""
-    return f"{kind}{item.label}: {excerpt(text, item.start, item.end)}"
+    behind = behind_of(item)
+    # Before the text, which a narrow list cuts off.
+    where = "" if behind is None else f" (behind {behind})"
+    return f"{kind}{item.label}{where}: {excerpt(text, item.start, item.end)}"
+
+
+def behind_of(item: Span | Suggestion) -> str | None:
+    """The label of what is in front when ``item`` is a suggestion kept behind another (see
+    annotator.suggest.combining); else None."""
+    if not isinstance(item, Suggestion) or not is_behind(item):
+        return None
+    front = item.attributes[BEHIND]
+    return str(front[2]) if isinstance(front, list | tuple) and len(front) >= 3 else "another"
 
 
 class _FiguresEdit(QLineEdit):
@@ -189,9 +202,16 @@ class Inspector(QWidget):
                     widget.setText("—")
                 return
             text = view.document.text
-            self.kind.setText(item.label + (" (suggested)" if isinstance(item, Suggestion) else ""))
-            self.text.setText(excerpt(text, item.start, item.end))
+            kind = item.label
             if isinstance(item, Suggestion):
+                behind = behind_of(item)
+                kind += " (suggested)" if behind is None else f" (suggested, behind {behind})"
+            self.kind.setText(kind)
+            self.text.setText(excerpt(text, item.start, item.end))
+            if isinstance(item, Suggestion) and item.layer is Layer.ENTITY:
+                # "gazetteer + model (0.91): …": the combined reason names the score.
+                self.origin.setText(item.reason)
+            elif isinstance(item, Suggestion):
                 self.origin.setText(f"score {item.score:.2f} — {item.reason}")
             else:
                 self.origin.setText(f"{item.origin} by {item.annotator}")

@@ -144,7 +144,7 @@ def test_the_next_document_benefits_from_a_confirmed_span(db: Database, docs: li
     gazetteer = [s for s in suggestions if s.suggester == "gazetteer"]
     assert [SECOND[s.start : s.end] for s in gazetteer] == ["Hmeymim airbase"] * 2
     assert gazetteer[0].label == "FAC"
-    assert gazetteer[0].reason == "gazetteer: confirmed 1× as FAC in this project"
+    assert gazetteer[0].reason == "gazetteer (0.65): confirmed 1× as FAC in this project"
     # The first document is recomputed too (its gazetteer version is stale), and the span the
     # annotator confirmed is not proposed again there.
     service.for_document(docs[0])

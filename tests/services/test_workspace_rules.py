@@ -267,7 +267,8 @@ def test_pending_suggestions_merge_agreeing_suggesters_and_drop_decided_ones(
         )
     workspace, service, view = open_document(db, doc_id)
     gpe = next(s for s in view.suggestions if s.label == "GPE")
-    assert gpe.score == 0.8 and gpe.reason == "rules: a; gazetteer: b"
+    # One score from both (1 - 0.4 * 0.2), and a reason naming both.
+    assert gpe.score == 0.92 and gpe.reason == "rules + gazetteer (0.92): rules: a; gazetteer: b"
     title = next(s for s in view.suggestions if s.label == "TITLE")
     service.execute(workspace.accept(view, gpe))
     service.execute(workspace.reject(title))
@@ -345,11 +346,12 @@ def test_walk_order_outer_first_claims_before_entities_suggestions_before_spans(
     workspace, _ = setup(db)
     view = workspace.load(doc_id)
     order = [(type(i).__name__, i.layer.value, i.label) for i in in_walk_order(view)]
+    # TITLE is another label on the confirmed ROLE's range: kept behind it, so after it.
     assert order == [
         ("Suggestion", "claim", "CLAIM"),
         ("Span", "entity", "EVENT"),
-        ("Suggestion", "entity", "TITLE"),
         ("Span", "entity", "ROLE"),
+        ("Suggestion", "entity", "TITLE"),
         ("Suggestion", "entity", "GPE"),
     ]
     labels = [s.label for s in sorted(view.suggestions, key=lambda s: s.start)]

@@ -50,7 +50,7 @@ def test_the_demo_articles_show_place_names_from_the_first_open(db: Database) ->
         places[doc_id] = {
             text[s.start : s.end]
             for s in view.suggestions
-            if s.label == "GPE" and "seeds: " in s.reason
+            if s.label == "GPE" and s.reason.startswith("seeds (")
         }
     assert all(places.values()), places  # every demo article has a place suggested
     every = set().union(*places.values())
@@ -63,7 +63,9 @@ def test_a_rejected_seed_term_is_not_proposed_again_in_the_project(db: Database)
     service.for_documents([first, second])
     assert ("Paris", "GPE") in seed_texts(db, second, PARIS_TWO)
     ana = Workspace(db, "ana")
-    paris = next(s for s in ana.load(first).suggestions if s.reason.startswith("seeds: city"))
+    paris = next(
+        s for s in ana.load(first).suggestions if s.reason.startswith("seeds (0.55): city")
+    )
     AnnotationService(db).execute(ana.reject(paris))
     with db.read() as store:
         assert store.rejected_entity_texts() == {("Paris", "GPE"): 1}
