@@ -1,0 +1,347 @@
+"""The same claim in several articles: a deterministic score between two claims, with its
+reasons, and the groups that scores above the bar make.
+
+Two claims are compared on three things:
+
+* **figures** (:mod:`annotator.core.claim_figures`): both state figures and share at least one
+  (same value and unit). Both stating figures and sharing none rules the pair out: "33 air
+  strikes" and "35 air strikes" are different claims however alike the words.
+* **entities**: the identities of the entities in the claim and its claimant (an entity's
+  key is its text with runs of spaces made one, case-folded unless it is an acronym: the
+  gazetteer's rule, so "Hmeymim airbase" and "Hmeymim Airbase" are one). Both naming
+  entities and sharing none rules the pair out ("Kartapolov said" is not "Shoigu said"); how
+  many they share (Jaccard) counts in the score.
+* **wording**: the Dice coefficient of the two claims' content words (lower case, common
+  words dropped, cut to a six-letter stem so "striking" meets "strikes").
+
+``score = 0.4 × figures + 0.3 × entities + 0.3 × wording``, where figures and entities count
+the share of what the two have in common (0 when either has none). A pair is the same claim
+when it was not ruled out and the score reaches :data:`SAME_CLAIM` (0.55), or when the wording
+alone reaches :data:`NEAR_VERBATIM` (0.8: one wire story copied). Only claims of different
+documents are paired. Groups grow from the strongest pair down, and two groups only join when
+no claim of one is ruled out by a claim of the other, so a vague report ("air strikes for 24
+hours") cannot chain "33 strikes" and "35 strikes" into one group.
+
+Pairs are not tried all against all: claims are put in buckets by figure, by entity and by
+pairs of neighbouring content words, and only claims sharing a bucket are scored. A bucket
+holding more than :data:`MAX_BUCKET` claims says too little to compare by ("1", "Russia") and
+is passed over (its claims still meet through their other keys), so the work grows with the
+corpus, not with its square.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from annotator.core.claim_figures import Figure
+
+#: Score from which two claims are taken for the same claim.
+SAME_CLAIM = 0.55
+#: Wording similarity from which two claims are one copied text, figures or entities aside.
+NEAR_VERBATIM = 0.8
+#: Buckets larger than this are too common a key to compare by.
+MAX_BUCKET = 200
+
+FIGURE_WEIGHT = 0.4
+ENTITY_WEIGHT = 0.3
+WORDING_WEIGHT = 0.3
+
+_STEM = 6
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_STOP_WORDS = frozenset(
+    """
+    a about after against all also an and any are as at be been before being between both
+    but by can could did do does during each for from further had has have having he her
+    here hers him his how i if in into is it its itself just me more most my no nor not now
+    of off on once only or other our out over own same she should so some such than that the
+    their them then there these they this those through to too under until up very was we
+    were what when where which while who whom why will with would you your said says say
+    told according reported reports report claimed claims claim stated states added
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity a claim names (in it, or as its claimant)."""
+
+    #: Its identity: see :func:`entity_key`.
+    key: str
+    #: As written, for reasons.
+    shown: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRecord:
+    """What the comparison needs of one claim."""
+
+    claim_id: int
+    document_id: int
+    text: str
+    figures: tuple[Figure, ...] = ()
+    entities: tuple[Mention, ...] = ()
+    #: Content-word stems of the text (see :func:`content_words`).
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The score of a pair and why."""
+
+    score: float
+    same: bool
+    reasons: tuple[str, ...]
+    #: Different figures or different entities: never the same claim, however close.
+    ruled_out: bool = False
+
+    def describe(self) -> str:
+        return "; ".join(self.reasons)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Two claims of a group that were found to be the same claim."""
+
+    first: int
+    second: int
+    match: Match
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """Claims in different documents that state the same thing."""
+
+    #: In document order, then text order.
+    claim_ids: tuple[int, ...]
+    document_ids: tuple[int, ...]
+    links: tuple[Link, ...] = field(default=())
+
+    def reasons_for(self, claim_id: int) -> list[tuple[int, Match]]:
+        """``(other claim, match)`` for every link of ``claim_id`` in the group."""
+        found = []
+        for link in self.links:
+            if link.first == claim_id:
+                found.append((link.second, link.match))
+            elif link.second == claim_id:
+                found.append((link.first, link.match))
+        return found
+
+
+def entity_key(text: str) -> str:
+    """An entity's identity: whitespace runs made one space; case-folded unless the text is
+    an acronym (one word in capitals: "US" is not "us")."""
+    normal = " ".join(text.split())
+    if " " not in normal and normal.isupper():
+        return normal
+    return normal.casefold()
+
+
+def content_words(text: str) -> tuple[str, ...]:
+    """Stems of the content words of ``text`` in text order (common words dropped)."""
+    stems = []
+    for match in _WORD.finditer(text):
+        word = match.group().casefold()
+        if word in _STOP_WORDS or len(word) < 2:
+            continue
+        stems.append(word[:_STEM])
+    return tuple(stems)
+
+
+def record(
+    claim_id: int,
+    document_id: int,
+    text: str,
+    figures: Iterable[Figure],
+    entities: Iterable[str],
+) -> ClaimRecord:
+    """A :class:`ClaimRecord` from a claim's text, its figures and the texts of its entities
+    (one mention per identity, the first spelling kept)."""
+    mentions: dict[str, Mention] = {}
+    for entity in entities:
+        key = entity_key(entity)
+        if key and key not in mentions:
+            mentions[key] = Mention(key, " ".join(entity.split()))
+    return ClaimRecord(
+        claim_id,
+        document_id,
+        text,
+        tuple(figures),
+        tuple(mentions.values()),
+        content_words(text),
+    )
+
+
+def wording(first: Sequence[str], second: Sequence[str]) -> float:
+    """Dice coefficient of two sets of content-word stems."""
+    a, b = set(first), set(second)
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def compare(first: ClaimRecord, second: ClaimRecord) -> Match:
+    """Whether two claims state the same thing, with a score and its reasons."""
+    reasons: list[str] = []
+    ruled_out = False
+    figure_part = entity_part = 0.0
+
+    figures_a = {f.key: f for f in first.figures}
+    figures_b = {f.key: f for f in second.figures}
+    shared = [figures_a[key] for key in figures_a if key in figures_b]
+    clash = _clashing(
+        [f for k, f in figures_a.items() if k not in figures_b],
+        [f for k, f in figures_b.items() if k not in figures_a],
+    )
+    if clash is not None:
+        ruled_out = True
+        reasons.append(f"different figures {clash[0].describe()} / {clash[1].describe()}")
+    if shared:
+        figure_part = len(shared) / min(len(figures_a), len(figures_b))
+        for figure in shared:
+            counted = figure.counted or figures_b[figure.key].counted
+            shown = figure if figure.counted or not counted else _with_counted(figure, counted)
+            reasons.append(f"same figure {shown.describe()}")
+    elif figures_a and figures_b and clash is None:
+        ruled_out = True
+        reasons.append(
+            "different figures "
+            f"{_listed(f.describe() for f in first.figures)} / "
+            f"{_listed(f.describe() for f in second.figures)}"
+        )
+
+    keys_a = {m.key: m for m in first.entities}
+    keys_b = {m.key for m in second.entities}
+    common = [keys_a[key] for key in keys_a if key in keys_b]
+    if keys_a and keys_b:
+        entity_part = len(common) / len(keys_a.keys() | keys_b)
+        for mention in common:
+            reasons.append(f"same entity {mention.shown}")
+        if not common:
+            ruled_out = True
+            only = [m.shown for m in first.entities if m.key not in keys_b] + [
+                m.shown for m in second.entities if m.key not in keys_a
+            ]
+            reasons.append(f"different entities {_listed(only)}")
+
+    words = wording(first.words, second.words)
+    reasons.append(f"wording {words:.2f}")
+    score = FIGURE_WEIGHT * figure_part + ENTITY_WEIGHT * entity_part + WORDING_WEIGHT * words
+    same = not ruled_out and (score >= SAME_CLAIM or words >= NEAR_VERBATIM)
+    return Match(round(score, 4), same, tuple(reasons), ruled_out)
+
+
+def _clashing(only_a: list[Figure], only_b: list[Figure]) -> tuple[Figure, Figure] | None:
+    """Two figures, one on each side and on neither the other, that measure the same thing
+    (same unit, and the same counted words where both say) with different values: "33 air
+    strikes" against "35 air strikes", even when both add "in 24 hours"."""
+    for a in only_a:
+        for b in only_b:
+            if a.unit == b.unit and (not a.counted or not b.counted or a.counted == b.counted):
+                return a, b
+    return None
+
+
+def _with_counted(figure: Figure, counted: str) -> Figure:
+    return Figure(figure.value, figure.unit, counted)
+
+
+def _listed(items: Iterable[str]) -> str:
+    return ", ".join(items) or "none"
+
+
+def bucket_keys(claim: ClaimRecord) -> set[str]:
+    """The buckets a claim goes into: each figure, each entity, each pair of neighbouring
+    content words."""
+    keys = {f"f:{figure.key}" for figure in claim.figures}
+    keys.update(f"e:{mention.key}" for mention in claim.entities)
+    words = claim.words
+    keys.update(f"w:{a} {b}" for a, b in itertools.pairwise(words))
+    return keys
+
+
+def candidate_pairs(claims: Sequence[ClaimRecord]) -> list[tuple[int, int]]:
+    """Index pairs ``(i, j)``, ``i < j``, of claims in different documents that share a
+    bucket of at most :data:`MAX_BUCKET` claims."""
+    buckets: dict[str, list[int]] = {}
+    for index, claim in enumerate(claims):
+        for key in bucket_keys(claim):
+            buckets.setdefault(key, []).append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > MAX_BUCKET:
+            continue
+        for position, i in enumerate(members):
+            document = claims[i].document_id
+            for j in members[position + 1 :]:
+                if claims[j].document_id != document:
+                    pairs.add((i, j))
+    return sorted(pairs)
+
+
+def _any_ruled_out(claims: Sequence[ClaimRecord], first: list[int], second: list[int]) -> bool:
+    return any(
+        claims[a].document_id != claims[b].document_id and compare(claims[a], claims[b]).ruled_out
+        for a in first
+        for b in second
+    )
+
+
+def group_claims(
+    claims: Sequence[ClaimRecord], check: Callable[[], None] | None = None
+) -> list[ClaimGroup]:
+    """The groups of claims that state the same thing in different documents, largest
+    first; ``check`` is called between pairs (to cancel: it raises)."""
+    parent = list(range(len(claims)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    matches: list[tuple[int, int, Match]] = []
+    for count, (i, j) in enumerate(candidate_pairs(claims)):
+        if check is not None and count % 1000 == 0:
+            check()
+        match = compare(claims[i], claims[j])
+        if match.same:
+            matches.append((i, j, match))
+    # Strongest links first; two groups only join when no claim of one rules out a claim of
+    # the other ("33 strikes in 24 hours" and "35 strikes in 24 hours" may each match
+    # "struck 24 hours long", but never end up in one group).
+    matches.sort(key=lambda item: (-item[2].score, item[0], item[1]))
+    component: dict[int, list[int]] = {i: [i] for i in range(len(claims))}
+    links: list[tuple[int, int, Match]] = []
+    for i, j, match in matches:
+        top_i, top_j = root(i), root(j)
+        if top_i != top_j:
+            if _any_ruled_out(claims, component[top_i], component[top_j]):
+                continue
+            parent[top_j] = top_i
+            component[top_i].extend(component.pop(top_j))
+        links.append((i, j, match))
+
+    members: dict[int, list[int]] = {}
+    for i, j, _match in links:
+        for index in (i, j):
+            group = members.setdefault(root(index), [])
+            if index not in group:
+                group.append(index)
+    by_root: dict[int, list[Link]] = {}
+    for i, j, match in links:
+        by_root.setdefault(root(i), []).append(Link(claims[i].claim_id, claims[j].claim_id, match))
+    groups = []
+    for top, indices in members.items():
+        ordered = sorted(indices, key=lambda k: (claims[k].document_id, claims[k].claim_id))
+        groups.append(
+            ClaimGroup(
+                tuple(claims[k].claim_id for k in ordered),
+                tuple(dict.fromkeys(claims[k].document_id for k in ordered)),
+                tuple(by_root[top]),
+            )
+        )
+    groups.sort(key=lambda g: (-len(g.document_ids), g.claim_ids))
+    return groups
