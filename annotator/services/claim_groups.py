@@ -261,9 +261,11 @@ def find_claim_groups(
                 records.append(describe_claim(document, claim, spans, finder))
                 entries[claim.id] = entry_for(document, claim, spans)  # type: ignore[index]
         progress(min(first + batch, total), total, "Reading claims")
-    progress(0, len(records), "Comparing claims")
-    groups = group_claims(records, cancel.check if cancel is not None else None)
-    progress(len(records), len(records), "Comparing claims")
+    groups = []
+    if records:  # no claims: nothing to compare, and no empty phase to show
+        progress(0, len(records), "Comparing claims")
+        groups = group_claims(records, cancel.check if cancel is not None else None)
+        progress(len(records), len(records), "Comparing claims")
     grouped = {i for group in groups for i in group.claim_ids}
     return ClaimGroups(
         tuple(groups),

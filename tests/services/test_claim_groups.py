@@ -3,115 +3,15 @@ the same figures about the same entities come together, with their outlet, addre
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from annotator.core.model import Layer, Span
 from annotator.services.claim_groups import find_claim_groups
 from annotator.storage.database import Database
-from tests.builders import at, claim, entity, sha256_hex, store_spans
-
-ONE = (
-    "Strikes in Idlib\n"
-    "General Kartapolov said Russian aircraft carried out 33 air strikes in 24 hours.\n"
-)
-TWO = (
-    "Air group busy\n"
-    "Over the past day Kartapolov's air group struck militant targets 33 times in 24 hours, "
-    "the ministry said.\n"
-)
-THREE = "Another figure\nKartapolov said Russian aircraft carried out 35 air strikes in 24 hours.\n"
-FOUR = (
-    "Another general\n"
-    "General Shoigu said Russian aircraft carried out 33 air strikes in 24 hours.\n"
-)
-
-
-@dataclass(frozen=True)
-class Article:
-    text: str
-    claim: str
-    claimant: str | None
-    source: str
-    meta: dict[str, object]
-
-
-ARTICLES = (
-    Article(
-        ONE,
-        "Russian aircraft carried out 33 air strikes in 24 hours",
-        "Kartapolov",
-        "Harbour Post",
-        {"url": "https://harbour.example/1", "published": "2026-03-02"},
-    ),
-    # Kartapolov is not marked here: the gazetteer knows him from the other articles.
-    Article(
-        TWO,
-        "Kartapolov's air group struck militant targets 33 times in 24 hours",
-        None,
-        "Northern Ledger",
-        {"link": "https://ledger.example/2", "date": "2026-03-03"},
-    ),
-    Article(
-        THREE,
-        "Russian aircraft carried out 35 air strikes in 24 hours",
-        "Kartapolov",
-        "Daily",
-        {},
-    ),
-    Article(
-        FOUR,
-        "Russian aircraft carried out 33 air strikes in 24 hours",
-        "Shoigu",
-        "Daily",
-        {},
-    ),
-)
-
-
-def _project(db: Database) -> dict[str, int]:
-    """The four articles, each with its claim (and claimant); the claim id by its text's
-    document title."""
-    with db.write() as store:
-        ids = store.insert_documents(
-            [
-                {
-                    "title": a.text.split("\n")[0],
-                    "text": a.text,
-                    "sha256": sha256_hex(a.text),
-                    "source": a.source,
-                    "meta": a.meta,
-                }
-                for a in ARTICLES
-            ]
-        )
-    claims: dict[str, int] = {}
-    for article in ARTICLES:
-        document_id = ids[sha256_hex(article.text)]
-        claimant_id = None
-        if article.claimant is not None:
-            (person,) = store_spans(
-                db, [entity(document_id, *at(article.text, article.claimant), "PER")]
-            )
-            claimant_id = person.id
-        (stored,) = store_spans(
-            db,
-            [
-                claim(
-                    document_id,
-                    *at(article.text, article.claim),
-                    claimant_id=claimant_id,
-                    cue=at(article.text, "said") if "said" in article.text else None,
-                    hedged=article is ARTICLES[1],
-                )
-            ],
-        )
-        assert stored.id is not None
-        claims[article.text.split("\n")[0]] = stored.id
-    return claims
+from tests.builders import at, claim, sha256_hex, store_spans
+from tests.services.claims_corpus import claims_project
 
 
 def test_the_same_claim_in_other_words_is_grouped_and_others_are_not(db: Database) -> None:
-    claims = _project(db)
+    claims = claims_project(db)
     found = find_claim_groups(db)
     assert found.claims == 4
     assert len(found.groups) == 1
@@ -126,7 +26,7 @@ def test_the_same_claim_in_other_words_is_grouped_and_others_are_not(db: Databas
 
 
 def test_each_claim_carries_its_article_details(db: Database) -> None:
-    claims = _project(db)
+    claims = claims_project(db)
     found = find_claim_groups(db)
     first = found.entries[claims["Strikes in Idlib"]]
     assert (first.claimant, first.claimant_label, first.cue, first.hedged) == (
@@ -185,7 +85,7 @@ def test_number_slots_group_claims_whose_text_spells_the_figure_differently(
 
 
 def test_one_claim_marked_by_two_annotators_is_taken_once(db: Database) -> None:
-    claims = _project(db)
+    claims = claims_project(db)
     with db.read() as store:
         first = store.get_span(claims["Strikes in Idlib"])
     (copy,) = store_spans(db, [claim(first.document_id, first.start, first.end, "ben")])
