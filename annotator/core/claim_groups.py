@@ -36,7 +36,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from annotator.core.claim_figures import Figure
+from annotator.core.claim_figures import Figure, claim_figures
+from annotator.core.model import Document, Layer, Span
+
+#: Finds entity texts in a claim's text: ``[(start, end), ...]`` (the project's gazetteer).
+EntityFinder = Callable[[str], Sequence[tuple[int, int]]]
 
 #: Score from which two claims are taken for the same claim.
 SAME_CLAIM = 0.55
@@ -171,6 +175,41 @@ def record(
         tuple(figures),
         tuple(mentions.values()),
         content_words(text),
+    )
+
+
+def describe_claim(
+    document: Document,
+    claim: Span,
+    spans: Sequence[Span],
+    find_entities: EntityFinder | None = None,
+) -> ClaimRecord:
+    """What the comparison needs of ``claim``: its figures (number slots and text), and the
+    texts of its entities (spans inside it, its claimant, gazetteer finds)."""
+    text = document.text
+    claim_text = text[claim.start : claim.end]
+    entities = [
+        text[span.start : span.end]
+        for span in spans
+        if span.layer is Layer.ENTITY
+        and span.annotator == claim.annotator
+        and claim.start <= span.start
+        and span.end <= claim.end
+    ]
+    details = claim.claim
+    if details is not None and details.claimant_id is not None:
+        for span in spans:
+            if span.id == details.claimant_id:
+                entities.insert(0, text[span.start : span.end])
+    if find_entities is not None:
+        entities.extend(claim_text[start:end] for start, end in find_entities(claim_text))
+    assert claim.id is not None
+    return record(
+        claim.id,
+        document.id,
+        claim_text,
+        claim_figures(claim_text, claim.attributes),
+        entities,
     )
 
 

@@ -18,12 +18,18 @@ claims are kept, and pairs are only tried within buckets (see the core module).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from annotator.core.article_meta import Appearance, appearance
-from annotator.core.claim_figures import claim_figures
-from annotator.core.claim_groups import ClaimGroup, ClaimRecord, Match, group_claims, record
+from annotator.core.claim_groups import (
+    ClaimGroup,
+    ClaimRecord,
+    EntityFinder,
+    Match,
+    describe_claim,
+    group_claims,
+)
 from annotator.core.model import GOLD_ANNOTATOR, Document, Layer, Span
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.tokens import Sentence, Token, Tokenized
@@ -32,9 +38,6 @@ from annotator.storage.store import Store
 
 BATCH = 200
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-
-#: Finds entity texts in a claim's text: ``[(start, end), ...]``.
-EntityFinder = Callable[[str], Sequence[tuple[int, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,41 +151,6 @@ def gazetteer_finder(db: Database) -> EntityFinder:
         return [(c.start, c.end) for c in gazetteer.find(text, simple_tokens(text))]
 
     return find
-
-
-def describe_claim(
-    document: Document,
-    claim: Span,
-    spans: Sequence[Span],
-    find_entities: EntityFinder | None = None,
-) -> ClaimRecord:
-    """What the comparison needs of ``claim``: its figures (number slots and text), and the
-    texts of its entities (spans inside it, its claimant, gazetteer finds)."""
-    text = document.text
-    claim_text = text[claim.start : claim.end]
-    entities = [
-        text[span.start : span.end]
-        for span in spans
-        if span.layer is Layer.ENTITY
-        and span.annotator == claim.annotator
-        and claim.start <= span.start
-        and span.end <= claim.end
-    ]
-    details = claim.claim
-    if details is not None and details.claimant_id is not None:
-        for span in spans:
-            if span.id == details.claimant_id:
-                entities.insert(0, text[span.start : span.end])
-    if find_entities is not None:
-        entities.extend(claim_text[start:end] for start, end in find_entities(claim_text))
-    assert claim.id is not None
-    return record(
-        claim.id,
-        document.id,
-        claim_text,
-        claim_figures(claim_text, claim.attributes),
-        entities,
-    )
 
 
 def entry_for(document: Document, claim: Span, spans: Sequence[Span]) -> ClaimEntry:

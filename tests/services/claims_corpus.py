@@ -77,9 +77,10 @@ def claims_project(db: Database) -> dict[str, int]:
                     "text": a.text,
                     "sha256": sha256_hex(a.text),
                     "source": a.source,
+                    "external_id": f"article-{number}",
                     "meta": a.meta,
                 }
-                for a in ARTICLES
+                for number, a in enumerate(ARTICLES, 1)
             ]
         )
     claims: dict[str, int] = {}
