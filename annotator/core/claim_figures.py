@@ -6,8 +6,8 @@ A figure is its value without thousands separators or scale words ("1.5 million"
 "1,500,000" are both ``1500000``), its unit in one spelling ("per cent" -> ``%``,
 "kilometres" -> ``km``, "dollars" -> ``$``, "hours" -> ``hours``) and, when the text says, what
 is counted (the words after it, "air strikes"). Two figures are the same when value and unit
-agree; what is counted is only shown in reasons, since outlets name it differently
-("33 strikes", "33 air raids").
+agree and what they count is alike: a word in common ("33 air strikes", "33 strikes", "33 air
+raids") or not said on one side ("33"); "5 soldiers" is not "5 drones".
 """
 
 from __future__ import annotations
@@ -142,6 +142,16 @@ class Figure:
         """What two figures must share to be the same figure."""
         return f"{self.value}|{self.unit}"
 
+    def measures_alike(self, other: Figure) -> bool:
+        """Whether two figures measure the same thing: the same unit, and what they count
+        shares a word (cut to five letters: "strike" meets "strikes") or one does not say.
+        "5 soldiers" and "5 drones" do not; "33 air strikes" and "33 strikes" do."""
+        if self.unit != other.unit:
+            return False
+        if not self.counted or not other.counted:
+            return True
+        return not _stems(self.counted).isdisjoint(_stems(other.counted))
+
     def describe(self) -> str:
         """As a reason shows it: "33 air strikes", "12 %", "$ 4000000000"."""
         if self.unit in ("$", "€", "£"):
@@ -149,6 +159,10 @@ class Figure:
         else:
             shown = f"{self.value} {self.unit}" if self.unit else self.value
         return f"{shown} {self.counted}" if self.counted else shown
+
+
+def _stems(words: str) -> set[str]:
+    return {word[:5] for word in words.split()}
 
 
 def plain_value(number: str, scale: str | None = None) -> str | None:

@@ -1,9 +1,9 @@
 """The focused claim in other articles: "also reported in N articles" in the inspector, and
-opening one of them with that claim focused.
+opening one of them with that claim focused (a click, or Ctrl+Shift+E then Return).
 
 The project's claim groups (:mod:`annotator.services.claim_groups`) are computed off the UI
-thread as a background task, once, and kept until an action changes spans or documents;
-then the next claim focused computes them again. While they are computed the inspector says
+thread as a background task, once, and kept until an action changes spans or documents or
+an import brings new ones; then they are computed again. While they are computed the inspector says
 so; a claim focused meanwhile is shown when they arrive.
 """
 
@@ -49,6 +49,7 @@ class ClaimMatches(QObject):
         article.focusChanged.connect(self.show_for)
         context.ops.changed.connect(self._changed)
         inspector.otherClaimActivated.connect(self.open_other)
+        inspector.others.escaped.connect(context.back_to_article)
 
     @property
     def current(self) -> bool:
@@ -87,8 +88,29 @@ class ClaimMatches(QObject):
     def _changed(self, outcome: Outcome, _initiator: object) -> None:
         changes = outcome.changes
         if changes.spans or changes.documents:
-            self._generation += 1
-            self.show_for(self.article.focused)
+            self.forget()
+
+    def forget(self) -> None:
+        """The claims changed (an action, an import): look again for the focused claim."""
+        self._generation += 1
+        self.show_for(self.article.focused)
+
+    def focus_list(self) -> None:
+        """Annotate > Same claim elsewhere (Ctrl+Shift+E): the keys go to the list of other
+        reports (arrows choose, Return opens, Escape comes back to the article)."""
+        others = self.inspector.others
+        if others.count() == 0:
+            focused = self.article.focused
+            is_claim = isinstance(focused, Span) and focused.layer is Layer.CLAIM
+            self.context.status(
+                self.inspector.elsewhere_note.text().capitalize()
+                if is_claim
+                else "Focus a claim to see where else it is reported.",
+                5000,
+            )
+            return
+        others.setCurrentRow(max(others.currentRow(), 0))
+        others.setFocus()
 
     def open_other(self, entry: object) -> None:
         """Open the article of ``entry`` with its claim focused (or, when that claim is

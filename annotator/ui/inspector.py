@@ -42,7 +42,10 @@ def describe(item: Span | Suggestion, text: str) -> str:
 
 class OwnKeysList(QListWidget):
     """A list that keeps its own keys: Return opens the chosen row and the arrows move in
-    it, instead of the window's shortcuts of the same keys (Return accepts a suggestion)."""
+    it, instead of the window's shortcuts of the same keys (Return accepts a suggestion);
+    Escape gives the keys back (``escaped``)."""
+
+    escaped = Signal()
 
     OWN_KEYS = frozenset(
         {
@@ -54,8 +57,15 @@ class OwnKeysList(QListWidget):
             Qt.Key.Key_End,
             Qt.Key.Key_PageUp,
             Qt.Key.Key_PageDown,
+            Qt.Key.Key_Escape,
         }
     )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
 
     def event(self, event: QEvent) -> bool:
         if (
@@ -120,6 +130,10 @@ class Inspector(QWidget):
         self.elsewhere_note.setWordWrap(True)
         self.others = OwnKeysList(self.elsewhere)
         self.others.setObjectName("same-claim-elsewhere")
+        # A few reports, each wrapped onto lines of its own: no sideways scrolling to read one.
+        self.others.setWordWrap(True)
+        self.others.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.others.setMaximumHeight(self.others.fontMetrics().lineSpacing() * 8)
         self.others.itemActivated.connect(self._other_activated)
         self.others.itemClicked.connect(self._other_activated)
         elsewhere.addWidget(self.elsewhere_note)

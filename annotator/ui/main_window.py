@@ -492,6 +492,7 @@ class MainWindow(QMainWindow):
 
     def _imported(self) -> None:
         self.documents.reload()
+        self.claim_matches.forget()
         self.refresh_progress()
         if self.view is None:
             self.executor.submit(self.workspace.first_document, self._open_if_any)

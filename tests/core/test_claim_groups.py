@@ -123,16 +123,33 @@ def test_groups_join_across_documents_only_and_keep_their_reasons() -> None:
 
 
 def test_a_bucket_that_holds_too_many_claims_is_passed_over() -> None:
-    # Every claim names "Russia" and nothing else in common: no pair is tried through it.
+    # Every claim states "2 boats", each about someone else: the figure's bucket is too
+    # full to compare by, and no pair is tried through it.
     claims = [
-        claim(i, i, f"Story {_letters(i)} about fishing quotas", "Russia")
+        claim(i, i, f"Story {_letters(i)} about 2 boats", f"Captain {_letters(i)}")
         for i in range(MAX_BUCKET + 1)
     ]
-    pairs = candidate_pairs(claims)
-    # The shared word pairs ("fishing quotas") are as common as the entity: nothing is tried.
-    assert pairs == []
-    few = claims[:3]
-    assert len(candidate_pairs(few)) == 3
+    assert candidate_pairs(claims) == []
+    assert len(candidate_pairs(claims[:3])) == 3  # a small bucket is compared
+    # Two of them about the same captain still meet: "2" with "Kartapolov" is a bucket too.
+    claims += [
+        claim(901, 901, "Kartapolov said 2 boats sank", "Kartapolov"),
+        claim(902, 902, "Two boats went down, Kartapolov told reporters", "Kartapolov"),
+    ]
+    assert candidate_pairs(claims) == [(len(claims) - 2, len(claims) - 1)]
+    assert len(group_claims(claims)) == 1
+
+
+def test_claims_sharing_only_an_entity_meet_when_worded_alike() -> None:
+    text = "Kartapolov promised that the northern bridge would reopen before the winter"
+    claims = [
+        claim(1, 10, text, "Kartapolov"),
+        claim(2, 20, text.replace("promised", "pledged"), "Kartapolov"),
+        claim(3, 30, "Kartapolov visited the troops near the river", "Kartapolov"),
+    ]
+    assert candidate_pairs(claims) == [(0, 1)]
+    (group,) = group_claims(claims)
+    assert group.claim_ids == (1, 2)
 
 
 def _letters(number: int) -> str:
@@ -168,3 +185,14 @@ def test_two_claims_that_rule_each_other_out_never_share_a_group() -> None:
     groups = group_claims([thirty_three, thirty_five, vague])
     assert len(groups) == 1
     assert 3 in groups[0].claim_ids and len(groups[0].claim_ids) == 2
+
+
+def test_the_same_number_counting_different_things_is_not_the_same_figure() -> None:
+    soldiers = claim(1, 10, "Kartapolov said 5 soldiers were killed near Idlib", "Kartapolov")
+    drones = claim(2, 20, "Kartapolov said 5 drones were shot down near Idlib", "Kartapolov")
+    match = compare(soldiers, drones)
+    assert not match.same and match.ruled_out
+    assert "different figures 5 soldiers / 5 drones" in match.reasons
+    # What one side does not name does not count against it.
+    bare = claim(3, 30, "Kartapolov put the number killed near Idlib at 5", "Kartapolov")
+    assert "same figure 5 soldiers" in compare(soldiers, bare).reasons

@@ -29,6 +29,9 @@ def window(db: Database, claims: dict[str, int], qtbot) -> Iterator[MainWindow]:
     yield from opened(db, "ana", qtbot)
 
 
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
 def _focus_claim(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     """Tab through the article until its claim is focused."""
     for _ in range(4):
@@ -68,9 +71,14 @@ def test_a_claim_reported_elsewhere_opens_the_other_article(
     qtbot.waitUntil(lambda: _note(window) == "also reported in 1 article")
     assert inspector.others.item(0).text().startswith("Harbour Post, 2026-03-02")
 
-    # From the keyboard: into the list, Return on the report goes back.
-    inspector.others.setFocus()
-    qtbot.keyClick(inspector.others, Qt.Key.Key_Down)
+    # From the keyboard: Ctrl+Shift+E puts the keys in the list, Escape gives them back.
+    qtbot.keyClick(window.article, Qt.Key.Key_E, CTRL_SHIFT)
+    assert inspector.others.hasFocus() and inspector.others.currentRow() == 0
+    qtbot.keyClick(inspector.others, Qt.Key.Key_Escape)
+    assert window.article.hasFocus()
+    assert window.view.document.title == "Air group busy"  # type: ignore[union-attr]
+    # Return (the window's "accept" elsewhere) opens the chosen report.
+    qtbot.keyClick(window.article, Qt.Key.Key_E, CTRL_SHIFT)
     qtbot.keyClick(inspector.others, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.view.document.title == "Strikes in Idlib")  # type: ignore[union-attr]
     settle(window)
@@ -84,12 +92,17 @@ def test_an_entity_hides_the_box_and_a_lone_claim_says_so(
     focused = window.article.focused
     assert focused is not None and focused.layer is Layer.ENTITY  # Kartapolov comes first
     assert not window.inspector.elsewhere.isVisible()
+    qtbot.keyClick(window.article, Qt.Key.Key_E, CTRL_SHIFT)
+    assert "Focus a claim" in window.statusBar().currentMessage()
+    assert window.article.hasFocus()
     # Another general's figure: no other article reports it.
     window.open_document(window.view.document.id + 3)  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: window.view.document.title == "Another general")  # type: ignore[union-attr]
     _focus_claim(window, qtbot)
     qtbot.waitUntil(lambda: _note(window) == "not reported in other articles", timeout=20_000)
     assert window.inspector.others.count() == 0
+    qtbot.keyClick(window.article, Qt.Key.Key_E, CTRL_SHIFT)
+    assert window.statusBar().currentMessage() == "Not reported in other articles"
 
 
 def test_deleting_the_other_report_is_seen_at_once(
