@@ -11,8 +11,10 @@ figure, person and place, the other words drawn anew); the rest are claims of th
 * pairs tried against all pairs (N × (N - 1) / 2), and how many of the planted reports were
   found in one group.
 
-Near-linear means group / floor stays about flat as N grows fourfold, and pairs tried grow
-about fourfold, not sixteenfold.
+Near-linear means pairs tried grow far slower than all pairs (sixteenfold per fourfold N).
+The bound is N × buckets per claim × MAX_BUCKET / 2: a bucket grows with the corpus until it
+is too full to compare by. Groups can outnumber planted stories: the generator draws small
+figures, common people and places often, and two stories it drew alike are one claim.
 
     python benchmarks/bench_claim_groups.py [--sizes 2000 8000 32000] [--repeat 3]
 """

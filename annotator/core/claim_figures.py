@@ -117,7 +117,9 @@ _UNIT_WORDS = "|".join(
 )
 _FIGURE = re.compile(
     rf"(?P<sign>[$€£])?\s?"
-    rf"(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    # Not inside a word or a longer number, not an ordinal: "G7", "F-16", "A320" and "5th"
+    # state no figure.
+    rf"(?<![\w.-])(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?(?![.,]?\d|(?:st|nd|rd|th)\b)"
     rf"|\b(?:{'|'.join(_NUMBER_WORDS)})\b)"
     rf"(?:\s?(?P<scale>(?:{_SCALE_WORDS}))\b)?"
     rf"(?:\s?(?P<unit>%|(?:{_UNIT_WORDS})\b))?",

@@ -196,3 +196,8 @@ def test_the_same_number_counting_different_things_is_not_the_same_figure() -> N
     # What one side does not name does not count against it.
     bare = claim(3, 30, "Kartapolov put the number killed near Idlib at 5", "Kartapolov")
     assert "same figure 5 soldiers" in compare(soldiers, bare).reasons
+
+
+@pytest.mark.parametrize("text", ["the G7 summit", "F-16 jets", "an A320 landed", "its 5th day"])
+def test_numbers_inside_names_and_ordinals_are_no_figures(text: str) -> None:
+    assert figures_in(text) == []
