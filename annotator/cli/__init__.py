@@ -26,6 +26,7 @@ from annotator import __version__
 from annotator.cli import (
     adjudicate,
     agreement,
+    claims,
     database,
     exporting,
     importing,
@@ -66,6 +67,7 @@ COMMANDS = (
     merging,
     suggest,
     stats,
+    claims,
     database,
     agreement,
     team,

@@ -30,6 +30,7 @@ EXPORT_FORMATS = (
     "labelstudio",
     "claims-tsv",
     "claims-json",
+    "claimreview",
 )
 #: Problems listed one by one; the rest are counted.
 SHOWN_PROBLEMS = 20

@@ -34,6 +34,7 @@ from annotator.core.progress import CancelToken, split_message
 UNITS = {
     "Training the model": "epochs",
     "Looking for boilerplate": "sources",
+    "Comparing claims": "claims",
 }
 DEFAULT_UNIT = "documents"
 #: tqdm's line with and without a total: "Importing documents:  40%|████      | 2000/5000

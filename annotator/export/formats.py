@@ -8,6 +8,7 @@ from pathlib import Path
 
 from annotator.export import (
     brat,
+    claimreview,
     claims_json,
     claims_tsv,
     conll,
@@ -148,6 +149,14 @@ _ALL = (
         True,
         claims_json.ClaimsJsonWriter,
         claims_json.check,
+    ),
+    ExportFormat(
+        claimreview.FORMAT,
+        "schema.org ClaimReview skeletons, one per claim reported in several articles",
+        ".jsonl",
+        False,
+        claimreview.ClaimReviewWriter,
+        claimreview.check,
     ),
 )
 

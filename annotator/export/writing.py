@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from annotator.core.claim_groups import EntityFinder
 from annotator.core.schema import LabelSchema, default_schema
 from annotator.core.tokens import Tokenized
 from annotator.export.document import ExportDocument
@@ -65,6 +66,9 @@ class ExportContext:
     #: File names given to documents (lower case), across all splits: brat's ``"renamed"``
     #: note maps a name to one id, so a name is never used twice in one export.
     file_stems: set[str] = field(default_factory=set)
+    #: Finds the project's known entities in a claim's text (claim groups: the claimreview
+    #: format); set by the export service, ``None`` where only entity spans count.
+    find_entities: EntityFinder | None = None
 
     def __post_init__(self) -> None:
         for name in self.schema.entity_names:

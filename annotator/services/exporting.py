@@ -21,7 +21,7 @@ from annotator.core.errors import StorageError
 from annotator.core.model import GOLD_ANNOTATOR, Document, Layer, Span
 from annotator.core.progress import DETAIL_SEPARATOR, CancelToken, ProgressCallback, no_progress
 from annotator.core.tokens import Tokenized
-from annotator.export import manifest, token_cache
+from annotator.export import claimreview, manifest, token_cache
 from annotator.export.atomic import atomic_file, atomic_folder
 from annotator.export.checking import check_export
 from annotator.export.choosing import CONFLICT, NOT_ADJUDICATED, NOT_DONE, Choice, choose
@@ -153,6 +153,10 @@ def export(
     with db.read() as store:
         schema = store.schema()
     context = ExportContext(schema=schema, include_suggestions=include_suggestions)
+    if fmt == claimreview.FORMAT:  # claims are grouped by the entities the project knows
+        from annotator.services.claim_groups import gazetteer_finder
+
+        context.find_entities = gazetteer_finder(db)
     plan = _plan(
         db,
         spec,

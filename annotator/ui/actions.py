@@ -88,6 +88,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # One sequence only: on X11 a Shift+Tab press also matches "Backtab", and an action bound
     # to both is an "ambiguous shortcut overload" that Qt fires neither of.
     _a("previous-item", "Annotate", "&Previous item", "controller.focus_previous", "Shift+Tab"),
+    _a(
+        "same-claim",
+        "Annotate",
+        "Same claim &elsewhere",
+        "claim_matches.focus_list",
+        "Ctrl+Shift+E",
+    ),
     _a("train", "Annotate", "Train the suggestion &model", "transfer.train_model"),
     _a("done", "Document", "&Done, next unfinished", "done_and_next", "Ctrl+Return", "Ctrl+Enter"),
     _a("skip", "Document", "&Skip…", "skip", "S"),

@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.claim_groups import Match
 from annotator.core.model import Layer, Span, Suggestion
 from annotator.core.quantities import QuantityError, from_attributes, shown_line
 from annotator.core.schema import LabelSchema
+from annotator.services.claim_groups import ClaimEntry
 from annotator.services.workspace import DocumentView, in_walk_order
 from annotator.suggest.combining import BEHIND, is_behind
 from annotator.ui.label_bar import label_help
@@ -67,10 +69,52 @@ class _FiguresEdit(QLineEdit):
         return super().event(event)
 
 
+class OwnKeysList(QListWidget):
+    """A list that keeps its own keys: Return opens the chosen row and the arrows move in
+    it, instead of the window's shortcuts of the same keys (Return accepts a suggestion);
+    Escape gives the keys back (``escaped``)."""
+
+    escaped = Signal()
+
+    OWN_KEYS = frozenset(
+        {
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+            Qt.Key.Key_Home,
+            Qt.Key.Key_End,
+            Qt.Key.Key_PageUp,
+            Qt.Key.Key_PageDown,
+            Qt.Key.Key_Escape,
+        }
+    )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in self.OWN_KEYS
+            and event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            == Qt.KeyboardModifier.NoModifier
+        ):
+            event.accept()  # then it arrives as a key press, not as the window's shortcut
+            return True
+        return super().event(event)
+
+
 class Inspector(QWidget):
     WIDTH = 300
 
     itemActivated = Signal(object)  # a Span or Suggestion chosen in the list
+    #: A claim of another article chosen in "Same claim elsewhere" (a ClaimEntry).
+    otherClaimActivated = Signal(object)
     claimTypeChosen = Signal(str)
     hedgedToggled = Signal(bool)
     #: The claim's number slots as edited ("33 | air strikes; 40 % | Merren province").
@@ -118,6 +162,25 @@ class Inspector(QWidget):
         self._claim_rows = (self.claimant, self.cue, self.claim_type, self.hedged, self.quantities)
         self.origin.setWordWrap(True)
         layout.addWidget(details)
+
+        # The focused claim in other articles (annotator.ui.claim_matches fills it).
+        self.elsewhere = QGroupBox("Same claim elsewhere", self)
+        elsewhere = QVBoxLayout(self.elsewhere)
+        self.elsewhere_note = label()
+        self.elsewhere_note.setWordWrap(True)
+        self.others = OwnKeysList(self.elsewhere)
+        self.others.setObjectName("same-claim-elsewhere")
+        # A few reports, each wrapped onto lines of its own: no sideways scrolling to read one.
+        self.others.setWordWrap(True)
+        self.others.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.others.setMaximumHeight(self.others.fontMetrics().lineSpacing() * 8)
+        self.others.itemActivated.connect(self._other_activated)
+        self.others.itemClicked.connect(self._other_activated)
+        elsewhere.addWidget(self.elsewhere_note)
+        elsewhere.addWidget(self.others)
+        self._others: list[ClaimEntry] = []
+        layout.addWidget(self.elsewhere)
+        self.show_matches(None)
         # A fixed width: the article beside it must not re-wrap when the focus changes.
         self.setFixedWidth(self.WIDTH)
 
@@ -252,6 +315,42 @@ class Inspector(QWidget):
                 self.list.setCurrentRow(self._items.index(item))
         finally:
             self._updating = False
+
+    def show_matches(self, matches: list[tuple[ClaimEntry, Match | None]] | str | None) -> None:
+        """The focused claim's reports in other articles: ``None`` hides the box (no claim
+        focused), a string is shown as it is (still looking, or why not), a list fills it."""
+        self.others.clear()
+        self._others = []
+        self.elsewhere.setVisible(matches is not None)
+        if matches is None:
+            return
+        if isinstance(matches, str):
+            self.elsewhere_note.setText(matches)
+            self.others.setVisible(False)
+            return
+        articles = len({entry.document_id for entry, _match in matches})
+        self.elsewhere_note.setText(
+            f"also reported in {articles} article{'s' if articles != 1 else ''}"
+            if articles
+            else "not reported in other articles"
+        )
+        self.others.setVisible(bool(matches))
+        for entry, match in matches:
+            where = entry.where
+            place = where.outlet or entry.title or entry.document
+            if where.date:
+                place += f", {where.date}"
+            item = QListWidgetItem(f"{place}: {excerpt(entry.text, 0, len(entry.text))}")
+            why = match.describe() if match is not None else "matched through another report"
+            lines = [entry.title, why] + ([where.url] if where.url else [])
+            item.setToolTip(tooltip("\n".join(lines)))
+            self.others.addItem(item)
+            self._others.append(entry)
+
+    def _other_activated(self, entry: QListWidgetItem) -> None:
+        row = self.others.row(entry)
+        if 0 <= row < len(self._others):
+            self.otherClaimActivated.emit(self._others[row])
 
     def _type_changed(self, value: str) -> None:
         if not self._updating and value:

@@ -39,6 +39,7 @@ from annotator.ui import schema_editor
 from annotator.ui.actions import ACTIONS, ActionTable
 from annotator.ui.annotation import AnnotationController
 from annotator.ui.article_view import ArticleView
+from annotator.ui.claim_matches import ClaimMatches
 from annotator.ui.context import MAIN_WINDOW_NAME, WindowContext
 from annotator.ui.dialogs import SearchDialog, ShortcutsDialog
 from annotator.ui.document_list import DocumentList
@@ -155,6 +156,10 @@ class MainWindow(QMainWindow):
         self.team = TeamControls(self.context, self.status_annotator)
         self.transfer = Transfer(self.context, self.status_model, self._imported)
         self.merging = MergeControls(self.context)  # File > Merge project…
+        #: "Same claim elsewhere" in the inspector (annotator.ui.claim_matches).
+        self.claim_matches = ClaimMatches(
+            self.context, self.inspector, self.article, self.open_document, self
+        )
 
         self.action_table = ActionTable(self, self.menuBar(), ACTIONS)
         from annotator.ui import recent  # project files: open, new, recent (desktop integration)
@@ -494,6 +499,7 @@ class MainWindow(QMainWindow):
 
     def _imported(self) -> None:
         self.documents.reload()
+        self.claim_matches.forget()
         self.refresh_progress()
         if self.view is None:
             self.executor.submit(self.workspace.first_document, self._open_if_any)

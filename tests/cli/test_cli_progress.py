@@ -20,9 +20,11 @@ import annotator.services.training as training_service
 from annotator.cli import EXIT_INTERRUPTED, EXIT_OK, main
 from annotator.cli.progress import TerminalProgress
 from annotator.services.importing import BATCH_SIZE
+from annotator.storage.database import Database
 from annotator.suggest.training import TrainingConfig
 from tests.cli.team_project import team_project
 from tests.cli.terminal import COLUMNS, Screen, Terminal, TerminalSession
+from tests.services.claims_corpus import claims_project
 from tests.suggest.test_learned import tiny_corpus
 
 ARTICLES = 240
@@ -51,6 +53,18 @@ def corpus(tmp_path: Path) -> str:
     source = articles(tmp_path / "articles.jsonl")
     assert main(["import", str(source), "--db", db, "--quiet"]) == EXIT_OK
     return db
+
+
+@pytest.fixture
+def claimed(tmp_path: Path) -> str:
+    """A project whose articles report one claim twice."""
+    path = tmp_path / "claims.sqlite"
+    db = Database.open(path)
+    try:
+        claims_project(db)
+    finally:
+        db.close()
+    return str(path)
 
 
 @pytest.fixture
@@ -102,6 +116,9 @@ LONG_COMMANDS = {
         "trainable",
         lambda db, tmp: ["suggest", "--db", db, "--train"],
         ("Reading the done documents", "Training the model"),
+    ),
+    "claims": Long(
+        "claimed", lambda db, tmp: ["claims", "--db", db], ("Reading claims", "Comparing claims")
     ),
     "agreement": Long("team", lambda db, tmp: ["agreement", "--db", db], ("Computing agreement",)),
     "adjudicate": Long(

@@ -12,6 +12,7 @@ from annotator.export.checking import check_export
 from annotator.services.exporting import FORMATS, export
 from annotator.storage.database import Database
 from tests.export.corpus import FLAG_TEXT, QUANTITY
+from tests.services.claims_corpus import claims_project
 
 TEXT = FLAG_TEXT
 # Offsets in FLAG_TEXT (code points: the flag is two, the emoji one):
@@ -319,3 +320,55 @@ def test_claims_json(flag_db: Database, tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_format_has_an_exact_test(fmt: str) -> None:
     assert f"test_{fmt.replace('-', '_')}" in globals()
+
+
+def test_claimreview(db: Database, tmp_path: Path) -> None:
+    claims_project(db)  # two articles report one claim; two others differ in figure or general
+    out = tmp_path / "reviews.jsonl"
+    summary = export(db, out, fmt="claimreview")
+    assert summary.documents == 4 and summary.checked
+    assert check_export(out, "claimreview") == []
+    first = {
+        "@type": "CreativeWork",
+        "identifier": "article-1",
+        "headline": "Strikes in Idlib",
+        "url": "https://harbour.example/1",
+        "datePublished": "2026-03-02",
+        "publisher": {"@type": "Organization", "name": "Harbour Post"},
+    }
+    (review,) = _lines(out)
+    assert review == {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "identifier": "claim-group-1",
+        "claimReviewed": "Russian aircraft carried out 33 air strikes in 24 hours",
+        "description": "Reported in 2 articles: same figure 33 air strikes; same figure 24 "
+        "hours; same entity Kartapolov; wording 0.29",
+        "itemReviewed": {
+            "@type": "Claim",
+            "appearance": [
+                first,
+                {
+                    "@type": "CreativeWork",
+                    "identifier": "article-2",
+                    "headline": "Air group busy",
+                    "url": "https://ledger.example/2",
+                    "datePublished": "2026-03-03",
+                    "publisher": {"@type": "Organization", "name": "Northern Ledger"},
+                },
+            ],
+            "author": {"@type": "Person", "name": "Kartapolov"},
+            "datePublished": "2026-03-02",
+            "firstAppearance": first,
+        },
+        "datePublished": None,
+        "url": None,
+        "author": None,
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": None,
+            "bestRating": None,
+            "worstRating": None,
+            "alternateName": None,
+        },
+    }
