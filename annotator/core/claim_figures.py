@@ -241,15 +241,14 @@ def figures_from_slots(attributes: Mapping[str, Any]) -> list[Figure]:
         value = plain_value(number, scale or None)
         if value is None:
             continue
-        unit = slot.get("unit")
+        unit = plain_unit(slot.get("unit") if isinstance(slot.get("unit"), str) else "")
         counted = slot.get("counted")
-        found.append(
-            Figure(
-                value,
-                plain_unit(unit if isinstance(unit, str) else ""),
-                " ".join(counted.lower().split()) if isinstance(counted, str) else "",
-            )
-        )
+        counted = " ".join(counted.lower().split()) if isinstance(counted, str) else ""
+        if not unit and counted in _UNITS:
+            # A slot may say "24 | hours" where the text is read as 24 with the unit hours:
+            # the same figure either way.
+            unit, counted = _UNITS[counted], ""
+        found.append(Figure(value, unit, counted))
     return found
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from annotator.core.claim_figures import figures_from_slots, figures_in
 from annotator.core.model import Layer
 from annotator.core.schema import LabelSchema, default_schema
 from annotator.suggest.claims import ClaimSuggester
@@ -572,3 +573,22 @@ def test_a_quotation_said_by_a_described_person() -> None:
     )
     assert claim["claim"] == "The company wants to replace our crane drivers"
     assert claim["claimant"] == ("Hélène Marchetti", "PERSON")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ministry said that 1.5 million people had fled and 40% of Merren was cut off.",
+        "Officials said 33 air strikes had destroyed 49 Isis targets within 24 hours.",
+        "The company reported that it had shipped 1,200 tonnes of grain.",
+    ],
+)
+def test_proposed_slots_give_the_figures_claim_grouping_reads_from_the_text(
+    sentence: str,
+) -> None:
+    # Claim groups compare figures by value and unit; a slot that wrote "1500000" where the
+    # text says "1.5 million" must still meet the same claim reported without slots.
+    [claim] = ClaimSuggester(default_schema()).suggest(item(sentence))
+    from_slots = {f.key for f in figures_from_slots(claim.attributes)}
+    from_text = {f.key for f in figures_in(sentence[claim.start : claim.end])}
+    assert from_slots and from_slots <= from_text
