@@ -39,6 +39,7 @@ COMMANDS: dict[str, list[str]] = {
     "suggest --train": ["suggest", "--train"],
     "suggest --status": ["suggest", "--status"],
     "stats": ["stats"],
+    "dedupe": ["dedupe"],
     "db check": ["db", "check"],
     "db backup": ["db", "backup"],
     "db upgrade": ["db", "upgrade"],

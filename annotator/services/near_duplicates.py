@@ -1,0 +1,188 @@
+"""Finding near-duplicate documents (docs/adr/0021-near-duplicates-minhash.md).
+
+:func:`find_new` signs every document that has no signature yet, in batches, after an import
+(and its boilerplate detection: ignored ranges are left out of a signature). Each batch is one
+transaction: its signatures and band keys are stored, the documents sharing a band key with
+its documents (this import's or any earlier one's) are read back with their signatures, and
+pairs estimated at least :data:`~annotator.core.near_duplicates.THRESHOLD` alike join one
+group, named by its earliest document (the original). Memory is one batch plus the candidates
+its band keys find, whatever the size of the project. :func:`recompute` forgets everything and
+signs the whole project again (``annotator dedupe``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.core import near_duplicates as nd
+from annotator.core.progress import CancelToken, ProgressCallback, no_progress
+from annotator.storage import near_duplicates as stored
+from annotator.storage.database import Database
+from annotator.storage.near_duplicates import Member
+from annotator.storage.store import Store
+
+#: The phase of an import (or of ``annotator dedupe``) in progress reports.
+FINDING_NEAR_DUPLICATES = "Looking for near-duplicates"
+BATCH_SIZE = 500
+#: Estimated similarity from which a document is a copy of another.
+THRESHOLD = nd.THRESHOLD
+
+__all__ = [
+    "FINDING_NEAR_DUPLICATES",
+    "THRESHOLD",
+    "Counts",
+    "Member",
+    "counts",
+    "find_new",
+    "group_of",
+    "recompute",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How many groups of near-duplicates a project holds, and documents in them (originals
+    and copies)."""
+
+    groups: int
+    documents: int
+
+    @property
+    def copies(self) -> int:
+        return self.documents - self.groups
+
+
+def find_new(
+    db: Database,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """Sign the documents without a signature and group them with their near-duplicates;
+    returns how many of them turned out to be copies of another document."""
+    after = 0
+    done = 0
+    copies = 0
+    progress(0, None, FINDING_NEAR_DUPLICATES)
+    while True:
+        if cancel is not None:
+            cancel.check()
+        with db.read() as store:
+            batch = stored.unsigned_documents(store, after, batch_size)
+            ignored = store.ignored_by_documents([doc_id for doc_id, _ in batch])
+        if not batch:
+            break
+        ids = [doc_id for doc_id, _ in batch]
+        contents = [
+            nd.content(text, [(r.start, r.end) for r in ignored.get(doc_id, [])])
+            for doc_id, text in batch
+        ]
+        signatures = dict(zip(ids, nd.signatures(contents), strict=True))
+        copies += db.run_write(lambda store, s=signatures: _record(store, s))
+        after = ids[-1]
+        done += len(batch)
+        progress(done, None, FINDING_NEAR_DUPLICATES)
+    progress(done, done, FINDING_NEAR_DUPLICATES)
+    return copies
+
+
+def recompute(
+    db: Database,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> Counts:
+    """Forget every signature and group and find them again over the whole project (after a
+    change to boilerplate, or for a project made before near-duplicates were looked for).
+    Cancelled part way, the documents not yet signed are signed by the next import."""
+    with db.write() as store:
+        stored.forget_all(store)
+    find_new(db, progress=progress, cancel=cancel)
+    return counts(db)
+
+
+def counts(db: Database) -> Counts:
+    with db.read() as store:
+        return Counts(*stored.counts(store))
+
+
+def group_of(db: Database, document_id: int) -> list[Member]:
+    """The members of the document's group (original first), or [] when it is in none."""
+    with db.read() as store:
+        mine = stored.memberships(store, [document_id]).get(document_id)
+        if mine is None:
+            return []
+        return stored.members_of_groups(store, [mine.group_id])
+
+
+def _record(store: Store, signatures: dict[int, nd.Signature | None]) -> int:
+    """Store a batch's signatures and regroup the documents its documents match; returns how
+    many of the batch's documents are copies."""
+    stored.store_signatures(
+        store,
+        [
+            (doc_id, sig.values if sig else None, sig.bands if sig else ())
+            for doc_id, sig in signatures.items()
+        ],
+        nd.VERSION,
+    )
+    signed = {doc_id: sig for doc_id, sig in signatures.items() if sig is not None}
+    sharing = stored.documents_sharing(store, (key for s in signed.values() for key in s.bands))
+    candidates = {
+        doc_id: {other for key in sig.bands for other in sharing.get(key, ()) if other != doc_id}
+        for doc_id, sig in signed.items()
+    }
+    known = {doc_id: sig.values for doc_id, sig in signed.items()}
+    outside = {c for found in candidates.values() for c in found} - known.keys()
+    known.update(stored.signatures_of(store, outside))
+    edges = [
+        (doc_id, other)
+        for doc_id, found in candidates.items()
+        for other in sorted(found)
+        if other in known and nd.similarity(known[doc_id], known[other]) >= nd.THRESHOLD
+    ]
+    if not edges:
+        return 0
+    members = _regroup(store, edges, known)
+    stored.store_members(store, members)
+    return sum(1 for m in members if m.document_id in signed and not m.is_original)
+
+
+def _regroup(store: Store, edges: list[tuple[int, int]], known: dict[int, bytes]) -> list[Member]:
+    """The groups that ``edges`` join (with the groups their documents were in), each named by
+    its earliest document, every member with its similarity to that one."""
+    involved = {doc_id for edge in edges for doc_id in edge}
+    before = stored.memberships(store, involved)
+    previous = stored.members_of_groups(store, {m.group_id for m in before.values()})
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(a: int, b: int) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for member in previous:
+        join(member.document_id, member.group_id)
+    for a, b in edges:
+        join(a, b)
+    nodes = list(parent)
+    missing = [n for n in nodes if n not in known]
+    known.update(stored.signatures_of(store, missing))
+    result = []
+    for node in sorted(nodes):
+        original = root(node)
+        similarity = 1.0 if node == original else _similarity(known.get(node), known.get(original))
+        result.append(Member(node, original, similarity))
+    return result
+
+
+def _similarity(a: bytes | None, b: bytes | None) -> float:
+    return 0.0 if a is None or b is None else nd.similarity(a, b)
