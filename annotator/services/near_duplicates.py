@@ -35,6 +35,7 @@ __all__ = [
     "counts",
     "find_new",
     "group_of",
+    "kept_together",
     "recompute",
 ]
 
@@ -105,6 +106,21 @@ def recompute(
 def counts(db: Database) -> Counts:
     with db.read() as store:
         return Counts(*stored.counts(store))
+
+
+def kept_together(db: Database, ids: list[int], keys: list[str]) -> list[str | None]:
+    """For documents ``ids`` (going out under export ids ``keys``), the name of each one's
+    group of near-duplicates among them: the smallest key of the group's members that go
+    out. None for a document whose group has no other member going out."""
+    with db.read() as store:
+        found = stored.memberships(store, ids)
+    members: dict[int, list[str]] = {}
+    for doc_id, key in zip(ids, keys, strict=True):
+        member = found.get(doc_id)
+        if member is not None:
+            members.setdefault(member.group_id, []).append(key)
+    names = {group: min(keys) for group, keys in members.items() if len(keys) > 1}
+    return [names.get(found[doc_id].group_id) if doc_id in found else None for doc_id in ids]
 
 
 def group_of(db: Database, document_id: int) -> list[Member]:
