@@ -8,7 +8,8 @@ appeal glued to the body, a comment footer), writes them as JSONL, then in the s
   one transaction per batch, WAL on (what our import does minus everything else);
 * ours: :func:`annotator.services.importing.import_paths` from the JSONL file (read, decode,
   normalise, hash, skip duplicates, insert) into a new project, without and with boilerplate
-  detection.
+  detection, and with boilerplate and near-duplicate detection (signatures, band keys,
+  grouping; its cost is the ratio of the last two runs, goal <= 1.20).
 
 Prints articles/s, the ratio baseline_time / our_time (goal >= 0.33: within 3x) and the database
 size per article.
@@ -154,11 +155,18 @@ def baseline(jsonl: Path, folder: Path) -> float:
     return elapsed
 
 
-def ours(jsonl: Path, folder: Path, name: str, boilerplate: bool) -> tuple[float, int, Path]:
+def ours(
+    jsonl: Path, folder: Path, name: str, boilerplate: bool, near_duplicates: bool = False
+) -> tuple[float, int, Path]:
     path = folder / f"{name}.sqlite"
     db = Database.open(path)
     start = time.perf_counter()
-    summary = import_paths(db, [jsonl], detect_boilerplate=boilerplate)
+    summary = import_paths(
+        db,
+        [jsonl],
+        detect_boilerplate=boilerplate,
+        detect_near_duplicates=near_duplicates,
+    )
     elapsed = time.perf_counter() - start
     db.close()
     assert not summary.errors, summary.errors[:3]
@@ -185,12 +193,24 @@ def main() -> None:
         base = baseline(jsonl, folder)
         plain, imported, _ = ours(jsonl, folder, "ours", boilerplate=False)
         full, _, full_path = ours(jsonl, folder, "ours-boilerplate", boilerplate=True)
+        near, _, near_path = ours(
+            jsonl, folder, "ours-near-duplicates", boilerplate=True, near_duplicates=True
+        )
         print(f"{'run':<34}{'seconds':>9}{'articles/s':>12}{'ratio':>8}")
         print(f"{'sqlite3.executemany (baseline)':<34}{base:>9.2f}{args.n / base:>12.0f}{1:>8.2f}")
         print(f"{'annotator import':<34}{plain:>9.2f}{imported / plain:>12.0f}{base / plain:>8.2f}")
         print(
             f"{'annotator import + boilerplate':<34}{full:>9.2f}{imported / full:>12.0f}"
             f"{base / full:>8.2f}"
+        )
+        print(
+            f"{'annotator import + boilerplate':<34}{'':>9}{'':>12}{'':>8}\n"
+            f"{'  + near-duplicates':<34}{near:>9.2f}{imported / near:>12.0f}{base / near:>8.2f}"
+        )
+        print(f"near-duplicate detection costs {near / full:.2f}x the import with boilerplate")
+        print(
+            f"database size per article with near-duplicates: "
+            f"{size(near_path) / imported:.0f} bytes"
         )
         print(
             f"database size per article: {size(full_path) / imported:.0f} bytes "

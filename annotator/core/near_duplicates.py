@@ -143,22 +143,24 @@ def signatures(texts: Sequence[str]) -> list[Signature | None]:
 
 def _densify(table: np.ndarray) -> np.ndarray:
     """Each empty slot takes the value of the nearest filled slot to its right (wrapping),
-    mixed with the distance, so that two similar short texts still agree slot by slot."""
+    mixed with the distance, so that two similar short texts still agree slot by slot. Every
+    row has a filled slot (a signed text has shingles)."""
     empty = table == _EMPTY
     if not empty.any():
         return table
+    rows = np.flatnonzero(empty.any(axis=1))
+    part = empty[rows]
+    # The index of each slot's nearest filled slot at or after it, over the row twice (so
+    # that the search wraps): a running minimum from the right.
+    doubled = np.concatenate([part, part], axis=1)
+    index = np.where(doubled, 4 * SLOTS, np.arange(2 * SLOTS))
+    nearest = np.minimum.accumulate(index[:, ::-1], axis=1)[:, ::-1][:, :SLOTS]
+    source = nearest % SLOTS
+    distance = (nearest - np.arange(SLOTS)).astype(_U64)
+    values = np.take_along_axis(table[rows], source, axis=1).astype(_U64)
+    mixed = (_mix(values * _U64(SLOTS) + distance) & _U64(0xFFFFFFFE)).astype(np.uint32)
     out = table.copy()
-    every = np.arange(SLOTS)
-    for row in np.flatnonzero(empty.any(axis=1)):
-        filled = np.flatnonzero(~empty[row])
-        if len(filled) == 0:
-            continue
-        holes = every[empty[row]]
-        source = filled[np.searchsorted(filled, holes) % len(filled)]
-        distance = ((source - holes) % SLOTS).astype(_U64)
-        mixed = _mix(table[row, source].astype(_U64) * _U64(SLOTS) + distance)
-        # Even values only: a filled slot never equals the EMPTY marker after this.
-        out[row, holes] = (mixed & _U64(0xFFFFFFFE)).astype(np.uint32)
+    out[rows] = np.where(part, mixed, table[rows])
     return out
 
 

@@ -71,14 +71,10 @@ def find_new(
             cancel.check()
         with db.read() as store:
             batch = stored.unsigned_documents(store, after, batch_size)
-            ignored = store.ignored_by_documents([doc_id for doc_id, _ in batch])
         if not batch:
             break
-        ids = [doc_id for doc_id, _ in batch]
-        contents = [
-            nd.content(text, [(r.start, r.end) for r in ignored.get(doc_id, [])])
-            for doc_id, text in batch
-        ]
+        ids = [doc_id for doc_id, _, _ in batch]
+        contents = [nd.content(text, ranges) for _, text, ranges in batch]
         signatures = dict(zip(ids, nd.signatures(contents), strict=True))
         copies += db.run_write(lambda store, s=signatures: _record(store, s))
         after = ids[-1]
@@ -135,6 +131,13 @@ def group_of(db: Database, document_id: int) -> list[Member]:
 def _record(store: Store, signatures: dict[int, nd.Signature | None]) -> int:
     """Store a batch's signatures and regroup the documents its documents match; returns how
     many of the batch's documents are copies."""
+    signed = {doc_id: sig for doc_id, sig in signatures.items() if sig is not None}
+    # Band keys the project already has (looked up before this batch's own are stored, so
+    # that each key does not come back with the batch's document), then the batch's own.
+    sharing = stored.documents_sharing(store, (key for s in signed.values() for key in s.bands))
+    for doc_id, sig in signed.items():
+        for key in sig.bands:
+            sharing.setdefault(key, []).append(doc_id)
     stored.store_signatures(
         store,
         [
@@ -143,10 +146,8 @@ def _record(store: Store, signatures: dict[int, nd.Signature | None]) -> int:
         ],
         nd.VERSION,
     )
-    signed = {doc_id: sig for doc_id, sig in signatures.items() if sig is not None}
-    sharing = stored.documents_sharing(store, (key for s in signed.values() for key in s.bands))
     candidates = {
-        doc_id: {other for key in sig.bands for other in sharing.get(key, ()) if other != doc_id}
+        doc_id: {other for key in sig.bands for other in sharing[key] if other != doc_id}
         for doc_id, sig in signed.items()
     }
     known = {doc_id: sig.values for doc_id, sig in signed.items()}

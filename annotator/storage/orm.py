@@ -310,15 +310,16 @@ class NearDuplicateSignatureRow(Base):
 
 
 class NearDuplicateBandRow(Base):
-    """One LSH band key of a document's signature: documents that share a key are compared."""
+    """One LSH band key of a document's signature: documents that share a key are compared.
+    The key and the document are the whole row and its primary key (on SQLite a table
+    without rowid: one B-tree, which an import adds 16 rows per document to)."""
 
     __tablename__ = "near_duplicate_bands"
-    __table_args__ = (Index("ix_near_duplicate_bands_key", "band_key"),)
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    band_key: Mapped[int] = mapped_column(BigInteger)
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
 
 

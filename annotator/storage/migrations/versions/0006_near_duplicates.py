@@ -1,10 +1,11 @@
 """near-duplicate documents
 
 Three tables for near-duplicate detection (docs/adr/0021-near-duplicates-minhash.md): each
-document's MinHash signature, its LSH band keys (indexed, so that a later import finds the
-documents its own share a key with), and the groups of near-duplicates found, each member with
-its similarity to the group's original. A project upgraded to this revision has no signatures
-yet: its next import (or ``annotator dedupe``) computes them.
+document's MinHash signature, its LSH band keys (the primary key, so that a later import finds
+the documents its own share a key with; on SQLite without rowid), and the groups of
+near-duplicates found, each member with its similarity to the group's original. A project
+upgraded to this revision has no signatures yet: its next import (or ``annotator dedupe``)
+computes them.
 
 Revision ID: 0006_near_duplicates
 Revises: 0005_export_token_cache
@@ -38,20 +39,16 @@ def upgrade() -> None:
     )
     op.create_table(
         "near_duplicate_bands",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("band_key", sa.BigInteger(), nullable=False),
-        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("band_key", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("document_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.ForeignKeyConstraint(
             ["document_id"],
             ["documents.id"],
             name=op.f("fk_near_duplicate_bands_document_id_documents"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_near_duplicate_bands")),
-    )
-    op.create_index("ix_near_duplicate_bands_key", "near_duplicate_bands", ["band_key"])
-    op.create_index(
-        op.f("ix_near_duplicate_bands_document_id"), "near_duplicate_bands", ["document_id"]
+        sa.PrimaryKeyConstraint("band_key", "document_id", name=op.f("pk_near_duplicate_bands")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "near_duplicate_members",
