@@ -70,7 +70,7 @@ MAX_STALE_RELOADS = 3
 
 PLACEHOLDER = "…"
 #: Before the title of a near-duplicate copy of another document.
-COPY_MARK = "⧉ "
+COPY_MARK = "≈ "
 STATUS_COLUMN, TITLE_COLUMN, SPANS_COLUMN = range(3)
 COLUMN_COUNT = 3
 DocumentIdRole = int(Qt.ItemDataRole.UserRole) + 1

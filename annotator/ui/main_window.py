@@ -128,7 +128,6 @@ class MainWindow(QMainWindow):
         self.copy_bar = CopyBar(self.context, self)
         top = QDockWidget("Near-duplicate", self)
         top.setObjectName("near-duplicate-dock")
-        top.setTitleBarWidget(QWidget(top))
         top.setWidget(self.copy_bar)
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, top)
         top.hide()

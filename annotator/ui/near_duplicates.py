@@ -43,6 +43,7 @@ class CopyBar(QFrame):
         #: The take-over on offer for the open document, if any.
         self.offer: TakeOver | None = None
         self._document_id: int | None = None
+        ctx.ops.changed.connect(self._after_action)
         self.hide()
 
     def document_shown(self, view: DocumentView) -> None:
@@ -111,6 +112,11 @@ class CopyBar(QFrame):
             self.ctx.back_to_article()
 
         self.ctx.ops.run_op(offer.command, self, then=done)
+
+    def _after_action(self, _outcome: Outcome, initiator: object) -> None:
+        """Another action after a take-over (its undo, say) makes the bar's report stale."""
+        if initiator is not self and self.offer is None and self.isVisible():
+            self._shown(False)
 
     def dismiss(self) -> None:
         self.offer = None

@@ -51,7 +51,7 @@ def pair(db: Database, tmp_path: Path) -> tuple[int, int, str]:
     gone = offset + len(" ".join(words[:30])) + 1
     assert original[kept : kept + len(kept_word)] == kept_word
     assert original[gone : gone + len(changed)] == changed
-    (subject,) = store_spans(db, [entity(ids["orig"], kept, kept + len(kept_word), "PER")])
+    (subject,) = store_spans(db, [entity(ids["orig"], kept, kept + len(kept_word), "PERSON")])
     sentence_end = original.index(".", kept) + 1
     store_spans(
         db,
@@ -109,7 +109,7 @@ def test_take_over_by_click_and_undo_in_one_step(
         original_text = store.document(original_id).text
     assert sorted((s.layer.value, s.label) for s in taken) == [
         ("claim", "CLAIM"),
-        ("entity", "PER"),
+        ("entity", "PERSON"),
     ]
     for span in taken:
         source = originals[(span.layer, span.label)]
@@ -121,6 +121,7 @@ def test_take_over_by_click_and_undo_in_one_step(
 
     key(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert spans_of(db, copy_id) == []
+    assert not bar.isVisible()  # its report no longer holds
     assert window.view is not None and not window.view.spans
     # The original is untouched throughout.
     assert len(spans_of(db, original_id)) == 3
