@@ -24,6 +24,8 @@ from annotator.storage.store import Store
 #: The phase of an import (or of ``annotator dedupe``) in progress reports.
 FINDING_NEAR_DUPLICATES = "Looking for near-duplicates"
 BATCH_SIZE = 500
+#: Documents signed between two writes of signatures and band keys (see _Window).
+FLUSH_EVERY = 5000
 #: Estimated similarity from which a document is a copy of another.
 THRESHOLD = nd.THRESHOLD
 
@@ -59,12 +61,14 @@ def find_new(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     batch_size: int = BATCH_SIZE,
+    flush_every: int = FLUSH_EVERY,
 ) -> int:
     """Sign the documents without a signature and group them with their near-duplicates;
     returns how many of them turned out to be copies of another document."""
     after = 0
     done = 0
     copies = 0
+    window = _Window()
     progress(0, None, FINDING_NEAR_DUPLICATES)
     while True:
         if cancel is not None:
@@ -76,12 +80,88 @@ def find_new(
         ids = [doc_id for doc_id, _, _ in batch]
         contents = [nd.content(text, ranges) for _, text, ranges in batch]
         signatures = dict(zip(ids, nd.signatures(contents), strict=True))
-        copies += db.run_write(lambda store, s=signatures: _record(store, s))
+        with db.read() as store:
+            window.compare(store, signatures)
+        if len(window.signatures) >= flush_every:
+            copies += db.run_write(window.flush)
+            window = _Window()
         after = ids[-1]
         done += len(batch)
         progress(done, None, FINDING_NEAR_DUPLICATES)
+    if window.signatures:
+        copies += db.run_write(window.flush)
     progress(done, done, FINDING_NEAR_DUPLICATES)
     return copies
+
+
+class _Window:
+    """Documents signed since the last write: their signatures, their band keys (looked up
+    in memory by the documents signed after them) and the pairs found alike. Written in one
+    transaction every ``FLUSH_EVERY`` documents: band keys are random, so each write touches
+    pages all over their index, and fewer, larger writes touch each page fewer times."""
+
+    def __init__(self) -> None:
+        self.signatures: dict[int, nd.Signature | None] = {}
+        self.keys: dict[int, list[int]] = {}
+        self.edges: list[tuple[int, int]] = []
+        #: Signatures of the documents in ``edges``.
+        self.known: dict[int, bytes] = {}
+
+    def compare(self, store: Store, batch: dict[int, nd.Signature | None]) -> None:
+        """Find the documents each of ``batch`` is alike with: stored ones sharing a band key,
+        and the window's own (this batch's included)."""
+        signed = {doc_id: sig for doc_id, sig in batch.items() if sig is not None}
+        sharing = stored.documents_sharing(store, (key for s in signed.values() for key in s.bands))
+        window = self.keys
+        candidates: dict[int, set[int]] = {}
+        # Most documents share no key with any other: a dictionary probe per key, and a set
+        # only for those that do.
+        for doc_id, sig in signed.items():
+            for key in sig.bands:
+                found = sharing.get(key)
+                mine = window.get(key)
+                if found or mine:
+                    pool = candidates.setdefault(doc_id, set())
+                    pool.update(found or ())
+                    pool.update(mine or ())
+                if mine is None:
+                    window[key] = [doc_id]
+                else:
+                    mine.append(doc_id)
+        values = {doc_id: sig.values for doc_id, sig in signed.items()}
+        ours = {
+            other: sig.values
+            for found in candidates.values()
+            for other in found
+            if (sig := self.signatures.get(other)) is not None
+        }
+        values.update(ours)
+        outside = {c for found in candidates.values() for c in found} - values.keys()
+        values.update(stored.signatures_of(store, outside))
+        for doc_id, found in candidates.items():
+            for other in sorted(found):
+                if other in values and nd.similarity(values[doc_id], values[other]) >= THRESHOLD:
+                    self.edges.append((doc_id, other))
+                    self.known[doc_id] = values[doc_id]
+                    self.known[other] = values[other]
+        self.signatures.update(batch)
+
+    def flush(self, store: Store) -> int:
+        """Store the window's signatures and band keys and regroup what its pairs join;
+        returns how many of its documents are copies."""
+        stored.store_signatures(
+            store,
+            [
+                (doc_id, sig.values if sig else None, sig.bands if sig else ())
+                for doc_id, sig in self.signatures.items()
+            ],
+            nd.VERSION,
+        )
+        if not self.edges:
+            return 0
+        members = _regroup(store, self.edges, dict(self.known))
+        stored.store_members(store, members)
+        return sum(1 for m in members if m.document_id in self.signatures and not m.is_original)
 
 
 def recompute(
@@ -126,44 +206,6 @@ def group_of(db: Database, document_id: int) -> list[Member]:
         if mine is None:
             return []
         return stored.members_of_groups(store, [mine.group_id])
-
-
-def _record(store: Store, signatures: dict[int, nd.Signature | None]) -> int:
-    """Store a batch's signatures and regroup the documents its documents match; returns how
-    many of the batch's documents are copies."""
-    signed = {doc_id: sig for doc_id, sig in signatures.items() if sig is not None}
-    # Band keys the project already has (looked up before this batch's own are stored, so
-    # that each key does not come back with the batch's document), then the batch's own.
-    sharing = stored.documents_sharing(store, (key for s in signed.values() for key in s.bands))
-    for doc_id, sig in signed.items():
-        for key in sig.bands:
-            sharing.setdefault(key, []).append(doc_id)
-    stored.store_signatures(
-        store,
-        [
-            (doc_id, sig.values if sig else None, sig.bands if sig else ())
-            for doc_id, sig in signatures.items()
-        ],
-        nd.VERSION,
-    )
-    candidates = {
-        doc_id: {other for key in sig.bands for other in sharing[key] if other != doc_id}
-        for doc_id, sig in signed.items()
-    }
-    known = {doc_id: sig.values for doc_id, sig in signed.items()}
-    outside = {c for found in candidates.values() for c in found} - known.keys()
-    known.update(stored.signatures_of(store, outside))
-    edges = [
-        (doc_id, other)
-        for doc_id, found in candidates.items()
-        for other in sorted(found)
-        if other in known and nd.similarity(known[doc_id], known[other]) >= nd.THRESHOLD
-    ]
-    if not edges:
-        return 0
-    members = _regroup(store, edges, known)
-    stored.store_members(store, members)
-    return sum(1 for m in members if m.document_id in signed and not m.is_original)
 
 
 def _regroup(store: Store, edges: list[tuple[int, int]], known: dict[int, bytes]) -> list[Member]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql
 
@@ -81,10 +82,10 @@ def store_signatures(
     so a key already there is one another client stored for it at the same time."""
     conn = store.session.connection()
     sqlite = conn.dialect.name == "sqlite"
-    for chunk in chunks(entries):
+    for chunk in chunks(entries, 5000):
         ids = [doc_id for doc_id, _, _ in chunk]
         signatures = [(doc_id, version, signature) for doc_id, signature, _ in chunk]
-        bands = [(key, doc_id) for doc_id, _, keys in chunk for key in keys]
+        bands = _in_key_order(chunk)
         if sqlite:
             # The import's hot path, as in Documents.insert_documents: the driver's
             # executemany costs a fraction of SQLAlchemy's per-row processing.
@@ -110,6 +111,19 @@ def store_signatures(
                 postgresql.insert(_BANDS).on_conflict_do_nothing(),
                 [{"band_key": k, "document_id": d} for k, d in bands],
             )
+
+
+def _in_key_order(
+    entries: Sequence[tuple[int, bytes | None, Sequence[int]]],
+) -> list[tuple[int, int]]:
+    """``(band key, document id)`` of ``entries`` in key order (neighbouring keys share
+    index pages, so inserting them in order touches each page once)."""
+    keys = [key for _, _, bands in entries for key in bands]
+    if not keys:
+        return []
+    owners = [doc_id for doc_id, _, bands in entries for _ in bands]
+    order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+    return list(zip(np.array(keys)[order].tolist(), np.array(owners)[order].tolist(), strict=True))
 
 
 def documents_sharing(store: Unit, keys: Iterable[int]) -> dict[int, list[int]]:
@@ -138,11 +152,19 @@ def signatures_of(store: Unit, ids: Iterable[int]) -> dict[int, bytes]:
     conn = store.session.connection()
     found: dict[int, bytes] = {}
     for chunk in chunks(sorted(set(ids))):
-        rows = conn.execute(
-            select(_SIGNATURES.c.document_id, _SIGNATURES.c.signature).where(
-                _SIGNATURES.c.document_id.in_(chunk), _SIGNATURES.c.signature.is_not(None)
+        if conn.dialect.name == "sqlite":
+            marks = ",".join("?" * len(chunk))
+            rows = conn.exec_driver_sql(
+                "SELECT document_id, signature FROM near_duplicate_signatures "
+                f"WHERE document_id IN ({marks}) AND signature IS NOT NULL",
+                tuple(chunk),
             )
-        )
+        else:
+            rows = conn.execute(
+                select(_SIGNATURES.c.document_id, _SIGNATURES.c.signature).where(
+                    _SIGNATURES.c.document_id.in_(chunk), _SIGNATURES.c.signature.is_not(None)
+                )
+            )
         found.update({int(doc_id): bytes(signature) for doc_id, signature in rows})
     return found
 
