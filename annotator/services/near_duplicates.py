@@ -81,6 +81,7 @@ def find_new(
         contents = [nd.content(text, ranges) for _, text, ranges in batch]
         signatures = dict(zip(ids, nd.signatures(contents), strict=True))
         with db.read() as store:
+            stored.roomy_cache(store)
             window.compare(store, signatures)
         if len(window.signatures) >= flush_every:
             copies += db.run_write(window.flush)
@@ -149,6 +150,7 @@ class _Window:
     def flush(self, store: Store) -> int:
         """Store the window's signatures and band keys and regroup what its pairs join;
         returns how many of its documents are copies."""
+        stored.roomy_cache(store)
         stored.store_signatures(
             store,
             [

@@ -45,6 +45,19 @@ class Member:
         return self.document_id == self.group_id
 
 
+#: SQLite page cache (KiB) of a connection that reads or writes band keys: they are random,
+#: so with the default 2 MB cache every batch re-reads most of their index from the file.
+BAND_CACHE_KIB = 65536
+
+
+def roomy_cache(store: Unit) -> None:
+    """Give this connection a page cache that holds the band keys' index of a large project
+    (a fixed size: memory does not grow with the project beyond it)."""
+    conn = store.session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{int(BAND_CACHE_KIB)}")
+
+
 def unsigned_documents(
     store: Unit, after: int, limit: int
 ) -> list[tuple[int, str, list[tuple[int, int]]]]:
