@@ -145,3 +145,15 @@ def test_groups_merge_when_a_copy_links_two_of_them(db: Database, tmp_path: Path
         "right": "left",
         "base": "left",
     }
+
+
+def test_both_backends_group_copies_across_imports(backend_db: Database, tmp_path: Path) -> None:
+    records, original_of = corpus(seed=8, originals=12, copies=8)
+    wire = [r for r in records if r["source"] == "wire"]
+    others = [r for r in records if r["source"] != "wire"]
+    import_paths(backend_db, [write_jsonl(tmp_path / "wire.jsonl", wire)])
+    summary = import_paths(backend_db, [write_jsonl(tmp_path / "others.jsonl", others)])
+    assert summary.near_duplicates == 8
+    _assert_grouped_as(backend_db, original_of)
+    assert near_duplicates.recompute(backend_db).copies == 8
+    _assert_grouped_as(backend_db, original_of)
