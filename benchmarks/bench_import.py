@@ -10,7 +10,9 @@ document (8 entities, 2 claims citing one of them). Then, in the same run:
   it timed, what any import must do at least;
 * floor (native): the same for the native file, plus an ``executemany`` of its spans;
 * ours: :func:`annotator.services.importing.import_paths` of each into a new project, plain
-  with boilerplate detection (the default) and without.
+  with boilerplate detection and without; JSONL also with boilerplate and near-duplicate
+  detection (signatures, band keys, grouping; the default of ``annotator import``), whose cost
+  is printed as the ratio to the run with boilerplate alone (goal <= 1.20).
 
 Prints seconds, documents/s and floor_time / our_time (goals: plain >= 0.5 of the floor with
 boilerplate detection, native >= 5,000 documents/s). ``--memory`` measures the peak resident
@@ -298,13 +300,18 @@ def floor_native(native: Path, folder: Path) -> tuple[float, float]:
 
 
 def ours(
-    source: Path, folder: Path, name: str, boilerplate: bool
+    source: Path, folder: Path, name: str, boilerplate: bool, near_duplicates: bool = False
 ) -> tuple[tuple[float, float], int, Path]:
     """(wall, CPU) seconds, documents imported, the project's path."""
     path = folder / f"{name}.sqlite"
     db = Database.open(path)
     start, cpu = time.perf_counter(), time.process_time()
-    summary = import_paths(db, [source], detect_boilerplate=boilerplate)
+    summary = import_paths(
+        db,
+        [source],
+        detect_boilerplate=boilerplate,
+        detect_near_duplicates=near_duplicates,
+    )
     elapsed = time.perf_counter() - start, time.process_time() - cpu
     db.close()
     assert not summary.errors, summary.errors[:3]
@@ -403,8 +410,17 @@ def main() -> None:
             line("annotator import JSONL + boilerplate", full, imported, floor)
             plain, imported, _ = ours(jsonl, folder, "jsonl", boilerplate=False)
             line("annotator import JSONL", plain, imported, floor)
+            near, imported, near_path = ours(
+                jsonl, folder, "jsonl-near", boilerplate=True, near_duplicates=True
+            )
+            line("annotator import JSONL + boilerplate + near-dups", near, imported, floor)
             print(
-                f"database size per article: {size(full_path) / imported:.0f} bytes "
+                f"near-duplicate detection costs {near[0] / full[0]:.2f}x (wall) "
+                f"{near[1] / full[1]:.2f}x (CPU) the import with boilerplate (goal <= 1.20)"
+            )
+            print(
+                f"database size per article: {size(full_path) / imported:.0f} bytes, "
+                f"{size(near_path) / imported:.0f} with near-duplicates "
                 f"(floor {size(folder / 'floor.sqlite') / args.n:.0f})"
             )
         if "native" in only:

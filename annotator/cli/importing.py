@@ -53,6 +53,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-boilerplate", action="store_true", help="do not look for boilerplate after import"
     )
+    parser.add_argument(
+        "--no-near-duplicates",
+        action="store_true",
+        help="do not look for near-duplicates of the imported documents (annotator dedupe "
+        "can do it later)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -81,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
             annotator=args.annotator,
             fields=fields,
             detect_boilerplate=not args.no_boilerplate,
+            detect_near_duplicates=not args.no_near_duplicates,
             progress=run.progress,
             cancel=run.cancel,
             replace=args.replace,
@@ -94,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
         f"{summary.claims} claims) from {summary.files} files into {db.display_url}; "
         f"{summary.duplicates} already in the project; {len(summary.errors) + len(missing)} "
         f"rejected; {len(summary.warnings)} warnings; boilerplate found in "
-        f"{summary.boilerplate_documents} documents."
+        f"{summary.boilerplate_documents} documents; {summary.near_duplicates} near-duplicates "
+        "of another document."
     )
     if summary.annotators:
         print("Work per annotator:")

@@ -407,3 +407,44 @@ def mark(
         status, f"Mark {status.value.replace('_', ' ')}"
     )
     return SetState(state, name=name)
+
+
+@dataclass(frozen=True, slots=True)
+class AddLinkedSpans:
+    """Add spans of one document at once, claims citing entities added with them (taking
+    over a near-duplicate's annotations): ``spans[i].claim.claimant_id``, when it is the
+    index of an entity in ``spans`` written as ``-(index + 1)``, is linked to that entity once
+    it has its id. One undo step removes them all."""
+
+    spans: tuple[Span, ...]
+    name: str = "Take over annotations"
+
+    def apply(self, store: AnnotationStore) -> Applied:
+        ids: dict[int, int] = {}
+        added: list[Span] = []
+        # Entities first: the claims cite them.
+        order = sorted(range(len(self.spans)), key=lambda i: self.spans[i].layer is Layer.CLAIM)
+        for index in order:
+            span = self.spans[index]
+            claim = span.claim
+            if claim is not None and claim.claimant_id is not None and claim.claimant_id < 0:
+                claim = replace(claim, claimant_id=ids.get(-claim.claimant_id - 1))
+                span = replace(span, claim=claim)
+            stored = store.add_span(span)
+            assert stored.id is not None
+            store.log("span.add", stored.annotator, stored.document_id, _payload(stored.id, None))
+            ids[index] = stored.id
+            added.append(stored)
+        changes = Changes()
+        for span in added:
+            changes = changes | _touch(span)
+        inverse = Batch(
+            tuple(
+                DeleteSpan(s.id, name=self.name, expected_version=s.version)
+                for s in reversed(added)
+                if s.id is not None
+            ),
+            name=self.name,
+        )
+        versions = tuple(SpanVersion(s.id, None, s.version) for s in added if s.id is not None)
+        return Applied(changes, inverse, tuple(added), versions)

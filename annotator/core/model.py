@@ -63,6 +63,9 @@ class DocumentSummary:
     source: str | None
     status: Status
     span_count: int
+    #: The original this document is a near-duplicate copy of (its group's earliest
+    #: document), or None.
+    copy_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,10 @@ seed gives the same splits whatever order the documents were imported in, and no
 ids needs to be in memory. With ``--group-by source`` whole sources are dealt out, each to the
 split furthest below its share, so that no outlet's boilerplate or style straddles train and
 test; the documents without a source form one group.
+
+Near-duplicates (a story and the copies other outlets ran) are always kept in one split, with
+or without ``--group-by``: ``together`` names each document's group of near-duplicates, and a
+group is dealt out whole (joined with the sources of its members when grouping by source).
 """
 
 from __future__ import annotations
@@ -84,8 +88,16 @@ def quotas(total: int, ratios: Sequence[float]) -> list[int]:
     return counts
 
 
-def assign(keys: Sequence[str], groups: Sequence[str | None] | None, spec: SplitSpec) -> list[int]:
-    """The split index of each document (``keys[i]``, in group ``groups[i]``)."""
+def assign(
+    keys: Sequence[str],
+    groups: Sequence[str | None] | None,
+    spec: SplitSpec,
+    together: Sequence[str | None] | None = None,
+) -> list[int]:
+    """The split index of each document (``keys[i]``, in group ``groups[i]``, a near-duplicate
+    of the documents whose ``together[i]`` is the same name; None: of none)."""
+    if together is not None and any(name is not None for name in together):
+        return _deal(keys, _units(keys, groups, together), spec)
     count = len(keys)
     ratios = [ratio for _, ratio in spec.ratios]
     result = [0] * count
@@ -97,9 +109,16 @@ def assign(keys: Sequence[str], groups: Sequence[str | None] | None, spec: Split
                 result[i] = split
             position += quota
         return result
+    return _deal(keys, [group or "" for group in groups], spec)
+
+
+def _deal(keys: Sequence[str], units: Sequence[str], spec: SplitSpec) -> list[int]:
+    """Deal out whole units (``units[i]``: the name of document i's), each to the split
+    furthest below its share, in the seeded order of their names."""
+    count = len(keys)
+    ratios = [ratio for _, ratio in spec.ratios]
     sizes: dict[str, int] = {}
-    for group in groups:
-        name = group or ""
+    for name in units:
         sizes[name] = sizes.get(name, 0) + 1
     targets = [count * ratio for ratio in ratios]
     filled = [0] * len(ratios)
@@ -110,6 +129,37 @@ def assign(keys: Sequence[str], groups: Sequence[str | None] | None, spec: Split
         split = max(range(len(ratios)), key=lambda s: (targets[s] - filled[s], -s))
         where[name] = split
         filled[split] += sizes[name]
-    for i, group in enumerate(groups):
-        result[i] = where[group or ""]
-    return result
+    return [where[name] for name in units]
+
+
+def _units(
+    keys: Sequence[str], groups: Sequence[str | None] | None, together: Sequence[str | None]
+) -> list[str]:
+    """The unit each document is dealt out in: its group of near-duplicates, or itself;
+    grouping by source, its source joined with the sources its near-duplicates are in. A
+    unit is named by the smallest name among what it joined (a source, a document's key or a
+    group's name), none of which depends on the import order."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(a: str, b: str) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    # Prefixes keep a source, a key and a group's name apart (a source may be named like a
+    # document); the names only order the units for a seed.
+    names = []
+    for i, key in enumerate(keys):
+        own = "s:" + (groups[i] or "") if groups is not None else "k:" + key
+        root(own)
+        if together[i] is not None:
+            join(own, "g:" + str(together[i]))
+        names.append(own)
+    return [root(name) for name in names]

@@ -39,6 +39,7 @@ from annotator.export.ownership import ensure_replaceable
 from annotator.export.problems import ANNOTATOR_CONFLICT, ExportProblem, ProblemLog
 from annotator.export.splitting import ALL, SplitSpec, assign
 from annotator.export.writing import ExportContext, Writer
+from annotator.services import near_duplicates
 from annotator.storage.database import Database
 from annotator.storage.store import Store
 
@@ -98,6 +99,8 @@ class _Plan:
     annotators: list[str | None] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     groups: list[str | None] = field(default_factory=list)
+    #: With a split: each document's group of near-duplicates going out (None: none).
+    together: list[str | None] = field(default_factory=list)
     everyone: bool = False
     not_done: int = 0
     conflicts: int = 0
@@ -174,7 +177,9 @@ def export(
     names = split.names if split is not None else (ALL,)
     where = [0] * len(plan.ids)
     if split is not None:
-        where = assign(plan.keys, plan.groups if split.group_by else None, split)
+        # Near-duplicates always go out in one split (docs/adr/0021-near-duplicates-minhash.md).
+        plan.together = near_duplicates.kept_together(db, plan.ids, plan.keys)
+        where = assign(plan.keys, plan.groups if split.group_by else None, split, plan.together)
     # Document ids per split, for the manifest (kept only when there is one).
     written: dict[str, list[str]] = {name: [] for name in names}
     counts = {"entities": 0, "claims": 0, **{name: 0 for name in names}}
@@ -274,10 +279,27 @@ def _write_manifest(
             | ({"not_adjudicated": plan.not_adjudicated} if plan.gold else {}),
             problems=context.problems,
             schema_version=context.schema.version,
-            notes=context.notes,
+            notes=context.notes | _kept_together(plan, written),
             gold={"used": True, "documents": plan.from_gold} if plan.gold else None,
         ),
     )
+
+
+def _kept_together(plan: _Plan, written: dict[str, list[str]]) -> dict[str, Any]:
+    """``near_duplicate_groups`` for a split's manifest: each group of near-duplicates that
+    went out, its split and its documents' ids."""
+    if not any(name is not None for name in plan.together):
+        return {}
+    split_of = {key: name for name, keys in written.items() for key in keys}
+    groups: dict[str, list[str]] = {}
+    for key, name in zip(plan.keys, plan.together, strict=True):
+        if name is not None and key in split_of:
+            groups.setdefault(name, []).append(key)
+    return {
+        "near_duplicate_groups": [
+            {"split": split_of[keys[0]], "ids": sorted(keys)} for _, keys in sorted(groups.items())
+        ]
+    }
 
 
 def check(path: Path, fmt: str) -> list[str]:

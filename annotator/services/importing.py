@@ -29,6 +29,7 @@ from annotator.ingest.counting import count_records
 from annotator.ingest.readers import FieldNames, detect_format, paths_to_read, read
 from annotator.ingest.record_checks import check_annotator_name
 from annotator.ingest.records import ImportedDocument, ImportProblem
+from annotator.services import near_duplicates
 from annotator.services.onto_existing import (
     NEW,
     Conflict,
@@ -64,6 +65,8 @@ class ImportSummary:
     files: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
     boilerplate_documents: int = 0
+    #: Documents found to be near-duplicates (copies) of another one.
+    near_duplicates: int = 0
     cancelled: bool = False
     #: Per annotator: documents that got new work from them (new documents included), that
     #: were unchanged, that conflicted.
@@ -91,6 +94,7 @@ def import_paths(
     annotator: str | None = None,
     fields: FieldNames | None = None,
     detect_boilerplate: bool = True,
+    detect_near_duplicates: bool = True,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     batch_size: int = BATCH_SIZE,
@@ -149,6 +153,8 @@ def import_paths(
             summary.boilerplate_documents = mark_sources(
                 db, sources, cancel=cancel, progress=progress
             )
+        if detect_near_duplicates and summary.imported:
+            summary.near_duplicates = near_duplicates.find_new(db, cancel=cancel, progress=progress)
     except OperationCancelled:
         summary.cancelled = True
     return summary

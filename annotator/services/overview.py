@@ -22,6 +22,7 @@ from typing import Any
 from annotator.core.model import CLAIM_TYPES, GOLD_ANNOTATOR, Layer, Status
 from annotator.core.spreadsheet import table_text
 from annotator.export.atomic import atomic_write
+from annotator.storage import near_duplicates as near
 from annotator.storage import overview_queries as q
 from annotator.storage.database import Database
 from annotator.storage.store import Store
@@ -167,6 +168,21 @@ class Acceptance:
 
 
 @dataclass(frozen=True, slots=True)
+class NearDuplicateFigures:
+    """Groups of near-duplicate documents (a story and its copies) and documents in them."""
+
+    groups: int = 0
+    documents: int = 0
+
+    @property
+    def copies(self) -> int:
+        return self.documents - self.groups
+
+    def to_json(self) -> dict[str, int]:
+        return {"groups": self.groups, "documents": self.documents, "copies": self.copies}
+
+
+@dataclass(frozen=True, slots=True)
 class Overview:
     database: str
     documents: int
@@ -182,6 +198,7 @@ class Overview:
     time: TimeFigures
     #: Per suggester and label, sorted by suggester then label.
     acceptance: tuple[Acceptance, ...] = field(default=())
+    near_duplicates: NearDuplicateFigures = field(default=NearDuplicateFigures())
 
     def acceptance_by_suggester(self) -> list[Acceptance]:
         totals: dict[str, tuple[int, int]] = {}
@@ -209,6 +226,7 @@ class Overview:
                 "by_suggester": [a.to_json() for a in self.acceptance_by_suggester()],
                 "by_label": [a.to_json() for a in self.acceptance],
             },
+            "near_duplicates": self.near_duplicates.to_json(),
         }
 
 
@@ -247,6 +265,7 @@ def compute_overview(
         created = q.spans_created_by_hour(store, chosen_ids, since)
         time = _time_figures(store, chosen_ids)
         decisions = q.decisions_by_suggester(store, chosen_ids)
+        near_duplicates = NearDuplicateFigures(*near.counts(store))
     hours = tuple(
         HourCount(hour, done.get(hour, 0), created.get(hour, 0))
         for hour in sorted(set(done) | set(created))
@@ -266,6 +285,7 @@ def compute_overview(
         throughput=Throughput(days, since, until, hours),
         time=time,
         acceptance=_acceptance(decisions),
+        near_duplicates=near_duplicates,
     )
 
 

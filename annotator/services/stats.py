@@ -34,10 +34,20 @@ def _time(figures: dict[str, Any]) -> str:
     )
 
 
+def _near_duplicates(figures: dict[str, int]) -> str:
+    if not figures["groups"]:
+        return "none found"
+    return (
+        f"{figures['groups']} groups, {figures['documents']} documents "
+        f"({figures['copies']} copies of another)"
+    )
+
+
 def format_stats(stats: dict[str, Any]) -> str:
     lines = [
         f"Database:   {stats['database']}",
         f"Documents:  {stats['documents']}",
+        f"Near-duplicates: {_near_duplicates(stats['near_duplicates'])}",
     ]
     who = f" ({stats['annotator']})" if stats["annotator"] else ""
     lines.append(f"Status{who}: {_counts(stats['status'])}")

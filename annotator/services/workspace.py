@@ -339,6 +339,7 @@ class Workspace:
         text: str | None = None,
         status: Status | None = None,
         max_seconds: float = 0.03,
+        hide_copies: bool = False,
     ) -> PageScan:
         """One bounded slice of the scan for the page starts of a filtered list."""
         with self.db.read() as store:
@@ -349,6 +350,7 @@ class Workspace:
                 text=text,
                 status=status,
                 max_seconds=max_seconds,
+                hide_copies=hide_copies,
             )
 
     def summaries_between(
@@ -359,10 +361,17 @@ class Workspace:
         limit: int = 200,
         text: str | None = None,
         status: Status | None = None,
+        hide_copies: bool = False,
     ) -> list[DocumentSummary]:
         with self.db.read() as store:
             return store.summaries_between(
-                self.listed, start_id, end_id, limit=limit, text=text, status=status
+                self.listed,
+                start_id,
+                end_id,
+                limit=limit,
+                text=text,
+                status=status,
+                hide_copies=hide_copies,
             )
 
     def summary_of(self, view: DocumentView) -> DocumentSummary | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Float,
@@ -291,3 +292,48 @@ class TokenBoundariesRow(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     tokenizer: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class NearDuplicateSignatureRow(Base):
+    """A document's near-duplicate signature (annotator/core/near_duplicates.py), kept so that
+    a later import compares its documents with this one without reading its text again.
+    ``signature`` is None for a text too short to be compared; ``version`` names the way it
+    was computed."""
+
+    __tablename__ = "near_duplicate_signatures"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int]
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class NearDuplicateBandRow(Base):
+    """One LSH band key of a document's signature: documents that share a key are compared.
+    The key and the document are the whole row and its primary key (on SQLite a table
+    without rowid: one B-tree, which an import adds 16 rows per document to)."""
+
+    __tablename__ = "near_duplicate_bands"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+
+
+class NearDuplicateMemberRow(Base):
+    """A document in a group of near-duplicates. ``group_id`` is the group's original (its
+    earliest document, a member too, with similarity 1); ``similarity`` is the member's
+    estimated similarity to the original."""
+
+    __tablename__ = "near_duplicate_members"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    similarity: Mapped[float] = mapped_column(Float)

@@ -30,6 +30,8 @@ class ActionSpec:
     handler: str
     keys: tuple[str, ...] = ()
     separator_before: bool = False
+    #: An on/off switch (shown with a check mark); its handler flips the state.
+    checkable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("overview", "View", "&Overview", "show_overview", "Ctrl+Shift+O"),
     _a("guidelines", "View", "&Guidelines", "guidelines.toggle", "F2"),
     _a("show-work", "View", "Show &work of…", "team.choose_shown_work", "Ctrl+Shift+W"),
+    ActionSpec(
+        "hide-copies",
+        "View",
+        "&Hide near-duplicate copies",
+        "documents.toggle_copies",
+        ("Ctrl+Shift+H",),
+        separator_before=True,
+        checkable=True,
+    ),
     _a("agreement", "Review", "A&greement…", "open_agreement"),
     _a("adjudicate", "Review", "A&djudicate document…", "open_adjudication", "Ctrl+Shift+J"),
     _a("manual", "Help", "&Manual…", "show_manual"),
@@ -163,6 +174,7 @@ class ActionTable:
             if spec.separator_before:
                 self.menus[spec.menu].addSeparator()
             action = self._add(spec.menu, spec.text, spec.keys, self._dispatch(spec.handler))
+            action.setCheckable(spec.checkable)
             self.by_name[spec.name] = action
 
     def _dispatch(self, handler: str) -> Callable[[], None]:

@@ -215,6 +215,15 @@ class DocumentList(QWidget):
             self.status_combo.blockSignals(False)
         self._apply_filter()
 
+    @property
+    def hides_copies(self) -> bool:
+        return self._model.hides_copies
+
+    def toggle_copies(self) -> None:
+        """Hide near-duplicate copies of other documents from the list, or show them again
+        (View > Hide near-duplicate copies)."""
+        self._model.set_hide_copies(not self._model.hides_copies)
+
     def select_document(self, document_id: int) -> None:
         """Highlight ``document_id`` (the one open in the window) and scroll to it, once its
         row is known; nothing is highlighted if the filter hides it. Never emits
@@ -272,12 +281,15 @@ class DocumentList(QWidget):
 
     def _show_count(self, count: int, final: bool) -> None:
         filtered = self._model.text_filter is not None or self._model.status_filter is not None
+        filtered = filtered or self._model.hides_copies
         if not final:
             text = f"Searching… {count:,} found so far" if filtered else "Counting…"
         elif count == 0:
             text = "No documents match" if filtered else "No documents"
         else:
             text = f"{count:,} document{'' if count == 1 else 's'}"
+        if self._model.hides_copies:
+            text += " (near-duplicate copies hidden)"
         self.count_label.setText(text)
 
     def _show_failure(self, message: str) -> None:

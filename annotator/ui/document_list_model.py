@@ -26,6 +26,7 @@ import html
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -68,6 +69,8 @@ GROW_INTERVAL_MS = 150
 MAX_STALE_RELOADS = 3
 
 PLACEHOLDER = "…"
+#: Before the title of a near-duplicate copy of another document.
+COPY_MARK = "≈ "
 STATUS_COLUMN, TITLE_COLUMN, SPANS_COLUMN = range(3)
 COLUMN_COUNT = 3
 DocumentIdRole = int(Qt.ItemDataRole.UserRole) + 1
@@ -145,6 +148,8 @@ class DocumentListModel(QAbstractTableModel):
         self._cache_pages = cache_pages
         self._text: str | None = None
         self._status: Status | None = None
+        #: Near-duplicate copies left out of the list (View > Hide near-duplicate copies).
+        self._hide_copies = False
         self._generation = 0
         self._index = PageIndex(page_size)
         self._rows = 0
@@ -174,6 +179,17 @@ class DocumentListModel(QAbstractTableModel):
     @property
     def status_filter(self) -> Status | None:
         return self._status
+
+    @property
+    def hides_copies(self) -> bool:
+        return self._hide_copies
+
+    def set_hide_copies(self, hide: bool) -> None:
+        """Leave near-duplicate copies out of the list (their originals stay), or show them."""
+        if hide == self._hide_copies:
+            return
+        self._hide_copies = hide
+        self.reload()
 
     @property
     def page_size(self) -> int:
@@ -223,7 +239,7 @@ class DocumentListModel(QAbstractTableModel):
         self.pages_fetched = 0
         self.endResetModel()
         self.countChanged.emit(0, False)
-        if self._text is None and self._status is None:
+        if self._text is None and self._status is None and not self._hide_copies:
             self._executor.submit(
                 self._workspace.document_id_extent,
                 partial(self._on_extent, generation),
@@ -259,6 +275,7 @@ class DocumentListModel(QAbstractTableModel):
         # The job captures plain values: it runs on the worker, and must not read the model.
         workspace, page_size = self._workspace, self._page_size
         scan, text, status = self._index.scan, self._text, self._status
+        hide_copies = self._hide_copies
         self._executor.submit(
             lambda: workspace.scan_page_starts(
                 scan,
@@ -266,6 +283,7 @@ class DocumentListModel(QAbstractTableModel):
                 text=text,
                 status=status,
                 max_seconds=SCAN_SLICE_SECONDS,
+                hide_copies=hide_copies,
             ),
             partial(self._on_scan, generation),
             partial(self._on_failure, generation, None),
@@ -285,7 +303,7 @@ class DocumentListModel(QAbstractTableModel):
             self._show_rows()  # the first rows and the last at once, the rest in batches
         elif not self._grow_timer.isActive():
             self._grow_timer.start()
-        if self._text is not None or self._status is not None:
+        if self._text is not None or self._status is not None or self._hide_copies:
             self.countChanged.emit(scan.matched, scan.done)
         if not scan.done:
             self._scan_next(generation)
@@ -387,12 +405,13 @@ class DocumentListModel(QAbstractTableModel):
         start, end = bounds
         expected = self._index.page_rows(page)
         generation, text, status = self._generation, self._text, self._status
+        hide_copies = self._hide_copies
         workspace, page_size = self._workspace, self._page_size
         self._in_flight.add(page)
         self.pages_fetched += 1
         self._executor.submit(
             lambda: workspace.summaries_between(
-                start, end, limit=page_size, text=text, status=status
+                start, end, limit=page_size, text=text, status=status, hide_copies=hide_copies
             ),
             partial(self._on_page, generation, page, expected),
             partial(self._on_failure, generation, page),
@@ -541,7 +560,13 @@ class DocumentListModel(QAbstractTableModel):
             row = self._row_of_id.get(summary.id)
             if row is None:
                 continue  # evicted meanwhile
-            self._pages[row // self._page_size][row % self._page_size] = summary
+            page = self._pages[row // self._page_size]
+            before = page[row % self._page_size]
+            if summary.copy_of is None and before.copy_of is not None:
+                # A row worked out from the open document does not know its group; being a
+                # copy does not change with an action.
+                summary = replace(summary, copy_of=before.copy_of)
+            page[row % self._page_size] = summary
             self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMN_COUNT - 1))
 
     # -- Qt model interface -------------------------------------------------------------------
@@ -577,8 +602,14 @@ class DocumentListModel(QAbstractTableModel):
             return summary.status
         if column == TITLE_COLUMN:
             if role == _TOOLTIP:
+                if summary.copy_of is not None:
+                    return plain_tooltip(
+                        f"{summary.title}\n(near-duplicate copy of document #{summary.copy_of})"
+                    )
                 return plain_tooltip(summary.title)
             # A view draws DisplayRole as plain text, so markup in a title shows literally.
+            if summary.copy_of is not None:
+                return COPY_MARK + one_line(summary.title)
             return one_line(summary.title)
         if column == STATUS_COLUMN:
             if role == _DISPLAY:

@@ -48,6 +48,7 @@ from annotator.ui.guidelines import GuidelinesDock
 from annotator.ui.inspector import Inspector
 from annotator.ui.label_bar import LabelBar
 from annotator.ui.merge_project import MergeControls
+from annotator.ui.near_duplicates import CopyBar
 from annotator.ui.operations import Operations, Outcome
 from annotator.ui.plain import label, message_box
 from annotator.ui.settings import open_settings
@@ -124,6 +125,14 @@ class MainWindow(QMainWindow):
         left.setObjectName("documents-dock")
         left.setWidget(self.documents)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, left)
+
+        # Offers to take over a near-duplicate original's annotations (hidden otherwise).
+        self.copy_bar = CopyBar(self.context, self)
+        top = QDockWidget("Near-duplicate", self)
+        top.setObjectName("near-duplicate-dock")
+        top.setWidget(self.copy_bar)
+        self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, top)
+        top.hide()
 
         self.inspector = Inspector(self)
         right = QDockWidget("Inspector", self)
@@ -306,6 +315,7 @@ class MainWindow(QMainWindow):
         self.article.set_view(view, self.schema)
         self.inspector.set_view(view)
         self.inspector.show_item(None)
+        self.copy_bar.document_shown(view)
         self.documents.select_document(view.document.id)
         from annotator.ui.recent import project_label  # one way to name a project: masked
 

@@ -144,7 +144,16 @@ class OverviewWindow(QWidget):
                 row, column = row + 1, 0
         stamp = datetime.now().strftime("%H:%M:%S")
         who = overview.annotator or "all annotators"
-        self.state.setText(f"{overview.documents} documents, figures of {who}; updated {stamp}")
+        near = overview.near_duplicates
+        copies = (
+            f" ({near.groups} groups of near-duplicates: {near.documents} documents, "
+            f"{near.copies} of them copies)"
+            if near.groups
+            else ""
+        )
+        self.state.setText(
+            f"{overview.documents} documents{copies}, figures of {who}; updated {stamp}"
+        )
 
     def _rebuild(self) -> None:
         for panel in self.panels.values():

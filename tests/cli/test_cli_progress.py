@@ -96,7 +96,7 @@ LONG_COMMANDS = {
     "import": Long(
         "tmp_path",
         lambda db, tmp: ["import", str(articles(tmp / "in.jsonl")), "--db", db],
-        ("Importing documents", "Looking for boilerplate"),
+        ("Importing documents", "Looking for boilerplate", "Looking for near-duplicates"),
     ),
     "export": Long(
         "corpus",
@@ -194,7 +194,7 @@ def test_without_a_terminal_one_line_per_phase(
     assert "\r" not in captured.err and "\r" not in captured.out
     lines = captured.err.splitlines()
     assert [line.split(":")[0] for line in lines] == list(long.phases)
-    assert all(re.fullmatch(r"[\w ]+: \d+( of \d+)? \w+ in [\d.]+ s.*", line) for line in lines)
+    assert all(re.fullmatch(r"[\w -]+: \d+( of \d+)? \w+ in [\d.]+ s.*", line) for line in lines)
     if name == "import":  # the records were counted first: the total was known throughout
         assert lines[0].startswith(f"Importing documents: {ARTICLES} of {ARTICLES} documents in")
 

@@ -57,6 +57,7 @@ def test_json_has_every_figure_and_equals_the_service(
         "throughput",
         "time_per_document",
         "acceptance",
+        "near_duplicates",
     }
     assert printed["status"] == {"new": 0, "in_progress": 1, "done": 4, "skipped": 1}
     assert printed["annotators"] == ["ana", "bob"]

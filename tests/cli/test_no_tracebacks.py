@@ -40,6 +40,7 @@ COMMANDS: dict[str, list[str]] = {
     "suggest --status": ["suggest", "--status"],
     "stats": ["stats"],
     "claims": ["claims"],
+    "dedupe": ["dedupe"],
     "db check": ["db", "check"],
     "db backup": ["db", "backup"],
     "db upgrade": ["db", "upgrade"],

@@ -214,3 +214,27 @@ def test_an_empty_chart_says_so(qtbot) -> None:
     chart.resize(400, chart.sizeHint().height())
     assert chart.accessibleDescription() == "no data yet"
     assert not QImage.fromData(chart.render_png()).isNull()
+
+
+def test_the_overview_says_how_many_documents_are_near_duplicates(
+    db: Database, qtbot, tmp_path: Path
+) -> None:
+    from annotator.services.importing import import_paths
+    from tests.syndication import corpus, write_jsonl
+
+    records, original_of = corpus(seed=31, originals=10, copies=6)
+    import_paths(db, [write_jsonl(tmp_path / "all.jsonl", records)])
+    groups = len(set(original_of.values()))
+    win = MainWindow(db, "ana")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    assert win.executor.wait_idle()
+    win.article.setFocus()
+    overview = open_overview(win, qtbot)
+    state = overview.state.text()
+    assert f"({groups} groups of near-duplicates: {groups + 6} documents, 6 of them copies)" in (
+        state
+    )
+    win.executor.wait_idle()

@@ -1,0 +1,181 @@
+"""Near-duplicate documents: a wire story run by several outlets with a new headline, a footer
+and a word changed (docs/adr/0021-near-duplicates-minhash.md).
+
+How
+---
+1. **Content.** The text outside its ignored ranges (boilerplate: an outlet's footer is what
+   most tells two copies apart), lowercased and UTF-8 encoded; every byte that is not an ASCII
+   letter or digit (nor part of a non-ASCII character) becomes a space, so punctuation and line
+   breaks do not matter.
+2. **Shingles.** Every run of :data:`SHINGLE_BYTES` bytes, hashed to 64 bits. A changed word
+   changes about that many shingles and no more.
+3. **Signature.** One-permutation MinHash: the top bits of a shingle's hash pick one of
+   :data:`SLOTS` slots and the slot keeps the smallest of the rest; an empty slot (a short
+   text) takes its right-hand neighbour's value, re-hashed with the distance. The share of
+   equal slots of two signatures estimates the Jaccard similarity of their shingle sets. One
+   hash per shingle rather than one per shingle and slot: linear in the text, and computed for
+   a batch of texts at once in numpy.
+4. **Bands.** The first ``BANDS x ROWS`` slots, in bands of :data:`ROWS`, each hashed to a key:
+   two texts whose similarity is 0.8 share a key with a probability of 0.997
+   (1 - (1 - 0.8^5)^16), at :data:`THRESHOLD` (0.7) of 0.95, and two unrelated texts (0.1)
+   almost never (0.00016). Five rows rather than four: with four, texts on the same topic in
+   the same words (0.1 to 0.2) make a dozen candidates per document in a large project, each
+   read and compared. Documents that
+   share a key are candidates; a candidate is a copy when its estimated similarity is at least
+   :data:`THRESHOLD`.
+
+Everything here is deterministic across runs and machines (no salted hashes): signatures and
+band keys are stored and compared with those of a later import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Bytes per shingle (two to four words).
+SHINGLE_BYTES = 16
+#: Slots of a signature (each a 32-bit value).
+SLOTS = 128
+BANDS = 16
+ROWS = 5
+#: Estimated Jaccard similarity from which two documents are copies of each other.
+THRESHOLD = 0.7
+#: Texts with less content than this (bytes, outside ignored ranges) are not compared: two
+#: short notices ("Photo: Reuters") are alike without being copies.
+MIN_CONTENT_BYTES = 200
+#: Bumped whenever the signature changes, so that stored signatures are recomputed.
+VERSION = 2
+
+_U64 = np.uint64
+_M1 = _U64(0xBF58476D1CE4E5B9)
+_M2 = _U64(0x94D049BB133111EB)
+_GOLDEN = _U64(0x9E3779B97F4A7C15)
+_SLOT_BITS = 7  # 2**7 == SLOTS
+_SLOT_SHIFT = _U64(64 - _SLOT_BITS)
+_VALUE_SHIFT = _U64(64 - _SLOT_BITS - 32)
+_EMPTY = np.uint32(0xFFFFFFFF)
+
+# A lowercase letter, a digit and every byte of a non-ASCII character keep their value (an
+# uppercase ASCII letter becomes lowercase); every other byte becomes a space.
+_WORD_BYTES = bytes(
+    b
+    if (0x61 <= b <= 0x7A or 0x30 <= b <= 0x39 or b >= 0x80)
+    else b + 32
+    if 0x41 <= b <= 0x5A
+    else 0x20
+    for b in range(256)
+)
+_GAP = b" " * 16
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """A document's MinHash signature (:data:`SLOTS` little-endian 32-bit values) and its band
+    keys (63-bit, so that they fit a signed 64-bit column)."""
+
+    values: bytes
+    bands: tuple[int, ...]
+
+
+def content(text: str, ignored: Iterable[tuple[int, int]] = ()) -> str:
+    """``text`` without its ignored ranges (code point offsets, any order, may overlap)."""
+    pieces: list[str] = []
+    position = 0
+    for start, end in sorted(ignored):
+        if start > position:
+            pieces.append(text[position:start])
+        position = max(position, end)
+    pieces.append(text[position:])
+    return "\n".join(pieces)
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """The estimated Jaccard similarity of the shingle sets two signatures were made from."""
+    x = np.frombuffer(a, dtype="<u4")
+    y = np.frombuffer(b, dtype="<u4")
+    return float(np.count_nonzero(x == y)) / SLOTS
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """A 64-bit finaliser (splitmix64's): every input bit moves every output bit."""
+    h = (h ^ (h >> _U64(30))) * _M1
+    h = (h ^ (h >> _U64(27))) * _M2
+    return h ^ (h >> _U64(31))
+
+
+def signatures(texts: Sequence[str]) -> list[Signature | None]:
+    """The signature of each content (see :func:`content`); None for one too short to be
+    compared. All texts are hashed together: numpy's work is per batch, not per text."""
+    encoded = [text.encode("utf-8") for text in texts]
+    result: list[Signature | None] = [None] * len(texts)
+    kept = [i for i, data in enumerate(encoded) if len(data) >= MIN_CONTENT_BYTES]
+    if not kept:
+        return result
+    # The texts one after the other, each after SHINGLE_BYTES spaces: a shingle starts at a
+    # word and never reaches the next text (the last ones read spaces, as in any copy).
+    joined = (_GAP + _GAP.join(encoded[i] for i in kept) + _GAP).translate(_WORD_BYTES)
+    words = np.frombuffer(joined, dtype=np.uint8)
+    lengths = np.array([len(encoded[i]) + len(_GAP) for i in kept], dtype=np.int64)
+    # Shingles start where a word does: about one position in six, the same ones in two
+    # copies of a text.
+    spaces = words == ord(" ")
+    starts = np.flatnonzero(spaces[:-1] & ~spaces[1:]) + 1
+    per_text = np.diff(np.searchsorted(starts, np.cumsum(lengths)), prepend=0)
+    owner = np.repeat(np.arange(len(kept), dtype=_U64), per_text)
+    # Every 8-byte run as one unaligned uint64 (a strided view, no copy); a shingle is the
+    # runs at its start and 8 bytes on.
+    runs = np.ndarray((len(words) - 7,), dtype="<u8", buffer=joined, offset=0, strides=(1,))
+    hashes = _mix(runs[starts] * _GOLDEN ^ runs[starts + 8])
+    # Slot and value in one key (slot: the hash's top 7 bits, value: the next 32), the text's
+    # index above them: the smallest key of each slot of each text is its value.
+    slots = (owner << _U64(_SLOT_BITS)) | (hashes >> _SLOT_SHIFT)
+    values = (hashes >> _VALUE_SHIFT).astype(np.uint32)
+    table = np.full(len(kept) * SLOTS, _EMPTY, dtype=np.uint32)
+    np.minimum.at(table, slots.astype(np.intp), values)
+    table = _densify(table.reshape(len(kept), SLOTS))
+    keys = band_keys(table).tolist()
+    raw = table.astype("<u4").tobytes()
+    width = SLOTS * 4
+    for row, i in enumerate(kept):
+        result[i] = Signature(raw[row * width : (row + 1) * width], tuple(keys[row]))
+    return result
+
+
+def _densify(table: np.ndarray) -> np.ndarray:
+    """Each empty slot takes the value of the nearest filled slot to its right (wrapping),
+    mixed with the distance, so that two similar short texts still agree slot by slot. Every
+    row has a filled slot (a signed text has shingles)."""
+    empty = table == _EMPTY
+    if not empty.any():
+        return table
+    rows = np.flatnonzero(empty.any(axis=1))
+    part = empty[rows]
+    # The index of each slot's nearest filled slot at or after it, over the row twice (so
+    # that the search wraps): a running minimum from the right.
+    doubled = np.concatenate([part, part], axis=1)
+    index = np.where(doubled, 4 * SLOTS, np.arange(2 * SLOTS))
+    nearest = np.minimum.accumulate(index[:, ::-1], axis=1)[:, ::-1][:, :SLOTS]
+    source = nearest % SLOTS
+    distance = (nearest - np.arange(SLOTS)).astype(_U64)
+    values = np.take_along_axis(table[rows], source, axis=1).astype(_U64)
+    mixed = (_mix(values * _U64(SLOTS) + distance) & _U64(0xFFFFFFFE)).astype(np.uint32)
+    out = table.copy()
+    out[rows] = np.where(part, mixed, table[rows])
+    return out
+
+
+def band_keys(table: np.ndarray) -> np.ndarray:
+    """``(n, BANDS)`` band keys of ``(n, SLOTS)`` signatures: each band's ROWS values and its
+    index hashed to 63 bits."""
+    rows = table[:, : BANDS * ROWS].astype(_U64).reshape(len(table), BANDS, ROWS)
+    h = np.arange(1, BANDS + 1, dtype=_U64)[None, :] * _GOLDEN
+    for r in range(ROWS):
+        h = _mix(h ^ rows[:, :, r])
+    return (h >> _U64(1)).astype(np.int64)
+
+
+def values_of(signature: bytes) -> np.ndarray:
+    return np.frombuffer(signature, dtype="<u4")
