@@ -116,7 +116,8 @@ def test_figures_are_proposed_accepted_and_edited_as_one_undoable_step(qtbot, db
         {"figure": "1500000", "unit": "$", "counted": "reconstruction"},
     ]
     assert window.article.hasFocus()  # back to the article: its keys work again
-    assert window.undo_action.text() == "&Undo Set claim figures"
+    # The write is seen in the database before the window hears back from the worker.
+    qtbot.waitUntil(lambda: window.undo_action.text() == "&Undo Set claim figures")
 
     # One step: one undo brings the accepted slots back.
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
