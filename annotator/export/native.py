@@ -113,6 +113,10 @@ def document_record(
         "status": overall_status(states).value,
         "statuses": {st.annotator: st.status.value for st in states if st.status is not Status.NEW},
     }
+    # Time spent per annotator, only when someone has some (imports read it back).
+    seconds = {st.annotator: st.seconds_spent for st in states if st.seconds_spent > 0}
+    if seconds:
+        record["seconds"] = seconds
     if suggestions is not None:
         record["suggestions"] = [
             {
