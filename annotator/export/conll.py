@@ -33,10 +33,7 @@ class ConllWriter:
         lines = [DOCSTART, ""]
         for sentence in tagged_sentences(doc, tokens, self.context.problems):
             lines.extend(
-                f"{word} {entity} {claim}"
-                for word, entity, claim in zip(
-                    sentence.tokens, sentence.entity_tags, sentence.claim_tags, strict=True
-                )
+                map(" ".join, zip(sentence.tokens, sentence.entity_tags, sentence.claim_tags))
             )
             lines.append("")
         self.handle.write(("\n".join(lines) + "\n").encode("utf-8"))
