@@ -166,11 +166,14 @@ def check(path: Path) -> list[str]:
         tokens = _check_tokens(text, require_list(item, "tokens", where, findings), where, findings)
         if tokens is None:
             continue
-        spans = set()
-        for i, span in enumerate(require_list(item, "spans", where, findings)):
-            here = f"{where} [spans[{i}]]"
-            if _check_span(text, tokens, span, here, findings, given=True):
-                spans.add((span["start"], span["end"], span["label"]))
+        span_rows = require_list(item, "spans", where, findings)
+        spans = _spans_if_clean(text, tokens, span_rows)
+        if spans is None:
+            spans = set()
+            for i, span in enumerate(span_rows):
+                here = f"{where} [spans[{i}]]"
+                if _check_span(text, tokens, span, here, findings, given=True):
+                    spans.add((span["start"], span["end"], span["label"]))
         for i, relation in enumerate(require_list(item, "relations", where, findings)):
             here = f"{where} [relations[{i}]]"
             if not isinstance(relation, dict):
@@ -276,6 +279,41 @@ def _check_tokens_one_by_one(
             findings.add(here, "'ws' must be true or false")
         tokens.append((row["start"], row["end"]))
     return tokens
+
+
+_SPAN_FIELDS = operator.itemgetter("start", "end", "token_start", "token_end", "label", "text")
+
+
+def _spans_if_clean(
+    text: str, tokens: list[tuple[int, int]], rows: list[Any]
+) -> set[tuple[int, int, str]] | None:
+    """``(start, end, label)`` of the spans when every one is right, else None: the
+    conditions of :func:`_check_span` a column at a time, in C loops."""
+    if not rows:
+        return set()
+    if not tokens or set(map(type, rows)) != {dict}:
+        return None
+    try:
+        starts, ends, firsts, lasts, labels, words = zip(*map(_SPAN_FIELDS, rows), strict=True)
+    except KeyError:
+        return None
+    token_starts, token_ends = zip(*tokens, strict=True)
+    if not (
+        set(map(type, starts + ends + firsts + lasts)) == {int}
+        and set(map(type, labels)) == {str}
+        and "" not in labels
+        and min(starts) >= 0
+        and max(ends) <= len(text)
+        and all(map(operator.lt, starts, ends))
+        and min(firsts) >= 0
+        and max(lasts) < len(tokens)
+        and all(map(operator.le, firsts, lasts))
+        and list(map(token_starts.__getitem__, firsts)) == list(starts)
+        and list(map(token_ends.__getitem__, lasts)) == list(ends)
+        and list(map(text.__getitem__, map(slice, starts, ends))) == list(words)
+    ):
+        return None
+    return set(zip(starts, ends, labels, strict=True))
 
 
 def _check_span(

@@ -49,7 +49,22 @@ def _past_the_end(record: dict[str, Any]) -> None:
     last["end"] = len(record["text"]) + 1
 
 
+def _span(**values: Any) -> Change:
+    def change(record: dict[str, Any]) -> None:
+        record["spans"][0].update(values)
+
+    return change
+
+
+def _exclusive_end(record: dict[str, Any]) -> None:
+    record["spans"][0]["token_end"] += 1
+
+
 PRODIGY_FAULTS: dict[str, tuple[Change, str]] = {
+    "span text": (_span(text="nope"), "[spans[0]]: text 'nope' is not the text at"),
+    "span label": (_span(label=""), "[spans[0]]: 'label' must be a non-empty string"),
+    "token_end": (_exclusive_end, "are not the edges of tokens"),
+    "token_start": (_span(token_start=-1), "are not token indices in order"),
     "id": (_token(2, id=7), "[tokens[2]]: a token must be an object whose 'id' is its index"),
     "ws": (_token(1, ws="yes"), "[tokens[1]]: 'ws' must be true or false"),
     "float": (_token(1, start=0.5), "[tokens[1]]: offsets must be integers"),
