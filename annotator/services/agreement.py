@@ -4,8 +4,9 @@ by :mod:`annotator.core.agreement`.
 A document counts when at least two annotators marked it done (or, with
 ``include_unfinished``, done or in progress); the reserved ``gold`` layer is never one of them
 unless named in ``annotators``. Each batch of documents costs one query per table (texts,
-spans), is tokenized with the one tokenizer, added to the running tallies and dropped, so
-memory stays flat apart from one small row per document.
+spans), takes its tokens from the project's token cache (tokenizing and keeping those it does
+not have yet, like the exports), is added to the running tallies and dropped, so memory stays
+flat apart from one small row per document.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from annotator.core.agreement import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import GOLD_ANNOTATOR, Layer, Span, Status
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
-from annotator.core.tokens import tokenize_many
+from annotator.services.stored_tokens import stored_tokens
 from annotator.storage.agreement_queries import shared_documents
 from annotator.storage.database import Database
 
@@ -75,13 +76,14 @@ def compute_agreement(
             spans = store.spans_by_documents(ids)
         present = [(i, names) for i, names in batch if i in documents]
         texts = [documents[i].text for i, _ in present]
-        for (document_id, names), tokenized in zip(present, tokenize_many(texts), strict=True):
+        tokens = stored_tokens(db, texts, batch=BATCH)
+        for (document_id, names), tokenized in zip(present, tokens, strict=True):
             document = documents[document_id]
             accumulator.add(
                 DocumentInput(
                     document_id=document_id,
                     title=document.title,
-                    tokens=tuple((t.start, t.end) for t in tokenized.tokens),
+                    tokens=tuple(zip(tokenized.starts, tokenized.ends, strict=True)),
                     work=tuple(_work(name, spans.get(document_id, ())) for name in names),
                 )
             )
