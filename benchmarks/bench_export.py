@@ -18,7 +18,8 @@ many spans). Then, in the same run:
 
 Prints documents/s and the ratio floor_time / export_time (goals: native >= 0.5, token formats
 >= 0.25), and the peak resident memory (``VmHWM`` from ``/proc/self/status``) of exports of
-N/4 and N documents, each in a fresh process, to show memory flat in corpus size.
+N/4 and N documents (native and Prodigy by default), each in a fresh process, to show memory
+flat in corpus size.
 
     python benchmarks/bench_export.py [--n 10000] [--formats annotator,prodigy,conll,hf]
 """
@@ -228,7 +229,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--formats", default="annotator,prodigy,conll,hf")
-    parser.add_argument("--memory-format", default="prodigy")
+    parser.add_argument("--memory-formats", default="annotator,prodigy")
     parser.add_argument(
         "--repeat", type=int, default=1, help="exports per format after the first (best kept)"
     )
@@ -282,16 +283,16 @@ def main() -> None:
                 f"{base:>9.2f}{base / first:>15.3f}{base / again:>15.3f}"
             )
         db.close()
-        fmt = args.memory_format
-        suffix = FORMATS[fmt].suffix
-        low = peak_memory(small_path, fmt, folder / f"mem-small{suffix}")
-        high = peak_memory(db_path, fmt, folder / f"mem-big{suffix}")
-        print(
-            f"peak memory of a {fmt} export (fresh process): {small} documents "
-            f"{low['VmHWM'] / 1024:.0f} MB, {args.n} documents {high['VmHWM'] / 1024:.0f} MB "
-            f"(x{high['VmHWM'] / low['VmHWM']:.2f} for x{args.n / small:.0f} documents); "
-            f"final VmRSS {low['VmRSS'] / 1024:.0f} / {high['VmRSS'] / 1024:.0f} MB"
-        )
+        for fmt in args.memory_formats.split(","):
+            suffix = FORMATS[fmt].suffix
+            low = peak_memory(small_path, fmt, folder / f"mem-small-{fmt}{suffix}")
+            high = peak_memory(db_path, fmt, folder / f"mem-big-{fmt}{suffix}")
+            print(
+                f"peak memory of a {fmt} export (fresh process): {small} documents "
+                f"{low['VmHWM'] / 1024:.0f} MB, {args.n} documents {high['VmHWM'] / 1024:.0f} MB "
+                f"(x{high['VmHWM'] / low['VmHWM']:.2f} for x{args.n / small:.0f} documents); "
+                f"final VmRSS {low['VmRSS'] / 1024:.0f} / {high['VmRSS'] / 1024:.0f} MB"
+            )
 
 
 if __name__ == "__main__":
