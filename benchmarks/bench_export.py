@@ -294,6 +294,9 @@ def main() -> None:
         db.close()
         for fmt in args.memory_formats.split(","):
             suffix = FORMATS[fmt].suffix
+            # Both sizes tokenize (the worst case for memory): no stored tokens in either.
+            forget_tokens(small_path)
+            forget_tokens(db_path)
             low = peak_memory(small_path, fmt, folder / f"mem-small-{fmt}{suffix}")
             high = peak_memory(db_path, fmt, folder / f"mem-big-{fmt}{suffix}")
             print(
