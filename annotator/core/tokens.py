@@ -69,14 +69,22 @@ class Sentence:
 
 
 class TokenList(Sequence[Token]):
-    """A text's tokens as two offset arrays; a :class:`Token` is built only when one is asked
-    for. An export reads hundreds of thousands of tokens and most of it needs offsets or
-    words, not an object per token."""
+    """A text's tokens as two offset arrays; :class:`Token` objects are built the first time
+    one is asked for by index (then kept, so the suggesters' many lookups stay cheap). An
+    export reads hundreds of thousands of tokens and needs only their offsets and words."""
 
-    __slots__ = ("_ends", "_starts", "_text")
+    __slots__ = ("_built", "_ends", "_starts", "_text")
 
     def __init__(self, text: str, starts: Sequence[int], ends: Sequence[int]) -> None:
         self._text, self._starts, self._ends = text, starts, ends
+        self._built: tuple[Token, ...] | None = None
+
+    def _tokens(self) -> tuple[Token, ...]:
+        if self._built is None:
+            self._built = tuple(
+                map(Token, self._starts, self._ends, _words(self._text, self._starts, self._ends))
+            )
+        return self._built
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -86,14 +94,10 @@ class TokenList(Sequence[Token]):
     @overload
     def __getitem__(self, index: slice) -> tuple[Token, ...]: ...
     def __getitem__(self, index: int | slice) -> Token | tuple[Token, ...]:
-        if isinstance(index, slice):
-            starts, ends = self._starts[index], self._ends[index]
-            return tuple(map(Token, starts, ends, _words(self._text, starts, ends)))
-        start, end = self._starts[index], self._ends[index]
-        return Token(start, end, self._text[start:end])
+        return self._tokens()[index]
 
     def __iter__(self) -> Iterator[Token]:
-        return map(Token, self._starts, self._ends, _words(self._text, self._starts, self._ends))
+        return iter(self._tokens())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence):
@@ -101,7 +105,7 @@ class TokenList(Sequence[Token]):
         return len(self) == len(other) and all(map(operator.eq, self, other))
 
     def __hash__(self) -> int:
-        return hash(tuple(self))
+        return hash(self._tokens())
 
     def __repr__(self) -> str:
         return f"TokenList({list(self)!r})"
