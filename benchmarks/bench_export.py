@@ -17,8 +17,10 @@ many spans). Then, in the same run:
   that is the project tokenizer's).
 
 Prints documents/s and the ratio floor_time / export_time (goals: native >= 0.5, token formats
->= 0.25), and the peak resident memory (``VmHWM`` from ``/proc/self/status``) of exports of
-N/4 and N documents, each in a fresh process, to show memory flat in corpus size.
+>= 0.25), in wall-clock and in CPU time (on a shared machine the CPU ratio moves less with
+the load), and the peak resident memory (``VmHWM`` from ``/proc/self/status``) of exports of
+N/4 and N documents (native and Prodigy by default), each in a fresh process, to show memory
+flat in corpus size.
 
     python benchmarks/bench_export.py [--n 10000] [--formats annotator,prodigy,conll,hf]
 """
@@ -160,12 +162,12 @@ def build(path: Path, n: int) -> None:
     conn.close()
 
 
-def floor(db_path: Path, out: Path) -> float:
-    """Seconds for the least any export from this database does: read every document's id and
-    text and every span with bare ``sqlite3`` (two streaming queries, merged by document id)
-    and write one ``orjson`` line per document to a file."""
+def floor(db_path: Path, out: Path) -> tuple[float, float]:
+    """Seconds (wall clock, CPU) for the least any export from this database does: read every
+    document's id and text and every span with bare ``sqlite3`` (two streaming queries, merged
+    by document id) and write one ``orjson`` line per document to a file."""
     conn = sqlite3.connect(db_path)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     documents = conn.execute("SELECT id, external_id, text FROM documents ORDER BY id")
     spans = conn.execute(
         'SELECT spans.document_id, spans.start, spans."end", spans.label, spans.layer, '
@@ -180,7 +182,7 @@ def floor(db_path: Path, out: Path) -> float:
                 rows.append(pending[1:])
                 pending = next(spans, None)
             handle.write(orjson.dumps({"id": external_id, "text": text, "spans": rows}) + b"\n")
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - start, time.process_time() - cpu
     conn.close()
     return elapsed
 
@@ -228,7 +230,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--formats", default="annotator,prodigy,conll,hf")
-    parser.add_argument("--memory-format", default="prodigy")
+    parser.add_argument("--memory-formats", default="annotator,prodigy")
+    parser.add_argument(
+        "--skip-tokenizer", action="store_true", help="leave out the tokenizer-alone reference"
+    )
     parser.add_argument(
         "--repeat", type=int, default=1, help="exports per format after the first (best kept)"
     )
@@ -251,47 +256,55 @@ def main() -> None:
             f"{time.perf_counter() - t:.1f} s"
         )
         db = Database.open(db_path)
-        base = min(floor(db_path, folder / "floor.jsonl") for _ in range(3))
-        t = time.perf_counter()
-        list(tokenize_many(texts(db_path), batch_size=200))
-        tokenizer = time.perf_counter() - t
+        if not args.skip_tokenizer:
+            t = time.perf_counter()
+            list(tokenize_many(texts(db_path), batch_size=200))
+            print(f"spaCy tokenizer alone over every text: {time.perf_counter() - t:.1f} s")
         print(
-            f"floor (bare sqlite3 SELECT of texts and spans + orjson to a file): {base:.2f} s; "
-            f"spaCy tokenizer alone over every text: {tokenizer:.1f} s"
+            "floor: bare sqlite3 SELECT of texts and spans + orjson to a file, best of three, "
+            "measured again before each format; CPU: the process's CPU time"
         )
         print(
             f"{'format':<11}{'first s':>9}{'again s':>9}{'docs/s':>8}{'check s':>9}"
             f"{'floor s':>9}{'first / floor':>15}{'again / floor':>15}"
+            f"{'again CPU s':>13}{'floor CPU s':>13}{'CPU ratio':>11}"
         )
         for fmt in formats:
             suffix = FORMATS[fmt].suffix
             out = folder / f"out-{fmt}{suffix}"
             forget_tokens(db_path)  # each format's first export starts without stored tokens
-            times = []
+            floors = [floor(db_path, folder / "floor.jsonl") for _ in range(3)]
+            base, base_cpu = min(f[0] for f in floors), min(f[1] for f in floors)
+            times, cpus = [], []
             for _ in range(1 + args.repeat):
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 summary = export(db, out, fmt=fmt, only_done=True)
                 times.append(time.perf_counter() - start)
+                cpus.append(time.process_time() - cpu)
                 assert summary.documents == args.n, summary
-            first, again = times[0], min(times[1:])
+            first, again, again_cpu = times[0], min(times[1:]), min(cpus[1:])
             start = time.perf_counter()
             assert check_export(out, fmt) == []
             checking = time.perf_counter() - start
             print(
                 f"{fmt:<11}{first:>9.2f}{again:>9.2f}{args.n / again:>8.0f}{checking:>9.2f}"
                 f"{base:>9.2f}{base / first:>15.3f}{base / again:>15.3f}"
+                f"{again_cpu:>13.2f}{base_cpu:>13.2f}{base_cpu / again_cpu:>11.3f}"
             )
         db.close()
-        fmt = args.memory_format
-        suffix = FORMATS[fmt].suffix
-        low = peak_memory(small_path, fmt, folder / f"mem-small{suffix}")
-        high = peak_memory(db_path, fmt, folder / f"mem-big{suffix}")
-        print(
-            f"peak memory of a {fmt} export (fresh process): {small} documents "
-            f"{low['VmHWM'] / 1024:.0f} MB, {args.n} documents {high['VmHWM'] / 1024:.0f} MB "
-            f"(x{high['VmHWM'] / low['VmHWM']:.2f} for x{args.n / small:.0f} documents); "
-            f"final VmRSS {low['VmRSS'] / 1024:.0f} / {high['VmRSS'] / 1024:.0f} MB"
-        )
+        for fmt in args.memory_formats.split(","):
+            suffix = FORMATS[fmt].suffix
+            # Both sizes tokenize (the worst case for memory): no stored tokens in either.
+            forget_tokens(small_path)
+            forget_tokens(db_path)
+            low = peak_memory(small_path, fmt, folder / f"mem-small-{fmt}{suffix}")
+            high = peak_memory(db_path, fmt, folder / f"mem-big-{fmt}{suffix}")
+            print(
+                f"peak memory of a {fmt} export (fresh process): {small} documents "
+                f"{low['VmHWM'] / 1024:.0f} MB, {args.n} documents {high['VmHWM'] / 1024:.0f} MB "
+                f"(x{high['VmHWM'] / low['VmHWM']:.2f} for x{args.n / small:.0f} documents); "
+                f"final VmRSS {low['VmRSS'] / 1024:.0f} / {high['VmRSS'] / 1024:.0f} MB"
+            )
 
 
 if __name__ == "__main__":

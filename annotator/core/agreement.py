@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -115,7 +116,11 @@ def f1(matched: int, left: int, right: int) -> float | None:
 
 def exact_matches(left: Sequence[Mark], right: Sequence[Mark]) -> int:
     """Spans equal in start, end and label, each used once (multiset intersection)."""
-    return sum((Counter(left) & Counter(right)).values())
+    # Counted by ``(start, end, label)`` tuples, made and hashed in C (a Mark hashes in Python).
+    return sum((Counter(map(_MARK_KEY, left)) & Counter(map(_MARK_KEY, right))).values())
+
+
+_MARK_KEY = operator.attrgetter("start", "end", "label")
 
 
 def overlap_matches(left: Sequence[Mark], right: Sequence[Mark]) -> int:
@@ -141,7 +146,8 @@ def _matching(left: Sequence[Any], right: Sequence[Any]) -> dict[int, int]:
     paths). Spans of one label in one document are few, so the simple algorithm is enough;
     the search keeps its own stack, so a long chain of overlapping spans cannot exhaust
     Python's recursion limit."""
-    edges = [[j for j, b in enumerate(right) if _overlaps(a, b)] for a in left]
+    # The overlap test of :func:`_overlaps` written out: this is the inner loop.
+    edges = [[j for j, b in enumerate(right) if a.start < b.end and b.start < a.end] for a in left]
     owner: dict[int, int] = {}
     for i in range(len(left)):
         if not edges[i]:
@@ -367,9 +373,13 @@ class ClaimTally:
 
 
 def pair_tally(
-    tokens: Sequence[tuple[int, int]], left: AnnotatorWork, right: AnnotatorWork
+    tokens: Sequence[tuple[int, int]],
+    left: AnnotatorWork,
+    right: AnnotatorWork,
+    tags: tuple[list[str], list[str]] | None = None,
 ) -> PairTally:
-    """One document's counts for one pair."""
+    """One document's counts for one pair; ``tags``: both sides' :func:`iob2` tags when the
+    caller has them already (each annotator's are the same in every pair)."""
     tally = PairTally(documents=1)
     for layer, a_marks, b_marks in (
         (ENTITY, list(left.entities), list(right.entities)),
@@ -385,9 +395,10 @@ def pair_tally(
                 len(a),
                 len(b),
             ]
-    tally.confusion.update(
-        zip(iob2(tokens, left.entities), iob2(tokens, right.entities), strict=True)
+    left_tags, right_tags = (
+        tags if tags is not None else (iob2(tokens, left.entities), iob2(tokens, right.entities))
     )
+    tally.confusion.update(zip(left_tags, right_tags, strict=True))
     return tally
 
 
@@ -560,8 +571,10 @@ class AgreementAccumulator:
         if len(work) < 2:
             return None
         tallies: list[PairTally] = []
-        for left, right in itertools.combinations(work, 2):
-            tally = pair_tally(document.tokens, left, right)
+        tags = [iob2(document.tokens, w.entities) for w in work]
+        for i, j in itertools.combinations(range(len(work)), 2):
+            left, right = work[i], work[j]
+            tally = pair_tally(document.tokens, left, right, (tags[i], tags[j]))
             tallies.append(tally)
             self._pairs.setdefault((left.annotator, right.annotator), PairTally()).merge(tally)
         claims = claim_tally(work)

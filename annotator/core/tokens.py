@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, overload
 
 from annotator.core.graphemes import grapheme_interior_offsets
 from annotator.core.text import MAX_FILE_BYTES
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Sentence",
     "Token",
+    "TokenList",
     "Tokenized",
     "get_nlp",
     "tokenize",
@@ -82,20 +84,107 @@ class Sentence:
     end: int
 
 
+class TokenList(Sequence[Token]):
+    """A text's tokens as two offset arrays; :class:`Token` objects are built the first time
+    one is asked for by index (then kept, so the suggesters' many lookups stay cheap). An
+    export reads hundreds of thousands of tokens and needs only their offsets and words."""
+
+    __slots__ = ("_built", "_ends", "_starts", "_text")
+
+    def __init__(self, text: str, starts: Sequence[int], ends: Sequence[int]) -> None:
+        self._text, self._starts, self._ends = text, starts, ends
+        self._built: tuple[Token, ...] | None = None
+
+    def _tokens(self) -> tuple[Token, ...]:
+        if self._built is None:
+            self._built = tuple(
+                map(Token, self._starts, self._ends, _words(self._text, self._starts, self._ends))
+            )
+        return self._built
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> Token: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Token, ...]: ...
+    def __getitem__(self, index: int | slice) -> Token | tuple[Token, ...]:
+        return self._tokens()[index]
+
+    def __iter__(self) -> Iterator[Token]:
+        return iter(self._tokens())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(map(operator.eq, self, other))
+
+    def __hash__(self) -> int:
+        return hash(self._tokens())
+
+    def __repr__(self) -> str:
+        return f"TokenList({list(self)!r})"
+
+
+def _words(text: str, starts: Iterable[int], ends: Iterable[int]) -> Iterator[str]:
+    # map() instead of a generator: no Python frame per token.
+    return map(text.__getitem__, map(slice, starts, ends))
+
+
 @dataclass(frozen=True, slots=True)
 class Tokenized:
-    """A text's tokens and sentences, in order, with offset lookups by binary search."""
+    """A text's tokens and sentences, in order, with offset lookups by binary search.
 
-    tokens: tuple[Token, ...]
+    Built from offsets (:meth:`from_offsets`, what tokenizing and the export token cache do),
+    ``tokens`` is a :class:`TokenList` over offset arrays; ``starts``, ``ends`` and
+    :meth:`words` give the tokens without an object per token.
+    """
+
+    tokens: Sequence[Token]
     sentences: tuple[Sentence, ...]
-    _token_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _token_ends: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _sentence_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _token_starts: Sequence[int] = field(init=False, repr=False, compare=False)
+    _token_ends: Sequence[int] = field(init=False, repr=False, compare=False)
+    _sentence_starts: Sequence[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_token_starts", tuple(t.start for t in self.tokens))
         object.__setattr__(self, "_token_ends", tuple(t.end for t in self.tokens))
         object.__setattr__(self, "_sentence_starts", tuple(s.start for s in self.sentences))
+
+    @classmethod
+    def from_offsets(
+        cls,
+        text: str,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        sentence_starts: Sequence[int],
+        sentence_ends: Sequence[int],
+    ) -> Tokenized:
+        """Tokens ``text[starts[i]:ends[i]]`` and sentences ``sentence_starts[j] ..
+        sentence_ends[j]`` (the sequences are kept, not copied)."""
+        made = object.__new__(cls)
+        put = object.__setattr__
+        put(made, "tokens", TokenList(text, starts, ends))
+        put(made, "sentences", tuple(map(Sentence, sentence_starts, sentence_ends)))
+        put(made, "_token_starts", starts)
+        put(made, "_token_ends", ends)
+        put(made, "_sentence_starts", sentence_starts)
+        return made
+
+    @property
+    def starts(self) -> Sequence[int]:
+        """Every token's start offset, in order."""
+        return self._token_starts
+
+    @property
+    def ends(self) -> Sequence[int]:
+        """Every token's end offset (exclusive), in order."""
+        return self._token_ends
+
+    def words(self, text: str) -> list[str]:
+        """Every token's text (``text`` is the tokenized text)."""
+        return list(_words(text, self._token_starts, self._token_ends))
 
     def token_index_at(self, offset: int) -> int | None:
         """Index of the token containing the character at ``offset``; None in whitespace."""
@@ -248,7 +337,6 @@ def _build(text: str, parts: _RawParts) -> Tokenized:
             else:
                 merged.append((start, end))
         spans = merged
-    tokens = tuple(Token(start, end, text[start:end]) for start, end in spans)
     # 3. Sentences: a new one starts before token i when a sentencizer start or the character
     #    after a line break lies in (start of token i-1, start of token i]. A break that spaCy
     #    put inside a merged token therefore moves to the next token.
@@ -266,7 +354,13 @@ def _build(text: str, parts: _RawParts) -> Tokenized:
                 sentences.append(Sentence(spans[first][0], spans[i - 1][1]))
                 first = i
         sentences.append(Sentence(spans[first][0], spans[-1][1]))
-    return Tokenized(tokens=tokens, sentences=tuple(sentences))
+    return Tokenized.from_offsets(
+        text,
+        [start for start, _ in spans],
+        [end for _, end in spans],
+        [sentence.start for sentence in sentences],
+        [sentence.end for sentence in sentences],
+    )
 
 
 def tokenize(text: str) -> Tokenized:

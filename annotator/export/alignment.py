@@ -16,8 +16,11 @@ reported (``overlap``) and, where the format has another place for them, kept th
 
 from __future__ import annotations
 
+import bisect
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from annotator.core.model import Span
 from annotator.core.tokens import Tokenized
@@ -28,6 +31,9 @@ from annotator.export.problems import (
     UNALIGNABLE,
     ProblemLog,
 )
+
+_START = operator.attrgetter("start")
+_END = operator.attrgetter("end")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +104,24 @@ def align_spans(
     problems: ProblemLog,
 ) -> list[TokenSpan]:
     """:func:`align` for each span (in order), leaving out the unalignable ones."""
+    spans = list(spans)
+    token_starts, token_ends = tokens.starts, tokens.ends
+    count = len(token_starts)
+    # Every span's candidate first and last token by binary searches run in C; a span that
+    # sits exactly on them (nearly all) needs nothing more.
+    firsts = map(partial(bisect.bisect_left, token_starts), map(_START, spans))
+    lasts = map(partial(bisect.bisect_left, token_ends), map(_END, spans))
     result = []
-    for span in spans:
+    for span, first, last in zip(spans, firsts, lasts, strict=True):
+        start, end = span.start, span.end
+        if (
+            first <= last < count
+            and token_starts[first] == start
+            and token_ends[last] == end
+            and start < end
+        ):
+            result.append(TokenSpan(first, last + 1, start, end, span.label, span))
+            continue
         aligned = align(
             tokens,
             span.start,

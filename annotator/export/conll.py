@@ -32,12 +32,8 @@ class ConllWriter:
         assert tokens is not None
         lines = [DOCSTART, ""]
         for sentence in tagged_sentences(doc, tokens, self.context.problems):
-            lines.extend(
-                f"{word} {entity} {claim}"
-                for word, entity, claim in zip(
-                    sentence.tokens, sentence.entity_tags, sentence.claim_tags, strict=True
-                )
-            )
+            columns = zip(sentence.tokens, sentence.entity_tags, sentence.claim_tags, strict=True)
+            lines.extend(map(" ".join, columns))
             lines.append("")
         self.handle.write(("\n".join(lines) + "\n").encode("utf-8"))
 

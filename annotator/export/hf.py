@@ -48,8 +48,8 @@ class HfWriter:
                 "document_id": key,
                 "sentence": sentence.index,
                 "tokens": sentence.tokens,
-                "ner_tags": [entity_ids.id(tag) for tag in sentence.entity_tags],
-                "claim_tags": [claim_ids.id(tag) for tag in sentence.claim_tags],
+                "ner_tags": entity_ids.ids_of(sentence.entity_tags),
+                "claim_tags": claim_ids.ids_of(sentence.claim_tags),
             }
             self.handle.write(orjson.dumps(row) + b"\n")
 

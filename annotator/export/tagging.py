@@ -8,6 +8,7 @@ sentence is a valid IOB2 sequence on its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,6 +17,9 @@ from annotator.core.tokens import Tokenized
 from annotator.export.alignment import align_spans, iob2, outermost, restart_at, sentence_ranges
 from annotator.export.document import ExportDocument
 from annotator.export.problems import UNSAFE_TOKEN, ProblemLog
+
+# Matches exactly the characters ``str.isspace`` is true for (re's Unicode ``\s``).
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +48,12 @@ def tagged_sentences(
         )
         columns.append(iob2(kept, count))
     entity_tags, claim_tags = columns
-    words = [_safe(token.text, key, token.start, token.end, problems) for token in tokens.tokens]
+    words = tokens.words(text)
+    if _SPACE.search("".join(words)):  # rare: looked at word by word only then
+        words = [
+            _safe(word, key, start, end, problems)
+            for word, start, end in zip(words, tokens.starts, tokens.ends, strict=True)
+        ]
     for index, indices in enumerate(sentence_ranges(tokens)):
         if not indices:
             continue

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 
 from annotator.core.tokens import VERSION as TOKENIZER_VERSION
-from annotator.core.tokens import Sentence, Token, Tokenized, tokenize_many
+from annotator.core.tokens import Tokenized, tokenize_many
 
 #: Bump when the encoding changes (the tokenizer's own rules carry ``tokens.VERSION``).
 SCHEME = 1
@@ -38,8 +38,8 @@ def encode(tokenized: Tokenized) -> bytes:
     """Token count, then token starts and ends, then sentence starts and ends."""
     tokens, sentences = tokenized.tokens, tokenized.sentences
     values = array(_TYPECODE, [len(tokens)])
-    values.extend(t.start for t in tokens)
-    values.extend(t.end for t in tokens)
+    values.extend(tokenized.starts)
+    values.extend(tokenized.ends)
     values.extend(s.start for s in sentences)
     values.extend(s.end for s in sentences)
     if sys.byteorder != "little":
@@ -58,11 +58,8 @@ def decode(text: str, data: bytes) -> Tokenized:
     half = len(rest) // 2
     if len(starts) != count or len(ends) != count or len(rest) != 2 * half:
         raise ValueError("a stored token entry is cut short")
-    # map() instead of a generator: no Python frame per token (hundreds per article).
-    words = map(text.__getitem__, map(slice, starts, ends))
-    tokens = tuple(map(Token, starts, ends, words))
-    sentences = tuple(map(Sentence, rest[:half], rest[half:]))
-    return Tokenized(tokens=tokens, sentences=sentences)
+    # The arrays are kept as they are: no object per token until a writer asks for one.
+    return Tokenized.from_offsets(text, starts, ends, rest[:half], rest[half:])
 
 
 def tokens_for(

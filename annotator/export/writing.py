@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -47,6 +48,14 @@ class LabelIds:
             self.add(tag[2:])
             found = self.ids[tag]
         return found
+
+    def ids_of(self, tags: Sequence[str]) -> list[int]:
+        """:meth:`id` of each tag; looked up in C once every tag is known. New labels get
+        their ids in the order they first appear, as with :meth:`id`."""
+        for tag in dict.fromkeys(tags):
+            if tag not in self.ids:
+                self.id(tag)
+        return list(map(self.ids.__getitem__, tags))
 
 
 @dataclass

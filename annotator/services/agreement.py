@@ -4,8 +4,9 @@ by :mod:`annotator.core.agreement`.
 A document counts when at least two annotators marked it done (or, with
 ``include_unfinished``, done or in progress); the reserved ``gold`` layer is never one of them
 unless named in ``annotators``. Each batch of documents costs one query per table (texts,
-spans), is tokenized with the one tokenizer, added to the running tallies and dropped, so
-memory stays flat apart from one small row per document.
+spans), takes its tokens from the project's token cache (tokenizing and keeping those it does
+not have yet, like the exports), is added to the running tallies and dropped, so memory stays
+flat apart from one small row per document.
 """
 
 from __future__ import annotations
@@ -22,14 +23,15 @@ from annotator.core.agreement import (
     Mark,
 )
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import GOLD_ANNOTATOR, Layer, Span, Status
+from annotator.core.model import GOLD_ANNOTATOR, ClaimDetails, Layer, Status
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
-from annotator.core.tokens import tokenize_many
-from annotator.storage.agreement_queries import shared_documents
+from annotator.services.stored_tokens import stored_tokens
+from annotator.storage.agreement_queries import MarkRow, marks_by_documents, shared_documents
 from annotator.storage.database import Database
 
 #: Documents read, tokenized and counted per batch.
 BATCH = 200
+ENTITY = Layer.ENTITY.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,16 +74,17 @@ def compute_agreement(
         ids = [document_id for document_id, _ in batch]
         with db.read() as store:
             documents = {d.id: d for d in store.documents_by_ids(ids)}
-            spans = store.spans_by_documents(ids)
+            spans = marks_by_documents(store, ids)
         present = [(i, names) for i, names in batch if i in documents]
         texts = [documents[i].text for i, _ in present]
-        for (document_id, names), tokenized in zip(present, tokenize_many(texts), strict=True):
+        tokens = stored_tokens(db, texts, batch=BATCH)
+        for (document_id, names), tokenized in zip(present, tokens, strict=True):
             document = documents[document_id]
             accumulator.add(
                 DocumentInput(
                     document_id=document_id,
                     title=document.title,
-                    tokens=tuple((t.start, t.end) for t in tokenized.tokens),
+                    tokens=tuple(zip(tokenized.starts, tokenized.ends, strict=True)),
                     work=tuple(_work(name, spans.get(document_id, ())) for name in names),
                 )
             )
@@ -89,27 +92,26 @@ def compute_agreement(
     return accumulator.report()
 
 
-def _work(annotator: str, spans: Sequence[Span]) -> AnnotatorWork:
+def _work(annotator: str, spans: Sequence[MarkRow]) -> AnnotatorWork:
     """One annotator's marks in a document; claimants become the claimant span's offsets
     and label (ids are per annotator and never compared)."""
     mine = [s for s in spans if s.annotator == annotator]
-    by_id = {s.id: s for s in mine}
+    by_id = {s.span_id: s for s in mine}
     entities: list[Mark] = []
     claims: list[ClaimMark] = []
     for span in mine:
-        if span.layer is Layer.ENTITY:
+        if span.layer == ENTITY:
             entities.append(Mark(span.start, span.end, span.label))
             continue
-        details = span.claim
-        assert details is not None  # a claim span always carries its details
-        claimant = by_id.get(details.claimant_id) if details.claimant_id is not None else None
+        claimant = by_id.get(span.claimant_id) if span.claimant_id is not None else None
         claims.append(
             ClaimMark(
                 span.start,
                 span.end,
                 span.label,
-                details.claim_type,
-                details.hedged,
+                # A claim row without its details reads as the default ones.
+                span.claim_type if span.claim_type is not None else ClaimDetails().claim_type,
+                bool(span.hedged),
                 None if claimant is None else (claimant.start, claimant.end, claimant.label),
             )
         )

@@ -17,11 +17,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from annotator.core.errors import StorageError
 from annotator.core.model import GOLD_ANNOTATOR, Document, Layer, Span
 from annotator.core.progress import DETAIL_SEPARATOR, CancelToken, ProgressCallback, no_progress
-from annotator.core.tokens import Tokenized
-from annotator.export import claimreview, manifest, token_cache
+from annotator.export import claimreview, manifest
 from annotator.export.atomic import atomic_file, atomic_folder
 from annotator.export.checking import check_export
 from annotator.export.choosing import CONFLICT, NOT_ADJUDICATED, NOT_DONE, Choice, choose
@@ -40,6 +38,7 @@ from annotator.export.problems import ANNOTATOR_CONFLICT, ExportProblem, Problem
 from annotator.export.splitting import ALL, SplitSpec, assign
 from annotator.export.writing import ExportContext, Writer
 from annotator.services import near_duplicates
+from annotator.services.stored_tokens import stored_tokens
 from annotator.storage.database import Database
 from annotator.storage.store import Store
 
@@ -456,28 +455,13 @@ def _documents(
         if drop_ignored:
             docs = [drop_ignored_ranges(doc, problems) for doc in docs]
         if spec.needs_tokens:
-            tokens: Sequence[Any] = _tokens(db, [d.text for d in docs], batch)
+            tokens: Sequence[Any] = stored_tokens(db, [d.text for d in docs], batch=batch)
         else:
             tokens = [None] * len(docs)
         for offset, (doc, tokenized) in enumerate(zip(docs, tokens, strict=True)):
             yield doc, tokenized, where[first + offset]
         done = min(first + batch, total)
         progress(done, total, "Exporting documents")
-
-
-def _tokens(db: Database, texts: list[str], batch: int) -> list[Tokenized]:
-    """Each text's tokens, from the project's token cache where it has them; the others are
-    tokenized and kept for the next export (:mod:`annotator.export.token_cache`). Keeping them
-    is best effort: a database that cannot be written to (read-only, full, locked) only means
-    tokenizing again next time."""
-    hashes = [token_cache.text_hash(text) for text in texts]
-    with db.read() as store:
-        cached = store.token_boundaries(hashes, token_cache.TOKENIZER)
-    tokens, fresh = token_cache.tokens_for(texts, cached, hashes, batch=batch)
-    if fresh:
-        with contextlib.suppress(StorageError), db.write() as store:
-            store.store_token_boundaries(fresh, token_cache.TOKENIZER)
-    return tokens
 
 
 def _load(

@@ -1,18 +1,67 @@
-"""Which documents and annotators agreement counts: one query for the whole project.
+"""What agreement reads: which documents and annotators count (one query for the whole
+project), then, per batch, every span as a plain row.
 
 Kept out of :class:`~annotator.storage.store.Store` (it serves only the agreement service);
-the documents' texts and spans are then read in batches with the store's bulk reads.
+the documents' texts are read in batches with the store's bulk reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
 from annotator.core.model import Status
-from annotator.storage.orm import Annotator, DocumentStatusRow
+from annotator.storage.bulk import chunks
+from annotator.storage.orm import Annotator, ClaimRow, DocumentStatusRow, SpanRow
 from annotator.storage.store import Store
+
+
+class MarkRow(NamedTuple):
+    """A span as agreement compares it (the claim columns are None for an entity)."""
+
+    annotator: str
+    layer: str
+    start: int
+    end: int
+    label: str
+    span_id: int
+    claimant_id: int | None
+    claim_type: str | None
+    hedged: bool | None
+
+
+def marks_by_documents(store: Store, ids: Sequence[int]) -> dict[int, list[MarkRow]]:
+    """Every span of these documents, by document, in ``(start, end, id)`` order: tuples
+    straight from the rows, since agreement reads every span of the project and needs none of
+    what a :class:`~annotator.core.model.Span` carries besides."""
+    result: dict[int, list[MarkRow]] = {}
+    store.session.flush()  # the statement bypasses the ORM: its pending changes first
+    conn = store.session.connection()
+    make = MarkRow._make
+    for chunk in chunks(ids):
+        rows = conn.execute(
+            select(
+                SpanRow.document_id,
+                Annotator.name,
+                SpanRow.layer,
+                SpanRow.start,
+                SpanRow.end,
+                SpanRow.label,
+                SpanRow.id,
+                ClaimRow.claimant_id,
+                ClaimRow.claim_type,
+                ClaimRow.hedged,
+            )
+            .join(Annotator, Annotator.id == SpanRow.annotator_id)
+            .outerjoin(ClaimRow, ClaimRow.span_id == SpanRow.id)
+            .where(SpanRow.document_id.in_(chunk))
+            .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
+        ).fetchall()
+        for row in rows:
+            result.setdefault(row[0], []).append(make(row[1:]))
+    return result
 
 
 def shared_documents(

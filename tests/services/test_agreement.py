@@ -197,3 +197,24 @@ def test_batches_and_progress(
     )
     assert batched == whole
     assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
+
+
+def test_agreement_keeps_tokens_and_reads_them_the_next_time(
+    project: tuple[Database, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.export import token_cache
+
+    db, ids = project
+    first = compute_agreement(db)
+    with db.read() as store:
+        texts = [d.text for d in store.documents_by_ids(ids[:2])]
+        hashes = [token_cache.text_hash(text) for text in texts]
+        kept = store.token_boundaries(hashes, token_cache.TOKENIZER)
+    assert set(kept) == set(hashes)
+
+    # Nothing is tokenized the second time: the tokenizer is made to fail.
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("tokenized again")
+
+    monkeypatch.setattr(token_cache, "tokenize_many", refuse)
+    assert compute_agreement(db) == first

@@ -197,3 +197,26 @@ def test_export_only_done(db: Database, tmp_path: Path, only_done: bool) -> None
     summary = export(db, tmp_path / "out.jsonl", only_done=only_done)
     assert summary.documents == (1 if only_done else len(ARTICLES))
     assert summary.skipped_not_done == (len(ARTICLES) - 1 if only_done else 0)
+
+
+def test_native_export_carries_the_time_spent_and_imports_it_back(
+    db: Database, tmp_path: Path
+) -> None:
+    record = _native_record() | {
+        "statuses": {"ana": "done", "ben": "in_progress"},
+        "seconds": {"ana": 93.5, "ben": 12.0},
+    }
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(orjson.dumps(record) + b"\n")
+    import_paths(db, [source])
+    out = tmp_path / "out.jsonl"
+    export(db, out)
+    (exported,) = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert exported["seconds"] == {"ana": 93.5, "ben": 12.0}
+    assert exported == record
+    again = Database.open(tmp_path / "again.sqlite")
+    import_paths(again, [out])
+    with again.read() as store:
+        (doc_id,) = store.document_ids()
+        spent = {s.annotator: s.seconds_spent for s in store.states_by_documents([doc_id])[doc_id]}
+    assert spent == {"ana": 93.5, "ben": 12.0}
