@@ -61,7 +61,10 @@ __all__ = [
 
 #: Bump whenever a rule here changes where tokens or sentences fall: stored boundaries made by
 #: an older version are then recomputed (annotator.export.token_cache).
-VERSION: Final = 2
+VERSION: Final = 3
+
+#: Quotation marks that open a quotation when they follow a space: “ ‘ « „ ‚ and the plain ones.
+_OPENING_QUOTES: Final = "\u201c\u2018\u00ab\u201e\u201a\"'"
 
 # A full stop at the end of a word, after an uppercase letter or digit that itself follows a
 # letter or digit (not a period: "U.S." stays one token; not the start: "F." stays one).
@@ -292,8 +295,26 @@ def _raw_parts(doc: Doc, text: str) -> _RawParts:
     # One array copy instead of a Python object per token: several times faster.
     rows = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START]).tolist()
     spans = [(idx, idx + length) for idx, length, is_space, _ in rows if not is_space]
-    starts = [idx for idx, _, _, sent_start in rows if sent_start == 1]
+    starts = [
+        _quote_start(text, rows[k - 1]) if k else idx
+        for k, (idx, _, _, sent_start) in enumerate(rows)
+        if sent_start == 1
+    ]
     return spans, starts
+
+
+def _quote_start(text: str, before: list[int]) -> int:
+    """Where a sentence starting after token ``before`` starts: at that token when it is an
+    opening quotation mark. The sentencizer ends a sentence after every closing punctuation,
+    so in 'failed. “The company …,” said X.' it left the “ on the sentence before, and the
+    quotation lost its opening mark (the claims suggester looks for it)."""
+    idx, length, is_space, _ = before
+    start = idx + length
+    if is_space or length != 1 or text[idx] not in _OPENING_QUOTES:
+        return start
+    if idx and not text[idx - 1].isspace():
+        return start  # glued to the word before: a closing mark ('He said "no".')
+    return idx
 
 
 def _cluster_edge(interior: list[int], offset: int, step: int) -> int:

@@ -305,3 +305,23 @@ def test_tokenization_invariants(text: str, nfc: bool) -> None:
 @given(st.lists(texts, max_size=6), st.integers(min_value=1, max_value=4))
 def test_tokenize_many_property(docs: list[str], batch_size: int) -> None:
     assert list(tokenize_many(docs, batch_size=batch_size)) == [tokenize(t) for t in docs]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Talks failed. “We will strike,” she said. “Not today.”",
+            ["Talks failed.", "“We will strike,” she said.", "“Not today.”"],
+        ),
+        ('He left. "Never," she said.', ["He left.", '"Never," she said.']),
+        ("Vote held. « Non », dit-il.", ["Vote held.", "« Non », dit-il."]),
+        # A closing mark glued to the sentence's last word stays with it.
+        ('He said "no." Then he left.', ['He said "no."', "Then he left."]),
+    ],
+)
+def test_an_opening_quotation_mark_starts_the_next_sentence(
+    text: str, sentences: list[str]
+) -> None:
+    tokenized = tokenize(text)
+    assert [text[s.start : s.end] for s in tokenized.sentences] == sentences

@@ -592,3 +592,17 @@ def test_proposed_slots_give_the_figures_claim_grouping_reads_from_the_text(
     from_slots = {f.key for f in figures_from_slots(claim.attributes)}
     from_text = {f.key for f in figures_in(sentence[claim.start : claim.end])}
     assert from_slots and from_slots <= from_text
+
+
+def test_a_quotation_after_another_sentence_is_the_claim_and_its_speaker_the_claimant() -> None:
+    # The quotation's opening mark used to stay with the sentence before, and the claim
+    # became the speaker's name after "said".
+    [claim] = claims(
+        "Talks failed on Friday. “The company wants to replace our crane drivers with "
+        "remote operators,” said union secretary Hélène Marchetti. “We are not against it.”"
+    )
+    assert claim["claim"] == (
+        "The company wants to replace our crane drivers with remote operators"
+    )
+    assert claim["claimant"] == ("Hélène Marchetti", "PERSON")
+    assert claim["cue"] == "said"
