@@ -106,7 +106,7 @@ DATE_PATTERNS: Final = (
         "year-after-preposition",
         "DATE",
         rf"{_B}(?i:in|since|until|by|before|after|during|from|through|early|late|mid){_H}"
-        rf"(?P<span>(?:the{_H})?{_YEAR}s?)(?![\w,.]\d|\w)",
+        rf"(?:the{_H})?(?P<span>{_YEAR}s?)(?![\w,.]\d|\w)",
         "a year after a preposition",
         0.75,
     ),
@@ -122,8 +122,7 @@ DATE_PATTERNS: Final = (
         "relative-period",
         "DATE",
         rf"{_B}(?i:(?:(?:early|earlier|late|later|mid)[- ])?"
-        rf"(?:(?:(?:over|within|in|during|for){_H})?the{_H}(?:past|coming|previous|following)"
-        rf"|(?:past|coming|previous|following)|this|next|last){_H}"
+        rf"(?:past|coming|previous|following|this|next|last){_H}"
         rf"(?:week(?:end)?|month|year|decade|century|spring|summer|autumn|fall|winter|"
         rf"{_PART_OF_DAY})){_E}",
         "a period relative to now",
@@ -139,17 +138,19 @@ DATE_PATTERNS: Final = (
     _p(
         "duration-with-preposition",
         "DATE",
-        rf"{_B}(?i:(?:(?:within|in|over){_H}(?:the{_H}{_RELATIVE}{_H})?"
-        rf"|(?:for|during){_H}the{_H}{_RELATIVE}{_H})"
-        rf"(?:{_NUMBER}|{_WORD_NUMBER}|a|an|one){_H}(?:more{_H})?{_UNIT}){_E}",
+        rf"{_B}(?i:(?:within|in|over){_H}(?:the{_H}(?=(?:{_RELATIVE}){_H}))?"
+        rf"|(?:for|during){_H}the{_H}(?=(?:{_RELATIVE}){_H}))"
+        rf"(?P<span>(?i:(?:(?:{_RELATIVE}){_H})?"
+        rf"(?:{_NUMBER}|{_WORD_NUMBER}|a|an|one){_H}(?:more{_H})?{_UNIT})){_E}",
         "a period of time",
         0.8,
     ),
     _p(
         "duration",
         "DATE",
-        rf"{_B}(?i:(?:the{_H}{_RELATIVE}{_H})?(?:{_NUMBER}|{_WORD_NUMBER}){_H}{_UNIT}"
-        rf"(?:{_H}ago)?){_E}",
+        rf"{_B}(?i:(?:the{_H}(?=(?:{_RELATIVE}){_H}))?)"
+        rf"(?P<span>(?i:(?:(?:{_RELATIVE}){_H})?(?:{_NUMBER}|{_WORD_NUMBER}){_H}{_UNIT}"
+        rf"(?:{_H}ago)?)){_E}",
         "a period of time",
         0.7,
     ),
@@ -211,10 +212,12 @@ DESIGNATOR: Final = re.compile(
     rf"(?<![\w-])(?P<code>(?P<prefix>[A-Z][A-Za-z]{{0,11}})-\d{{1,4}}[A-Za-z0-9]*"
     rf"(?:-\d+[A-Za-z]*)?)(?![\w-])(?:{_H}(?P<noun>{_EQUIPMENT}){_E})?"
 )
-#: A mark number with its equipment noun ("Mk 41 launchers"); without the noun it is too
-#: often something else ("Type 2 diabetes").
+#: Words before a mark number ("Mk 41"): the number after them is not a count.
+MARK_WORDS: Final = ("Mk", "Mark", "Model", "Type", "Block")
+#: A mark number before an equipment noun ("Mk 41" in "Mk 41 launchers"); without the noun
+#: it is too often something else ("Type 2 diabetes"). The noun is not part of the name.
 MARK: Final = re.compile(
-    rf"{_B}(?:Mk|Mark|Model|Type|Block)\.?{_H}?\d+[A-Za-z]?{_H}(?:{_EQUIPMENT}){_E}"
+    rf"{_B}(?P<code>(?:{'|'.join(MARK_WORDS)})\.?{_H}?\d+[A-Za-z]?){_H}(?:{_EQUIPMENT}){_E}"
 )
 
 
