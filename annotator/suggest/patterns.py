@@ -97,9 +97,37 @@ DATE_PATTERNS: Final = (
     _p(
         "month-after-preposition",
         "DATE",
-        rf"{_B}(?i:in|since|until|by|before|after|during|from|through){_H}"
+        rf"{_B}(?i:in|since|until|by|before|after|during|from|through|for|with|than){_H}"
         rf"(?P<span>{_SAFE_MONTH}){_E}",
         "a month after a preposition",
+        0.7,
+    ),
+    _p(
+        "ambiguous-month-after-preposition",
+        "DATE",
+        # "May" and "March" are words too: a month only after a preposition, capitalised, and
+        # not as someone's name ("in May's speech", "since May Halloran left").
+        rf"{_B}(?i:in|since|until|by|before|after|during|from|through|for|with){_H}"
+        rf"(?P<span>May|March)(?!\w|['’]s|{_H}[A-Z])",
+        "a month after a preposition",
+        0.65,
+    ),
+    _p(
+        "part-of-period",
+        "DATE",
+        # "by the end of April", "before the end of the year": "the" in front stays outside.
+        rf"{_B}(?i:the){_H}(?P<span>(?i:end|start|beginning|middle){_H}of{_H}"
+        rf"(?:{_MONTH_NAMES}|(?i:the{_H}(?:week|month|year|decade|summer|winter|spring|autumn)))"
+        rf"){_E}",
+        "part of a period",
+        0.75,
+    ),
+    _p(
+        "season-after-preposition",
+        "DATE",
+        rf"{_B}(?i:in|since|until|by|before|after|during|through){_H}(?:the{_H})?"
+        rf"(?P<span>(?i:spring|summer|autumn|winter)){_E}",
+        "a season after a preposition",
         0.7,
     ),
     _p(
