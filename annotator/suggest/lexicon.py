@@ -137,6 +137,12 @@ HONORIFICS_AND_RANKS: Final = _words(
     Rabbi Ayatollah Gen. Lt. Col. Maj. Capt. Sgt.
     """
 ) | frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Rev."})
+#: Words that make a rank of the rank after them ("Vice Admiral", "Lieutenant General", "Air
+#: Chief Marshal"): with it, part of the name. Before a job title they are not ("Vice
+#: President").
+RANK_MODIFIERS: Final = _words(
+    "Vice Rear Field Air Chief Lieutenant Brigadier Major Colonel Staff First Second Fleet"
+)
 #: Capitalised job words before a name that TITLE_HEADS does not hold ("Skipper Donal Pryce").
 JOB_WORDS: Final = _words("Skipper Coach Editor Manager Organiser")
 #: Nouns that refer back to an organisation ("the ministry said", "a rebel spokesman said").

@@ -97,16 +97,44 @@ DATE_PATTERNS: Final = (
     _p(
         "month-after-preposition",
         "DATE",
-        rf"{_B}(?i:in|since|until|by|before|after|during|from|through){_H}"
+        rf"{_B}(?i:in|since|until|by|before|after|during|from|through|for|with|than){_H}"
         rf"(?P<span>{_SAFE_MONTH}){_E}",
         "a month after a preposition",
+        0.7,
+    ),
+    _p(
+        "ambiguous-month-after-preposition",
+        "DATE",
+        # "May" and "March" are words too: a month only after a preposition, capitalised, and
+        # not as someone's name ("in May's speech", "since May Halloran left").
+        rf"{_B}(?i:in|since|until|by|before|after|during|from|through|for|with){_H}"
+        rf"(?P<span>May|March)(?!\w|['’]s|{_H}[A-Z])",
+        "a month after a preposition",
+        0.65,
+    ),
+    _p(
+        "part-of-period",
+        "DATE",
+        # "by the end of April", "before the end of the year": "the" in front stays outside.
+        rf"{_B}(?i:the){_H}(?P<span>(?i:end|start|beginning|middle){_H}of{_H}"
+        rf"(?:{_MONTH_NAMES}|(?i:the{_H}(?:week|month|year|decade|summer|winter|spring|autumn)))"
+        rf"){_E}",
+        "part of a period",
+        0.75,
+    ),
+    _p(
+        "season-after-preposition",
+        "DATE",
+        rf"{_B}(?i:in|since|until|by|before|after|during|through){_H}(?:the{_H})?"
+        rf"(?P<span>(?i:spring|summer|autumn|winter)){_E}",
+        "a season after a preposition",
         0.7,
     ),
     _p(
         "year-after-preposition",
         "DATE",
         rf"{_B}(?i:in|since|until|by|before|after|during|from|through|early|late|mid){_H}"
-        rf"(?P<span>(?:the{_H})?{_YEAR}s?)(?![\w,.]\d|\w)",
+        rf"(?:the{_H})?(?P<span>{_YEAR}s?)(?![\w,.]\d|\w)",
         "a year after a preposition",
         0.75,
     ),
@@ -122,8 +150,7 @@ DATE_PATTERNS: Final = (
         "relative-period",
         "DATE",
         rf"{_B}(?i:(?:(?:early|earlier|late|later|mid)[- ])?"
-        rf"(?:(?:(?:over|within|in|during|for){_H})?the{_H}(?:past|coming|previous|following)"
-        rf"|(?:past|coming|previous|following)|this|next|last){_H}"
+        rf"(?:past|coming|previous|following|this|next|last){_H}"
         rf"(?:week(?:end)?|month|year|decade|century|spring|summer|autumn|fall|winter|"
         rf"{_PART_OF_DAY})){_E}",
         "a period relative to now",
@@ -139,17 +166,19 @@ DATE_PATTERNS: Final = (
     _p(
         "duration-with-preposition",
         "DATE",
-        rf"{_B}(?i:(?:(?:within|in|over){_H}(?:the{_H}{_RELATIVE}{_H})?"
-        rf"|(?:for|during){_H}the{_H}{_RELATIVE}{_H})"
-        rf"(?:{_NUMBER}|{_WORD_NUMBER}|a|an|one){_H}(?:more{_H})?{_UNIT}){_E}",
+        rf"{_B}(?i:(?:within|in|over){_H}(?:the{_H}(?=(?:{_RELATIVE}){_H}))?"
+        rf"|(?:for|during){_H}the{_H}(?=(?:{_RELATIVE}){_H}))"
+        rf"(?P<span>(?i:(?:(?:{_RELATIVE}){_H})?"
+        rf"(?:{_NUMBER}|{_WORD_NUMBER}|a|an|one){_H}(?:more{_H})?{_UNIT})){_E}",
         "a period of time",
         0.8,
     ),
     _p(
         "duration",
         "DATE",
-        rf"{_B}(?i:(?:the{_H}{_RELATIVE}{_H})?(?:{_NUMBER}|{_WORD_NUMBER}){_H}{_UNIT}"
-        rf"(?:{_H}ago)?){_E}",
+        rf"{_B}(?i:(?:the{_H}(?=(?:{_RELATIVE}){_H}))?)"
+        rf"(?P<span>(?i:(?:(?:{_RELATIVE}){_H})?(?:{_NUMBER}|{_WORD_NUMBER}){_H}{_UNIT}"
+        rf"(?:{_H}ago)?)){_E}",
         "a period of time",
         0.7,
     ),
@@ -211,10 +240,12 @@ DESIGNATOR: Final = re.compile(
     rf"(?<![\w-])(?P<code>(?P<prefix>[A-Z][A-Za-z]{{0,11}})-\d{{1,4}}[A-Za-z0-9]*"
     rf"(?:-\d+[A-Za-z]*)?)(?![\w-])(?:{_H}(?P<noun>{_EQUIPMENT}){_E})?"
 )
-#: A mark number with its equipment noun ("Mk 41 launchers"); without the noun it is too
-#: often something else ("Type 2 diabetes").
+#: Words before a mark number ("Mk 41"): the number after them is not a count.
+MARK_WORDS: Final = ("Mk", "Mark", "Model", "Type", "Block")
+#: A mark number before an equipment noun ("Mk 41" in "Mk 41 launchers"); without the noun
+#: it is too often something else ("Type 2 diabetes"). The noun is not part of the name.
 MARK: Final = re.compile(
-    rf"{_B}(?:Mk|Mark|Model|Type|Block)\.?{_H}?\d+[A-Za-z]?{_H}(?:{_EQUIPMENT}){_E}"
+    rf"{_B}(?P<code>(?:{'|'.join(MARK_WORDS)})\.?{_H}?\d+[A-Za-z]?){_H}(?:{_EQUIPMENT}){_E}"
 )
 
 

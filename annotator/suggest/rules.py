@@ -1,21 +1,26 @@
 """Rules: entities recognisable by their shape, with no project knowledge.
 
+Spans are drawn as the annotation guidelines draw them (``resources/eval/README.md``):
+
 * QUANTITY: a figure with what it counts ("127 sorties", "33 air strikes", "49 Isis targets",
-  "1,300 postal ballots"; digits or number words, "2.3 million" included), money ("€2.3
-  million", "$4 million") and percentages ("4.5%"). Approximators ("about", "at least") stay
-  outside the span; a bare number without a counted noun is not suggested (the schema's
-  QUANTITY is a figure *with what it counts*), nor is a year.
-* DATE: dates, days, months, years after a preposition, clock times, periods ("within 24
-  hours", "in 3 days", "over the past week", "two days ago"), relative expressions ("early
-  next week", "last Thursday") and time words ("recently", "yesterday", "overnight"): the
-  schema lists "recently" and "within 24 hours" as dates. "within", "in" and "over" belong to a
-  period ("within 24 hours"); "on"/"at" before a day or time do not ("on Tuesday" → "Tuesday").
-* PERSON: a title phrase and a capitalised name ("Colonel General Andrei Kartapolov", "Mr
-  Putin", "President Francois Hollande", "Vice Admiral Lena Okafor"): the title is inside the
-  span, as the schema says ("with a title when it is part of the name"). A demonym before the
-  title is not ("French President Francois Hollande" → NORP + PERSON). After a lowercase job
-  word ("union secretary Marta Ilves", "chief executive Jonas Berg") only the name, of two
-  words at least, is the person: the job is a description.
+  "1,300 postal ballots", "23 police officers"; digits or number words, "2.3 million" and "a
+  dozen" included) or its whole unit ("140 km/h"), money ("€2.3 million", "$4 million") and
+  percentages ("4.5%"). Approximators ("about", "at least") stay outside the span; a bare
+  number without a counted noun is not suggested (the schema's QUANTITY is a figure *with
+  what it counts*), nor is a year.
+* DATE: dates, days, months, years after a preposition, clock times, periods ("24 hours",
+  "3 days", "past week", "two days ago"), relative expressions ("early next week", "last
+  Thursday") and time words ("recently", "yesterday", "overnight"). Prepositions and a
+  leading "the" stay outside the span ("in the past week" → "past week", "on Tuesday" →
+  "Tuesday"); a preposition is still what makes "in a day" a period ("a day").
+* PERSON: a title phrase and a capitalised name. Honorifics and ranks are part of the name
+  ("Colonel General Andrei Kartapolov", "Mr Putin", "Vice Admiral Lena Okafor"); job titles
+  are not ("President Francois Hollande" → "Francois Hollande", "Defence Minister Ilona
+  Savric" → "Ilona Savric"), the same distinction the claimants draw
+  (``lexicon.HONORIFICS_AND_RANKS``). A demonym before the title is not part of it either
+  ("French President Francois Hollande" → NORP + PERSON). After a lowercase job word ("union
+  secretary Marta Ilves", "chief executive Jonas Berg") only the name, of two words at
+  least, is the person: the job is a description.
 * ORG: capitalised words ending in an organisation noun ("Civil Aviation Office", "Syrian
   Army"), or an organisation noun with an "of"/"for"/"on" complement ("Ministry of Defence",
   "Foundation for the Defense of Democracies", "Port Authority of Valmora"). A demonym before
@@ -23,9 +28,10 @@
 * NORP: a demonym or group word ("Russian", "Syrians", "Sunni") unless a capitalised word
   follows that makes it part of a name ("Russian Federation", "Irish Times"); a title after
   it is fine ("French President").
-* WEAPON: letter-digit designators ("Tu-22M3", "Su-34", "F-16") with the equipment noun after
-  them when there is one ("Kestrel-7 drones", "Halberd-3 interceptors"), and mark numbers with
-  their noun ("Mk 41 launchers"). Codes that are not equipment ("COVID-19", "G-20") are not.
+* WEAPON: letter-digit designators ("Tu-22M3", "Su-34", "F-16") and mark numbers before an
+  equipment noun ("Mk 41" in "Mk 41 launchers"), without the generic noun ("Kestrel-7 drones"
+  → "Kestrel-7"; the noun raises the score). Codes that are not equipment ("COVID-19",
+  "G-20") are not.
 
 Overlaps are resolved longest first ("Russian Ministry of Defence" beats "Russian"). Every
 suggestion's reason names its rule. Nothing is proposed inside ignored ranges.
@@ -49,6 +55,7 @@ from annotator.suggest.patterns import (
     DATE_PATTERNS,
     DESIGNATOR,
     MARK,
+    MARK_WORDS,
     designator_is_equipment,
 )
 from annotator.suggest.versions import schema_tag, short_hash
@@ -57,7 +64,7 @@ NAME = "rules"
 
 #: Bump when the code of a rule changes; changes to the word lists and patterns change the
 #: version by themselves (they are hashed).
-REVISION = "1"
+REVISION = "2"
 
 # Ties between candidates of equal length: names beat equipment beat dates beat figures.
 _PRIORITY: Final = {"PERSON": 6, "ORG": 5, "WEAPON": 4, "DATE": 3, "QUANTITY": 2, "NORP": 1}
@@ -162,17 +169,17 @@ class Rules:
         for match in DESIGNATOR.finditer(text):
             if not designator_is_equipment(match.group("prefix")):
                 continue
-            start, end = match.span()
+            # The generic noun after the code ("drones") is evidence, not part of the name.
             noun = match.group("noun")
-            if noun and not tokens.is_token_aligned(start, end):
+            if noun and not tokens.is_token_aligned(*match.span()):
                 noun = None
-                start, end = match.span("code")
+            start, end = match.span("code")
             if tokens.is_token_aligned(start, end):
-                reason = "an equipment designator" + (f" with “{noun}”" if noun else "")
+                reason = "an equipment designator" + (f" before “{noun}”" if noun else "")
                 found.append(_candidate(start, end, "WEAPON", 0.8 if noun else 0.6, reason))
         for match in MARK.finditer(text):
-            start, end = match.span()
-            if tokens.is_token_aligned(start, end):
+            if tokens.is_token_aligned(*match.span()):
+                start, end = match.span("code")
                 found.append(_candidate(start, end, "WEAPON", 0.75, "a mark number"))
         return found
 
@@ -198,9 +205,10 @@ class Rules:
                     if end is not None:
                         title = " ".join(t.text for t in sentence[i : last_head + 1])
                         words = end - last_head - 1
+                        first = _rank_start(sentence, i, last_head)
                         found.append(
                             _candidate(
-                                token.start,
+                                sentence[first].start,
                                 sentence[end - 1].end,
                                 "PERSON",
                                 0.8 if words > 1 else 0.7,
@@ -295,6 +303,9 @@ class Rules:
             ):
                 i += 1
                 continue  # money ("$4 million") or part of a code ("Mk41")
+            if previous is not None and previous.text.rstrip(".") in MARK_WORDS:
+                i += 1
+                continue  # a mark number ("Mk 41 launchers"), not a count
             if digits and _YEAR_LIKE.fullmatch(token.text):
                 i += 1
                 continue  # a year, not a count
@@ -308,9 +319,13 @@ class Rules:
             noun_end = _counted_noun_end(sentence, stop)
             if noun_end is not None:
                 noun = sentence[noun_end - 1].text
+                # "a dozen boats", "a hundred troops": the article is the number's "one".
+                first = token
+                if token.text.lower() in _TAKES_ARTICLE and previous is not None:
+                    first = previous if previous.text in ("a", "A") else token
                 found.append(
                     _candidate(
-                        token.start,
+                        first.start,
                         sentence[noun_end - 1].end,
                         "QUANTITY",
                         0.75,
@@ -325,6 +340,24 @@ class Rules:
 
 def _candidate(start: int, end: int, label: str, score: float, reason: str) -> Candidate:
     return Candidate(start, end, label, score, reason, _PRIORITY.get(label, 0))
+
+
+def _rank_start(sentence: Sequence[Token], first: int, last_head: int) -> int:
+    """Where a person's name starts in the title phrase [first, last_head] and the name after
+    it: at the honorific or rank that ends the phrase, with the words that make it a rank
+    ("Vice Admiral", "Colonel General"); after the phrase when it ends in a job title ("Mayor",
+    "Defence Minister", "Secretary General"), which is left out of the name."""
+    if _bare(sentence[last_head]) not in lx.HONORIFICS_AND_RANKS:
+        return last_head + 1
+    k = last_head
+    while k > first and (
+        _bare(sentence[k - 1]) in lx.HONORIFICS_AND_RANKS
+        or sentence[k - 1].text in lx.RANK_MODIFIERS
+    ):
+        k -= 1
+    if k > first:
+        return last_head + 1  # a rank word after a job word is part of the job: "Secretary General"
+    return k
 
 
 def _name_end(sentence: Sequence[Token], at: int, *, min_words: int) -> int | None:
@@ -406,6 +439,10 @@ def _complement_end(sentence: Sequence[Token], head: int) -> int:
     return last
 
 
+#: Number words that take "a" for "one" ("a dozen", "a hundred").
+_TAKES_ARTICLE: Final = frozenset({"dozen", "hundred", "thousand", "million", "billion"})
+
+
 def _counted_noun_end(sentence: Sequence[Token], at: int) -> int | None:
     """Index after the counted noun phrase starting at ``at`` ("air strikes", "Isis
     targets"): up to three words, the last a plural noun or a unit. None when the figure
@@ -416,7 +453,17 @@ def _counted_noun_end(sentence: Sequence[Token], at: int) -> int | None:
         word = token.text
         if word.lower() in lx.TIME_UNITS or word.lower() in ("per", "percent", "%"):
             return None
+        if word in lx.UNITS:
+            return _unit_end(sentence, k)
         if _is_plural_noun(word):
+            following = sentence[k + 1] if k + 1 < n else None
+            if (
+                word in lx.IRREGULAR_PLURALS
+                and following is not None
+                and following.text not in lx.IRREGULAR_PLURALS
+                and _is_plural_noun(following.text)
+            ):
+                return k + 2  # the plural is a modifier: "police officers", "crew members"
             return k + 1
         modifier = (
             word.isalpha()
@@ -427,6 +474,22 @@ def _counted_noun_end(sentence: Sequence[Token], at: int) -> int | None:
         if not modifier:
             return None
     return None
+
+
+def _unit_end(sentence: Sequence[Token], k: int) -> int:
+    """Index after the unit at ``k``, with a rate written without spaces ("km/h", "m/s"):
+    the unit is the whole rate."""
+    n = len(sentence)
+    if (
+        k + 2 < n
+        and sentence[k + 1].text == "/"
+        and _joined(sentence[k], sentence[k + 1])
+        and _joined(sentence[k + 1], sentence[k + 2])
+        and sentence[k + 2].text.isalpha()
+        and len(sentence[k + 2].text) <= 3
+    ):
+        return k + 3
+    return k + 1
 
 
 class RulesSuggester:
