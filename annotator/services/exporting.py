@@ -37,7 +37,6 @@ from annotator.export.ownership import ensure_replaceable
 from annotator.export.problems import ANNOTATOR_CONFLICT, ExportProblem, ProblemLog
 from annotator.export.splitting import ALL, SplitSpec, assign
 from annotator.export.writing import ExportContext, Writer
-from annotator.services import near_duplicates
 from annotator.services.stored_tokens import stored_tokens
 from annotator.storage.database import Database
 from annotator.storage.store import Store
@@ -177,6 +176,9 @@ def export(
     where = [0] * len(plan.ids)
     if split is not None:
         # Near-duplicates always go out in one split (docs/adr/0021-near-duplicates-minhash.md).
+        # Imported here: it brings numpy, which starting the window does not need.
+        from annotator.services import near_duplicates
+
         plan.together = near_duplicates.kept_together(db, plan.ids, plan.keys)
         where = assign(plan.keys, plan.groups if split.group_by else None, split, plan.together)
     # Document ids per split, for the manifest (kept only when there is one).

@@ -29,7 +29,6 @@ from annotator.ingest.counting import count_records
 from annotator.ingest.readers import FieldNames, detect_format, paths_to_read, read
 from annotator.ingest.record_checks import check_annotator_name
 from annotator.ingest.records import ImportedDocument, ImportProblem
-from annotator.services import near_duplicates
 from annotator.services.onto_existing import (
     NEW,
     Conflict,
@@ -154,6 +153,9 @@ def import_paths(
                 db, sources, cancel=cancel, progress=progress
             )
         if detect_near_duplicates and summary.imported:
+            # Imported here: it brings numpy, which starting the window does not need.
+            from annotator.services import near_duplicates
+
             summary.near_duplicates = near_duplicates.find_new(db, cancel=cancel, progress=progress)
     except OperationCancelled:
         summary.cancelled = True

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.resources import resource
-from annotator.services.importing import ImportSummary, import_paths
 from annotator.storage.database import Database
 from annotator.storage.engine import default_path, mask, resolve_url, sqlite_path
+
+if TYPE_CHECKING:
+    # At run time imported where used: only a brand-new default project imports anything.
+    from annotator.services.importing import ImportSummary
 
 
 def is_default_target(target: str | Path | None) -> bool:
@@ -17,6 +20,8 @@ def is_default_target(target: str | Path | None) -> bool:
 
 def seed_demo(db: Database) -> ImportSummary | None:
     """Import the bundled demo articles into an empty database (first run only)."""
+    from annotator.services.importing import import_paths
+
     with db.read() as store:
         if store.document_count() > 0:
             return None

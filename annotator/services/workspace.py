@@ -44,6 +44,7 @@ from annotator.core.schema import LabelSchema
 from annotator.core.setting_commands import UNCERTAIN_FIRST_KEY, uncertain_first
 from annotator.core.tokens import Tokenized, tokenize
 from annotator.services.annotate import ReadOnlyError
+from annotator.services.document_tokens import TokensOnDemand
 from annotator.storage import adjudication, assignments, uncertainty
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
@@ -61,11 +62,16 @@ class DocumentView:
     suggestions: tuple[Suggestion, ...]
     ignored: tuple[IgnoredRange, ...]
     state: DocumentState
-    tokens: Tokenized
+    #: The tokens, worked out when first asked for (see :class:`TokensOnDemand`).
+    token_source: TokensOnDemand = field(compare=False, repr=False)
     #: What ``suggestions`` were worked out from, so that the view after an action can be
     #: worked out without reading the document again (annotator.services.view_after); None
     #: for a view not read by :class:`Workspace`.
     basis: Basis | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def tokens(self) -> Tokenized:
+        return self.token_source.get()
 
     def span(self, span_id: int) -> Span | None:
         return next((s for s in self.spans if s.id == span_id), None)
@@ -206,6 +212,13 @@ class Workspace:
                 self._tokens.popitem(last=False)
         return tokens
 
+    def token_source(self, document: Document) -> TokensOnDemand:
+        """The document's tokens: at once when kept here, else worked out when first asked
+        for (and then kept)."""
+        with self._tokens_lock:
+            cached = self._tokens.get(document.id)
+        return TokensOnDemand(cached if cached is not None else lambda: self.tokens(document))
+
     def prefetch(self, document_ids: Iterable[int | None]) -> None:
         """Tokenize documents the annotator is likely to open next (from the worker, idle)."""
         for document_id in document_ids:
@@ -275,7 +288,7 @@ class Workspace:
                 suggestions=self.pending_of(document.id, basis, spans),
                 ignored=tuple(store.ignored(document.id)),
                 state=store.get_state(document.id, self.acting),
-                tokens=self.tokens(document),
+                token_source=self.token_source(document),
                 basis=basis,
             )
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql
 
@@ -135,6 +134,9 @@ def _in_key_order(
     if not keys:
         return []
     owners = [doc_id for doc_id, _, bands in entries for _ in bands]
+    # Imported here: numpy is only needed while groups are stored, not to start the window.
+    import numpy as np
+
     order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
     return list(zip(np.array(keys)[order].tolist(), np.array(owners)[order].tolist(), strict=True))
 

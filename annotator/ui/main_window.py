@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
         self._focus_first_or_last(view)
         if then is not None:
             then()
-        self._prefetch_neighbours(view.document.id)
+        self._prefetch_neighbours(view)
 
     def _remember_focus(self) -> None:
         if self.view is not None and self.article.focused is not None:
@@ -358,12 +358,16 @@ class MainWindow(QMainWindow):
             self._record_time()
             self._show(fresh)
 
-    def _prefetch_neighbours(self, document_id: int) -> None:
-        """Warm the next documents while the annotator reads this one, and have suggestions
-        computed for this one and the next few."""
+    def _prefetch_neighbours(self, view: DocumentView) -> None:
+        """Work out the shown document's tokens (a document is shown before it is tokenized:
+        annotator.services.workspace.TokensOnDemand), warm the next documents while the
+        annotator reads this one, and have suggestions computed for this one and the next
+        few."""
+        document_id = view.document.id
         self.suggestions.refresh([document_id])
 
         def work() -> list[int | None]:
+            view.token_source.get()
             ws = self.workspace
             ahead = [ws.neighbour(document_id, +1), ws.next_unfinished(document_id)]
             ws.prefetch([*ahead, ws.neighbour(document_id, -1)])

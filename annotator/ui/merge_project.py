@@ -8,6 +8,7 @@ a background task like an import, so the window stays usable and Cancel keeps wh
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,10 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.progress import CancelToken, ProgressCallback
-from annotator.services.merging import MergeSummary, merge_project, open_other
 from annotator.ui.context import WindowContext
 from annotator.ui.plain import message_box
 from annotator.ui.tasks import BackgroundTask
+
+if TYPE_CHECKING:
+    # At run time imported where used: merging is not needed to show the window.
+    from annotator.services.merging import MergeSummary
 
 MERGING = "Merging"
 
@@ -111,6 +115,7 @@ class MergeControls:
         if self.ctx.tasks.running(MERGING):
             return None
         db = self.ctx.db
+        from annotator.services.merging import merge_project, open_other
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> MergeSummary:
             other = open_other(source)

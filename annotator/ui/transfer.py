@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
 from annotator.export.splitting import parse_split
-from annotator.services import exporting, importing
 from annotator.services.training import TrainingService, describe_status
 from annotator.ui.context import WindowContext
 from annotator.ui.dialogs import ExportDialog
 from annotator.ui.plain import message_box, tooltip
 from annotator.ui.tasks import BackgroundTask
+
+if TYPE_CHECKING:
+    # At run time imported where used: the import and export machinery (every reader and
+    # writer) is not needed to show the window.
+    from annotator.services.exporting import ExportSummary
+    from annotator.services.importing import ImportSummary
 
 TRAINING = "Training the model"
 
@@ -55,6 +60,8 @@ class Transfer:
         if not paths:
             return None
         chosen = list(paths)
+        from annotator.services import importing
+
         return self.start(
             "Importing",
             lambda progress, cancel: importing.import_paths(
@@ -63,7 +70,7 @@ class Transfer:
             self._imported,
         )
 
-    def _imported(self, summary: importing.ImportSummary) -> None:
+    def _imported(self, summary: ImportSummary) -> None:
         self.ctx.suggestions.reload_gazetteer()
         self._imported_hook()
         text = (
@@ -89,6 +96,8 @@ class Transfer:
     ) -> BackgroundTask | None:
         """File > Export: choose the format and options, then where; runs in the background.
         With ``path`` given (tests, scripts) the dialogs are skipped."""
+        from annotator.services import exporting
+
         ctx = self.ctx
         if path is None:
             dialog = ExportDialog(dict(exporting.FORMATS), ctx.annotator, ctx.widget)
@@ -126,7 +135,7 @@ class Transfer:
             self._exported,
         )
 
-    def _exported(self, summary: exporting.ExportSummary) -> None:
+    def _exported(self, summary: ExportSummary) -> None:
         text = (
             f"Exported {summary.documents} documents ({summary.entities} entities, "
             f"{summary.claims} claims) as {summary.format} to {summary.path}."

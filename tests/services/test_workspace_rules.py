@@ -3,10 +3,14 @@ against a real SQLite database through the same service the window calls from it
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from annotator.core.errors import ConflictError
 from annotator.core.model import GOLD_ANNOTATOR, Decision, Layer, Status
+from annotator.core.tokens import tokenize
 from annotator.services.annotate import AnnotationService, ReadOnlyError
 from annotator.services.workspace import (
     DocumentView,
@@ -410,3 +414,34 @@ def test_search_finds_title_or_text_ignoring_case_with_a_snippet(db: Database, d
     assert "\n" not in hit.snippet and "Valmora" in hit.snippet
     titles = [h.title for h in workspace.search("ferry")]
     assert titles == ["Ferry resumes"]
+
+
+def test_reading_a_document_does_not_tokenize_it_until_tokens_are_asked_for(
+    db: Database, doc_id: int
+) -> None:
+    """The window shows a document before it is tokenized (spaCy's import and pipeline are
+    most of the first document's wait); the tokens, when asked for, are the tokenizer's."""
+    workspace = Workspace(db, "ana")
+    view = workspace.load(doc_id)
+    assert not view.token_source.ready
+    assert view.tokens == tokenize(TEXT)
+    assert view.token_source.ready
+    again = workspace.load(doc_id)
+    assert again.token_source.ready  # kept: the same text is not tokenized twice
+
+
+def test_the_first_document_is_read_without_importing_spacy(db: Database, doc_id: int) -> None:
+    """A fresh process (nothing imported spaCy before) reads a document as the window does."""
+    assert db.path is not None
+    script = (
+        "import sys\n"
+        "from annotator.storage.database import Database\n"
+        "from annotator.services.workspace import Workspace\n"
+        f"db = Database.open({str(db.path)!r}, auto_backup=False)\n"
+        f"view = Workspace(db, 'ana').load({doc_id})\n"
+        "assert view.document.text\n"
+        "print('spacy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -28,6 +28,7 @@ from annotator.core.model import (
 from annotator.core.offsets import Utf16Table
 from annotator.core.schema import LabelSchema, default_schema
 from annotator.core.tokens import tokenize
+from annotator.services.document_tokens import TokensOnDemand
 from annotator.services.workspace import DocumentView
 from annotator.ui.article_view import ArticleView
 
@@ -63,7 +64,9 @@ def make_view(
         suggestions=suggestions,
         ignored=ignored,
         state=DocumentState(document_id=1, annotator="ann"),
-        tokens=tokens if tokens is not None else tokenize(text),  # type: ignore[arg-type]
+        token_source=TokensOnDemand(
+            tokens if tokens is not None else tokenize(text)  # type: ignore[arg-type]
+        ),
     )
 
 
