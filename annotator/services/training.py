@@ -62,7 +62,7 @@ __all__ = [
 #: and where the entities model starts when the project chose an installed pipeline:
 #: ``"start": "pipeline"`` (its ``ner`` weights) or ``"blank"``.
 SETTING: Final = "learned_model"
-#: Measured in benchmarks/README.md (cold start) and decided in docs/adr/0025.
+#: Measured in benchmarks/README.md (cold start) and decided in docs/adr/0023.
 START: Final = "pipeline"
 RETRAIN_EVERY: Final = 5
 MIN_DOCUMENTS: Final = 5
