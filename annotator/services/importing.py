@@ -149,12 +149,17 @@ def import_paths(
         if batch:
             _store(db, batch, native_batch, annotator, summary, sources, replace)
         progress(seen, seen, IMPORTING)
+        # The boilerplate pass holds each new text with its ranges: it signs them for
+        # near-duplicate detection, which then reads back only the texts it was not handed.
+        signer = near_duplicates.Signer(db) if detect_near_duplicates and summary.imported else None
         if detect_boilerplate and sources.learners:
             summary.boilerplate_documents = mark_sources(
-                db, sources, cancel=cancel, progress=progress
+                db, sources, cancel=cancel, progress=progress, signer=signer
             )
-        if detect_near_duplicates and summary.imported:
-            summary.near_duplicates = near_duplicates.find_new(db, cancel=cancel, progress=progress)
+        if signer is not None:
+            summary.near_duplicates = near_duplicates.find_new(
+                db, cancel=cancel, progress=progress, signer=signer
+            )
     except OperationCancelled:
         summary.cancelled = True
     return summary
@@ -396,10 +401,13 @@ def mark_sources(
     *,
     cancel: CancelToken | None = None,
     progress: ProgressCallback = no_progress,
+    signer: near_duplicates.Signer | None = None,
 ) -> int:
     """Mark the boilerplate of every document of each source the import added to, from what
     was counted during the import and the source's earlier documents; returns how many
-    documents now have ignored ranges. Each ``MARK_BATCH`` documents are one transaction."""
+    documents now have ignored ranges. Each ``MARK_BATCH`` documents are one transaction.
+    ``signer`` is handed the import's documents (those after ``sources.before``) with their
+    ranges once they are stored, to be signed for near-duplicate detection."""
     marked = 0
     names = list(sources.learners)
     for index, source in enumerate(names):
@@ -429,6 +437,14 @@ def mark_sources(
             found = {doc_id: _as_ranges(model.ranges(text)) for doc_id, text in page}
             with db.write() as store:
                 store.replace_ignored(found)
+            if signer is not None:
+                signer.add(
+                    [
+                        (doc_id, text, [(r.start, r.end) for r in found[doc_id]])
+                        for doc_id, text in page
+                        if doc_id > sources.before
+                    ]
+                )
             marked += sum(1 for ranges in found.values() if ranges)
             last = page[-1][0]
     progress(len(names), len(names), FINDING_BOILERPLATE)
