@@ -72,6 +72,8 @@ class Signer:
         self.window = _Window()
         #: Copies found by the writes so far.
         self.copies = 0
+        #: Documents signed so far (what the progress of the phase counts).
+        self.signed = 0
 
     def add(self, documents: Sequence[tuple[int, str, Sequence[tuple[int, int]]]]) -> None:
         """Sign and compare ``(id, text, ignored ranges)`` of documents not signed yet."""
@@ -80,6 +82,7 @@ class Signer:
         ids = [doc_id for doc_id, _, _ in documents]
         contents = [nd.content(text, ranges) for _, text, ranges in documents]
         signatures = dict(zip(ids, nd.signatures(contents), strict=True))
+        self.signed += len(documents)
         with self.db.read() as store:
             stored.roomy_cache(store)
             self.window.compare(store, signatures)
@@ -110,8 +113,9 @@ def find_new(
         signer = Signer(db, flush_every=flush_every)
     signer.flush()
     after = 0
-    done = 0
-    progress(0, None, FINDING_NEAR_DUPLICATES)
+    # The documents the signer was handed count as done: the phase's figure is every
+    # document this import looked at for near-duplicates.
+    progress(signer.signed, None, FINDING_NEAR_DUPLICATES)
     while True:
         if cancel is not None:
             cancel.check()
@@ -121,10 +125,9 @@ def find_new(
             break
         signer.add(batch)
         after = batch[-1][0]
-        done += len(batch)
-        progress(done, None, FINDING_NEAR_DUPLICATES)
+        progress(signer.signed, None, FINDING_NEAR_DUPLICATES)
     copies = signer.flush()
-    progress(done, done, FINDING_NEAR_DUPLICATES)
+    progress(signer.signed, signer.signed, FINDING_NEAR_DUPLICATES)
     return copies
 
 
