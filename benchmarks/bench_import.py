@@ -91,9 +91,9 @@ FOOTERS = [
 
 
 #: Body words: WORDS (the default; every article is written from the same 34 words, so that
-#: unrelated articles are about 0.08 alike by MinHash) or, with ``--vocabulary news``, a
-#: vocabulary of NEWS_WORDS generated words drawn by Zipf's law as in real news text (unrelated
-#: articles about 0.01 alike). Set by :func:`use_vocabulary`.
+#: the bodies of unrelated articles are about 0.06 alike by MinHash) or, with
+#: ``--vocabulary news``, a vocabulary of NEWS_WORDS generated words drawn by Zipf's law as
+#: in real news text (unrelated articles about 0.012 alike). Set by :func:`use_vocabulary`.
 NEWS_WORDS = 5000
 _VOCABULARY: tuple[list[str], list[float] | None] = (WORDS, None)
 
