@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError, OperationCancelled, StorageError
 from annotator.core.model import (
@@ -42,6 +43,9 @@ from annotator.services.onto_existing import (
 )
 from annotator.storage.database import Database
 from annotator.storage.store import NewWork, Store
+
+if TYPE_CHECKING:
+    from annotator.services import near_duplicates
 
 BATCH_SIZE = 500
 #: Progress is reported at least this often (records read), between batches too.
@@ -148,15 +152,22 @@ def import_paths(
         if batch:
             _store(db, batch, native_batch, annotator, summary, sources, replace)
         progress(seen, seen, IMPORTING)
-        if detect_boilerplate and sources.learners:
-            summary.boilerplate_documents = mark_sources(
-                db, sources, cancel=cancel, progress=progress
-            )
+        # The boilerplate pass holds each new text with its ranges: it signs them for
+        # near-duplicate detection, which then reads back only the texts it was not handed.
+        signer = None
         if detect_near_duplicates and summary.imported:
             # Imported here: it brings numpy, which starting the window does not need.
             from annotator.services import near_duplicates
 
-            summary.near_duplicates = near_duplicates.find_new(db, cancel=cancel, progress=progress)
+            signer = near_duplicates.Signer(db)
+        if detect_boilerplate and sources.learners:
+            summary.boilerplate_documents = mark_sources(
+                db, sources, cancel=cancel, progress=progress, signer=signer
+            )
+        if signer is not None:
+            summary.near_duplicates = near_duplicates.find_new(
+                db, cancel=cancel, progress=progress, signer=signer
+            )
     except OperationCancelled:
         summary.cancelled = True
     return summary
@@ -398,10 +409,13 @@ def mark_sources(
     *,
     cancel: CancelToken | None = None,
     progress: ProgressCallback = no_progress,
+    signer: near_duplicates.Signer | None = None,
 ) -> int:
     """Mark the boilerplate of every document of each source the import added to, from what
     was counted during the import and the source's earlier documents; returns how many
-    documents now have ignored ranges. Each ``MARK_BATCH`` documents are one transaction."""
+    documents now have ignored ranges. Each ``MARK_BATCH`` documents are one transaction.
+    ``signer`` is handed the import's documents (those after ``sources.before``) with their
+    ranges once they are stored, to be signed for near-duplicate detection."""
     marked = 0
     names = list(sources.learners)
     for index, source in enumerate(names):
@@ -431,6 +445,14 @@ def mark_sources(
             found = {doc_id: _as_ranges(model.ranges(text)) for doc_id, text in page}
             with db.write() as store:
                 store.replace_ignored(found)
+            if signer is not None:
+                signer.add(
+                    [
+                        (doc_id, text, [(r.start, r.end) for r in found[doc_id]])
+                        for doc_id, text in page
+                        if doc_id > sources.before
+                    ]
+                )
             marked += sum(1 for ranges in found.values() if ranges)
             last = page[-1][0]
     progress(len(names), len(names), FINDING_BOILERPLATE)

@@ -1,7 +1,9 @@
 """Finding near-duplicate documents (docs/adr/0021-near-duplicates-minhash.md).
 
 :func:`find_new` signs every document that has no signature yet, in batches, after an import
-(and its boilerplate detection: ignored ranges are left out of a signature). Each batch is one
+(and its boilerplate detection: ignored ranges are left out of a signature); an import with
+boilerplate detection hands its new texts to a :class:`Signer` as it marks them, which leaves
+:func:`find_new` only the documents it was not handed. Each batch is one
 transaction: its signatures and band keys are stored, the documents sharing a band key with
 its documents (this import's or any earlier one's) are read back with their signatures, and
 pairs estimated at least :data:`~annotator.core.near_duplicates.THRESHOLD` alike join one
@@ -12,6 +14,7 @@ signs the whole project again (``annotator dedupe``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotator.core import near_duplicates as nd
@@ -34,6 +37,7 @@ __all__ = [
     "THRESHOLD",
     "Counts",
     "Member",
+    "Signer",
     "counts",
     "find_new",
     "group_of",
@@ -55,6 +59,44 @@ class Counts:
         return self.documents - self.groups
 
 
+class Signer:
+    """Signs documents handed to it and compares them with the project's and with each
+    other, writing every ``flush_every`` documents (see _Window). An import hands it each
+    new text while its boilerplate pass holds it (:func:`annotator.services.importing.
+    mark_sources`), so that :func:`find_new` need not read the texts back; the documents it
+    was not handed are signed by :func:`find_new`."""
+
+    def __init__(self, db: Database, *, flush_every: int = FLUSH_EVERY) -> None:
+        self.db = db
+        self.flush_every = flush_every
+        self.window = _Window()
+        #: Copies found by the writes so far.
+        self.copies = 0
+        #: Documents signed so far (what the progress of the phase counts).
+        self.signed = 0
+
+    def add(self, documents: Sequence[tuple[int, str, Sequence[tuple[int, int]]]]) -> None:
+        """Sign and compare ``(id, text, ignored ranges)`` of documents not signed yet."""
+        if not documents:
+            return
+        ids = [doc_id for doc_id, _, _ in documents]
+        contents = [nd.content(text, ranges) for _, text, ranges in documents]
+        signatures = dict(zip(ids, nd.signatures(contents), strict=True))
+        self.signed += len(documents)
+        with self.db.read() as store:
+            stored.roomy_cache(store)
+            self.window.compare(store, signatures)
+        if len(self.window.signatures) >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> int:
+        """Write what was signed since the last write; returns the copies found so far."""
+        if self.window.signatures:
+            self.copies += self.db.run_write(self.window.flush)
+            self.window = _Window()
+        return self.copies
+
+
 def find_new(
     db: Database,
     *,
@@ -62,14 +104,18 @@ def find_new(
     cancel: CancelToken | None = None,
     batch_size: int = BATCH_SIZE,
     flush_every: int = FLUSH_EVERY,
+    signer: Signer | None = None,
 ) -> int:
     """Sign the documents without a signature and group them with their near-duplicates;
-    returns how many of them turned out to be copies of another document."""
+    returns how many of them turned out to be copies of another document (those ``signer``
+    signed included: its documents are written first, then the rest are signed with it)."""
+    if signer is None:
+        signer = Signer(db, flush_every=flush_every)
+    signer.flush()
     after = 0
-    done = 0
-    copies = 0
-    window = _Window()
-    progress(0, None, FINDING_NEAR_DUPLICATES)
+    # The documents the signer was handed count as done: the phase's figure is every
+    # document this import looked at for near-duplicates.
+    progress(signer.signed, None, FINDING_NEAR_DUPLICATES)
     while True:
         if cancel is not None:
             cancel.check()
@@ -77,21 +123,11 @@ def find_new(
             batch = stored.unsigned_documents(store, after, batch_size)
         if not batch:
             break
-        ids = [doc_id for doc_id, _, _ in batch]
-        contents = [nd.content(text, ranges) for _, text, ranges in batch]
-        signatures = dict(zip(ids, nd.signatures(contents), strict=True))
-        with db.read() as store:
-            stored.roomy_cache(store)
-            window.compare(store, signatures)
-        if len(window.signatures) >= flush_every:
-            copies += db.run_write(window.flush)
-            window = _Window()
-        after = ids[-1]
-        done += len(batch)
-        progress(done, None, FINDING_NEAR_DUPLICATES)
-    if window.signatures:
-        copies += db.run_write(window.flush)
-    progress(done, done, FINDING_NEAR_DUPLICATES)
+        signer.add(batch)
+        after = batch[-1][0]
+        progress(signer.signed, None, FINDING_NEAR_DUPLICATES)
+    copies = signer.flush()
+    progress(signer.signed, signer.signed, FINDING_NEAR_DUPLICATES)
     return copies
 
 

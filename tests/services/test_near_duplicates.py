@@ -10,6 +10,7 @@ from pathlib import Path
 from annotator.core import near_duplicates as nd
 from annotator.services import near_duplicates
 from annotator.services.importing import import_paths
+from annotator.storage import near_duplicates as stored
 from annotator.storage.database import Database
 from tests.syndication import corpus, story, syndicated, write_jsonl
 
@@ -157,3 +158,27 @@ def test_both_backends_group_copies_across_imports(backend_db: Database, tmp_pat
     _assert_grouped_as(backend_db, original_of)
     assert near_duplicates.recompute(backend_db).copies == 8
     _assert_grouped_as(backend_db, original_of)
+
+
+def _signatures(db: Database) -> dict[int, bytes]:
+    with db.read() as store:
+        return stored.signatures_of(store, store.document_ids())
+
+
+def test_the_import_signs_its_texts_as_its_boilerplate_pass_marks_them(
+    db: Database, tmp_path: Path
+) -> None:
+    # The boilerplate pass hands each new text and its ranges to the signer, instead of
+    # near-duplicate detection reading them back: the signatures (boilerplate left out) and
+    # groups must be exactly those of signing the stored texts afresh.
+    records, original_of = corpus(seed=5, originals=24, copies=14, outlets=("herald", "daily"))
+    summary = import_paths(db, [write_jsonl(tmp_path / "all.jsonl", records)])
+    assert summary.boilerplate_documents > 0
+    assert summary.near_duplicates == 14
+    signed_at_import, groups_at_import = _signatures(db), _groups(db)
+    assert len(signed_at_import) == summary.imported
+    found = near_duplicates.recompute(db)
+    assert found.copies == 14
+    assert _signatures(db) == signed_at_import
+    assert _groups(db) == groups_at_import
+    _assert_grouped_as(db, original_of)
