@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from annotator.core.quantities import WORD_NUMBERS
+
 #: The key under which a claim span's number slots are kept in its ``attributes``.
 QUANTITIES = "quantities"
 
@@ -85,25 +87,8 @@ _UNITS = {
     "minutes": "minutes",
 }
 
-_NUMBER_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "dozen": 12,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "hundred": 100,
-}
+# "one" is left out: "one of the", "one side" state no figure.
+_NUMBER_WORDS = {word: n for word, n in WORD_NUMBERS.items() if word != "one"}
 
 #: Words after a figure that are not what it counts.
 _NOT_COUNTED = frozenset(

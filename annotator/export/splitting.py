@@ -19,6 +19,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from annotator.core.union_find import UnionFind
+
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 #: The split every document is in when no split is asked for.
 ALL = "all"
@@ -139,27 +141,15 @@ def _units(
     grouping by source, its source joined with the sources its near-duplicates are in. A
     unit is named by the smallest name among what it joined (a source, a document's key or a
     group's name), none of which depends on the import order."""
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def join(a: str, b: str) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    sets: UnionFind[str] = UnionFind()
 
     # Prefixes keep a source, a key and a group's name apart (a source may be named like a
     # document); the names only order the units for a seed.
     names = []
     for i, key in enumerate(keys):
         own = "s:" + (groups[i] or "") if groups is not None else "k:" + key
-        root(own)
+        sets.root(own)
         if together[i] is not None:
-            join(own, "g:" + str(together[i]))
+            sets.join(own, "g:" + str(together[i]))
         names.append(own)
-    return [root(name) for name in names]
+    return [sets.root(name) for name in names]

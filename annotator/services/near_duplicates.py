@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from annotator.core import near_duplicates as nd
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
+from annotator.core.union_find import UnionFind
 from annotator.storage import near_duplicates as stored
 from annotator.storage.database import Database
 from annotator.storage.near_duplicates import Member
@@ -252,30 +253,17 @@ def _regroup(store: Store, edges: list[tuple[int, int]], known: dict[int, bytes]
     involved = {doc_id for edge in edges for doc_id in edge}
     before = stored.memberships(store, involved)
     previous = stored.members_of_groups(store, {m.group_id for m in before.values()})
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def join(a: int, b: int) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
+    sets: UnionFind[int] = UnionFind()
     for member in previous:
-        join(member.document_id, member.group_id)
+        sets.join(member.document_id, member.group_id)
     for a, b in edges:
-        join(a, b)
-    nodes = list(parent)
+        sets.join(a, b)
+    nodes = list(sets)
     missing = [n for n in nodes if n not in known]
     known.update(stored.signatures_of(store, missing))
     result = []
     for node in sorted(nodes):
-        original = root(node)
+        original = sets.root(node)
         similarity = 1.0 if node == original else _similarity(known.get(node), known.get(original))
         result.append(Member(node, original, similarity))
     return result
