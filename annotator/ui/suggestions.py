@@ -69,6 +69,12 @@ class SuggestionRunner(QObject):
     # -- plumbing (helper thread) --------------------------------------------------------------
 
     def _submit(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None) -> Future:
+        if self._closed:
+            # The window is closing: a callback of work it started earlier may still ask for
+            # suggestions. Nothing runs, and the pool (shut down) is not asked.
+            future: Future = Future()
+            future.cancel()
+            return future
         future = self._pool.submit(fn)
         future.add_done_callback(lambda f: self._done.emit((f, then)))
         return future

@@ -396,3 +396,16 @@ def test_pick_the_claimant_in_the_text(window: MainWindow, project: Database, qt
     key(qtbot, window, Qt.Key.Key_Return)
     with project.read() as store:
         assert store.get_span(claim.id).claim.claimant_id == org.id
+
+
+def test_a_late_callback_asking_for_suggestions_after_close_does_nothing(
+    window: MainWindow,
+) -> None:
+    # Work the window started before it closed (warming the next documents) can finish after
+    # the suggestion pool is shut down and ask for suggestions: that used to print a
+    # traceback ("cannot schedule new futures after shutdown") as the window closed.
+    document_id = window.view.document.id  # type: ignore[union-attr]
+    window.suggestions.enabled = True
+    window.suggestions.shutdown()
+    future = window.suggestions.refresh([document_id])
+    assert future is not None and future.cancelled()
