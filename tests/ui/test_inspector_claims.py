@@ -20,14 +20,14 @@ TEXT = (
 )
 
 
-def _window(qtbot, db) -> MainWindow:  # type: ignore[no-untyped-def]
-    """A window on TEXT with the claim suggester's own suggestions stored."""
+def _window(qtbot, db, text: str = TEXT, title: str = "Ministry reports sorties") -> MainWindow:  # type: ignore[no-untyped-def]
+    """A window on ``text`` with the claim suggester's own suggestions stored."""
     with db.write() as store:
         turn_off_live_suggesters(store)
-        (document,) = insert_documents(store, [titled(TEXT, "Ministry reports sorties")])
+        (document,) = insert_documents(store, [titled(text, title)])
         doc = store.documents_by_ids([document])[0]
         found = ClaimSuggester(default_schema()).suggest(
-            SuggestInput(doc, tokenize(TEXT), default_schema())
+            SuggestInput(doc, tokenize(text), default_schema())
         )
         store.add_suggestions(found)
     window = MainWindow(db, "ana")
@@ -73,19 +73,7 @@ def _stored_claim(db, window: MainWindow):  # type: ignore[no-untyped-def]
 
 
 def test_figures_are_proposed_accepted_and_edited_as_one_undoable_step(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    with db.write() as store:
-        turn_off_live_suggesters(store)
-        (document,) = insert_documents(store, [titled(FIGURES, "Strikes reported")])
-        doc = store.documents_by_ids([document])[0]
-        found = ClaimSuggester(default_schema()).suggest(
-            SuggestInput(doc, tokenize(FIGURES), default_schema())
-        )
-        store.add_suggestions(found)
-    window = MainWindow(db, "ana")
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.view is not None and window.article.focused is not None)
+    window = _window(qtbot, db, FIGURES, "Strikes reported")
     field = window.inspector.quantities
     # The suggestion's proposal is shown, not editable until accepted.
     assert field.text() == "33 | air strikes; 49 | Isis targets; 24 | hours"
