@@ -15,7 +15,6 @@ import getpass
 import logging
 import os
 import sys
-import threading
 import time
 from collections.abc import Sequence
 
@@ -74,18 +73,11 @@ def ask_annotator(app: QApplication, *, unattended: bool = False) -> str | None:
 
 
 def settle_runtime() -> None:
-    """Load spaCy off the UI thread and move start-up objects out of the garbage collector's
-    way: a full collection walks every live object (Qt wrappers, SQLAlchemy, spaCy's
-    vocabulary) while holding the GIL, which stalled the window for 100-300 ms during
-    background imports."""
-
-    def warm() -> None:
-        from annotator.core.tokens import tokenize
-
-        tokenize("Warm up.")
-        gc.freeze()
-
-    threading.Thread(target=warm, name="warm-up", daemon=True).start()
+    """Move start-up objects out of the garbage collector's way: a full collection walks
+    every live object (Qt wrappers, SQLAlchemy) while holding the GIL, which stalled the
+    window for 100-300 ms during background work. spaCy is not loaded here: the window's
+    tokens come from the suggestion process (docs/adr/0031-start-window.md)."""
+    gc.freeze()
 
 
 def app_icon() -> QIcon:

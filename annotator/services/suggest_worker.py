@@ -15,11 +15,13 @@ import contextlib
 import logging
 import multiprocessing
 import pickle
-from collections.abc import Collection, Mapping
+import threading
+from collections.abc import Collection, Mapping, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
 from annotator.core.errors import AnnotatorError
+from annotator.services.document_tokens import encoded_tokens
 from annotator.services.suggesting import SuggestCounts, SuggestionService
 from annotator.storage.database import Database
 from annotator.suggest.errors import SuggesterUnavailable
@@ -107,12 +109,18 @@ REQUESTS = frozenset(
 )
 
 
-def serve(connection: Connection, target: str) -> None:
-    """The child process: open the project and answer requests until told to stop."""
+def serve(connection: Connection, target: str, tokens: Connection | None = None) -> None:
+    """The child process: open the project and answer requests until told to stop. Token
+    requests from the window (``tokens``) are answered on a thread of their own, so that the
+    open document's tokens do not wait for a suggestion run (ADR 0031)."""
     import annotator.services.training  # noqa: F401  (registers the model's context hook)
 
     db = Database.open(target, upgrade=False, check=False, auto_backup=False)
     state = SuggestionState(SuggestionService(db))
+    if tokens is not None:
+        threading.Thread(
+            target=serve_tokens, args=(tokens, db), name="annotator-tokens", daemon=True
+        ).start()
     try:
         while True:
             try:
@@ -133,6 +141,25 @@ def serve(connection: Connection, target: str) -> None:
         db.close()
 
 
+def serve_tokens(connection: Connection, db: Database) -> None:
+    """Answer ``document ids -> {id: encoded tokens}`` requests until the window is gone."""
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        try:
+            answer: tuple[str, Any] = ("ok", encoded_tokens(db, list(request)))
+        except BaseException as exc:  # the window tokenizes itself then
+            answer = ("error", _picklable(exc))
+        try:
+            connection.send(answer)
+        except (OSError, ValueError):
+            return
+
+
 def _picklable(error: BaseException) -> BaseException:
     try:
         pickle.loads(pickle.dumps(error))
@@ -147,11 +174,17 @@ class WorkerProcess:
     def __init__(self, target: str) -> None:
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
+        self._tokens, child_tokens = context.Pipe()
+        self._tokens_lock = threading.Lock()
         self._process = context.Process(
-            target=serve, args=(child, target), name="annotator-suggest", daemon=True
+            target=serve,
+            args=(child, target, child_tokens),
+            name="annotator-suggest",
+            daemon=True,
         )
         self._process.start()
         child.close()
+        child_tokens.close()
 
     def call(self, name: str, *args: Any) -> Any:
         try:
@@ -165,6 +198,21 @@ class WorkerProcess:
             raise value
         return value
 
+    def tokens(self, document_ids: Sequence[int]) -> dict[int, bytes]:
+        """The documents' tokens, encoded (annotator.export.token_cache), on the token
+        channel: answered while a suggestion request is still running. Thread-safe."""
+        with self._tokens_lock:
+            try:
+                self._tokens.send(list(document_ids))
+                kind, value = self._tokens.recv()
+            except (EOFError, OSError) as exc:
+                raise WorkerError(
+                    f"the suggestion process stopped (exit code {self._process.exitcode})"
+                ) from exc
+        if kind == "error":
+            raise value
+        return dict(value)
+
     @property
     def pid(self) -> int | None:
         return self._process.pid
@@ -176,8 +224,11 @@ class WorkerProcess:
     def stop(self, timeout: float = 5.0) -> None:
         with contextlib.suppress(OSError, ValueError):  # already gone
             self._connection.send(None)
+        with contextlib.suppress(OSError, ValueError):
+            self._tokens.send(None)
         self._process.join(timeout)
         if self._process.is_alive():
             self._process.terminate()  # mid-transaction: the database rolls it back
             self._process.join(timeout)
         self._connection.close()
+        self._tokens.close()

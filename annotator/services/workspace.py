@@ -6,7 +6,6 @@ database worker and only draws the values it returns.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
@@ -42,9 +41,9 @@ from annotator.core.model import (
 from annotator.core.quantities import Quantity, to_attributes
 from annotator.core.schema import LabelSchema
 from annotator.core.setting_commands import UNCERTAIN_FIRST_KEY, uncertain_first
-from annotator.core.tokens import Tokenized, tokenize
+from annotator.core.tokens import Tokenized
 from annotator.services.annotate import ReadOnlyError
-from annotator.services.document_tokens import TokensOnDemand
+from annotator.services.document_tokens import TokenSlots, TokensOnDemand
 from annotator.storage import adjudication, assignments, uncertainty
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
@@ -191,7 +190,11 @@ class Workspace:
         #: earlier or for someone else, are not shown either. Replaced whole, never mutated,
         #: so the worker thread always reads a consistent set.
         self.hidden_suggesters: frozenset[str] = frozenset()
-        self._tokens: OrderedDict[int, Tokenized] = OrderedDict()
+        #: The tokens of the last documents shown (annotator.services.document_tokens).
+        self.token_slots = TokenSlots(db, self.TOKEN_CACHE)
+        #: Whether this process may tokenize when tokens are missing. The window says no:
+        #: its tokens come from the suggestion process, which loads spaCy anyway (ADR 0031).
+        self.tokenize_here = True
         #: Suggestions made on the spot for the open document (see echo()); one document's.
         self._echoes: dict[int, tuple[Suggestion, ...]] = {}
         self._tokens_lock = threading.Lock()
@@ -200,36 +203,17 @@ class Workspace:
         self._newest: DocumentView | None = None
 
     def tokens(self, document: Document) -> Tokenized:
-        with self._tokens_lock:
-            cached = self._tokens.get(document.id)
-            if cached is not None:
-                self._tokens.move_to_end(document.id)
-                return cached
-        tokens = tokenize(document.text)
-        with self._tokens_lock:
-            self._tokens[document.id] = tokens
-            while len(self._tokens) > self.TOKEN_CACHE:
-                self._tokens.popitem(last=False)
-        return tokens
+        return self.token_slots.slot(document).get()
 
     def token_source(self, document: Document) -> TokensOnDemand:
-        """The document's tokens: at once when kept here, else worked out when first asked
-        for (and then kept)."""
-        with self._tokens_lock:
-            cached = self._tokens.get(document.id)
-        return TokensOnDemand(cached if cached is not None else lambda: self.tokens(document))
+        """The document's tokens: the same holder for every view of the document, filled
+        when they arrive (see :class:`TokenSlots`)."""
+        return self.token_slots.slot(document)
 
     def prefetch(self, document_ids: Iterable[int | None]) -> None:
-        """Tokenize documents the annotator is likely to open next (from the worker, idle)."""
-        for document_id in document_ids:
-            if document_id is None or document_id in self._tokens:
-                continue
-            with self.db.read() as store:
-                try:
-                    document = store.document(document_id)
-                except NotFoundError:
-                    continue
-            self.tokens(document)
+        """Tokenize, in this process, documents the annotator is likely to open next (the
+        window asks the suggestion process instead: :meth:`TokenSlots.supply`)."""
+        self.token_slots.supply(document_ids, None)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -554,9 +538,12 @@ class Workspace:
         """Remember, as pending suggestions of the open document, the other places where a
         just-confirmed entity's text occurs (whole tokens only), so they show at once; the
         gazetteer suggester finds the same ones when it next runs, and the two merge."""
+        tokens = view.tokens if self.tokenize_here else view.token_source.peek()
+        if tokens is None:
+            return  # not here yet: the gazetteer suggester finds the same places next run
         text = view.document.text
-        starts = {t.start for t in view.tokens.tokens}
-        ends = {t.end for t in view.tokens.tokens}
+        starts = {t.start for t in tokens.tokens}
+        ends = {t.end for t in tokens.tokens}
         found: list[Suggestion] = []
         for piece, label in confirmed:
             if not piece.strip():

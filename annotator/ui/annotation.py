@@ -39,6 +39,9 @@ class AnnotationController(QObject):
         #: The claim whose claimant is being picked in the text (Shift+L), if any.
         self.linking: Span | None = None
         self.occurrences = OccurrenceLabeller(ctx, article, self)
+        #: ``(document id, action)``: an action that needs the open document's tokens,
+        #: asked for before they arrived; it runs when they do (tokens_arrived).
+        self._waiting: tuple[int, Callable[[], None]] | None = None
 
     # -- running ----------------------------------------------------------------------------
 
@@ -50,6 +53,26 @@ class AnnotationController(QObject):
 
     def _status(self, text: str, ms: int = 4000) -> None:
         self.ctx.status(text, ms)
+
+    def _wait_for_tokens(self, action: Callable[[], None], *, always: bool = False) -> bool:
+        """Whether ``action`` must wait for the open document's tokens (the selection or
+        ``always`` needs them and they have not arrived: annotator.services.document_tokens).
+        Then it runs when they arrive, instead of the window waiting for them."""
+        view = self.ctx.current_view()
+        if view is None or view.token_source.ready:
+            return False
+        if not (always or self.article.waits_for_tokens()):
+            return False
+        self._waiting = (view.document.id, action)
+        self._status("Finding the words of this document; the action follows in a moment.")
+        return True
+
+    def tokens_arrived(self, document_id: int) -> None:
+        """The open document's tokens are here: run the action that waited for them."""
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None and waiting[0] == document_id:
+            self._status("", 1)
+            waiting[1]()
 
     # -- focus ------------------------------------------------------------------------------
 
@@ -100,7 +123,7 @@ class AnnotationController(QObject):
 
     def apply_label(self, name: str) -> None:
         view = self.ctx.current_view()
-        if view is None:
+        if view is None or self._wait_for_tokens(lambda: self.apply_label(name)):
             return
         selection = self.article.selection()
         focused = self.article.focused
@@ -155,6 +178,8 @@ class AnnotationController(QObject):
         view = self.ctx.current_view()
         if not isinstance(focused, Span) or view is None:
             return
+        if self._wait_for_tokens(lambda: self.resize_focused(edge, step), always=True):
+            return
         tokens = view.tokens.tokens
         start, end = focused.start, focused.end
         if edge == "end":
@@ -181,7 +206,7 @@ class AnnotationController(QObject):
 
     def make_claim(self) -> None:
         view = self.ctx.current_view()
-        if view is None:
+        if view is None or self._wait_for_tokens(self.make_claim, always=True):
             return
         selection = self.article.selection()
         if selection is None:
@@ -260,6 +285,8 @@ class AnnotationController(QObject):
             self._status("Claimant not linked.", 3000)
 
     def set_cue(self) -> None:
+        if self._wait_for_tokens(self.set_cue):
+            return
         claim = self._focused_claim()
         selection = self.article.selection()
         if claim is None:

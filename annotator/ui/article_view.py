@@ -18,7 +18,6 @@ module says why). A change re-highlights only the blocks whose formats differ.
 from __future__ import annotations
 
 import bisect
-import html
 import logging
 import operator
 from collections.abc import Callable
@@ -41,7 +40,9 @@ from annotator.core.model import Layer, Span, Suggestion
 from annotator.core.offsets import Utf16Table
 from annotator.core.schema import LabelSchema
 from annotator.core.snapping import snap
+from annotator.core.tokens import Tokenized
 from annotator.services.workspace import DocumentView, in_walk_order
+from annotator.ui.article_tooltip import tooltip_html
 from annotator.ui.caret import FORWARD_KEYS, resize_of, snap_keyboard_selection
 from annotator.ui.highlighter import (
     FormatIndex,
@@ -72,6 +73,8 @@ _ALT: Final = Qt.KeyboardModifier.AltModifier
 _SHIFT: Final = Qt.KeyboardModifier.ShiftModifier
 _CTRL: Final = Qt.KeyboardModifier.ControlModifier
 _NO_MODIFIER: Final = Qt.KeyboardModifier.NoModifier
+#: For snapping to clusters alone (``char_precision``), which reads no tokens.
+_NO_TOKENS: Final = Tokenized.from_offsets("", (), (), (), ())
 
 
 def _modifiers(event: QKeyEvent) -> Qt.KeyboardModifier:
@@ -91,16 +94,6 @@ def _order_key(item: Item) -> tuple[int, int, int, int, str]:
         0 if item.layer is Layer.ENTITY else 1,
         item.label,
     )
-
-
-def _describe(item: Item) -> str:
-    """One tooltip line (plain text; escaped by the caller)."""
-    if isinstance(item, Suggestion):
-        return f"{item.label} · suggested ({item.score:.2f}) — {item.reason}"
-    what = item.label
-    if item.layer is Layer.CLAIM and item.claim is not None:
-        what = f"{item.label} ({item.claim.claim_type}{', hedged' if item.claim.hedged else ''})"
-    return f"{what} · {item.origin}"
 
 
 class ArticleView(QPlainTextEdit):
@@ -174,6 +167,8 @@ class ArticleView(QPlainTextEdit):
         self._precise = False
         self._mouse_selecting = False
         self._last_selection: tuple[int, int] | None = None
+        #: The direction of a keyboard selection made before the tokens arrived, else 0.
+        self._snap_pending = 0
         size = self.font().pointSizeF()
         self._default_point_size = size if size > 0 else 10.0
         #: Blocks re-highlighted by the last change (update, focus); all of them after set_view.
@@ -204,8 +199,8 @@ class ArticleView(QPlainTextEdit):
         self._table = Utf16Table(text)
         self._items = in_walk_order(view)
         self._focused = None
-        self._precise = False
-        self._mouse_selecting = False
+        self._precise = self._mouse_selecting = False
+        self._snap_pending = 0
         # The index is ready before the text goes in, so Qt's one highlighting pass during
         # setPlainText already draws everything.
         index = FormatIndex(self._table, qt_block_starts(text))
@@ -409,7 +404,26 @@ class ArticleView(QPlainTextEdit):
         if raw is None or self._view is None:
             return None
         precise = self._precise if char_precision is None else char_precision
-        return snap(self._view.document.text, self._view.tokens, *raw, char_precision=precise)
+        tokens = self._view.token_source.peek()
+        if tokens is None:  # not here yet (ADR 0031): clusters now, tokens when they arrive
+            precise, tokens = True, _NO_TOKENS
+        return snap(self._view.document.text, tokens, *raw, char_precision=precise)
+
+    def waits_for_tokens(self) -> bool:
+        """Whether the selection is to snap to tokens that have not arrived yet."""
+        view, selected = self._view, self.textCursor().hasSelection()
+        return view is not None and selected and not self._precise and not view.token_source.ready
+
+    def tokens_arrived(self) -> None:
+        """The shown document's tokens arrived: snap the selection made before them."""
+        direction, self._snap_pending = self._snap_pending, 0
+        if self._precise or not self.textCursor().hasSelection():
+            return
+        if direction:
+            self._snap_keyboard_selection(direction)
+        else:
+            self._snap_visible_selection()
+        self._emit_selection()
 
     def cursor_offset(self) -> int:
         """The caret in code points."""
@@ -598,12 +612,16 @@ class ArticleView(QPlainTextEdit):
         cursor = self.textCursor()
         if view is None or not cursor.hasSelection():
             return
+        tokens = view.token_source.peek()
+        if tokens is None:
+            self._snap_pending = direction  # snapped in tokens_arrived
+            return
         table = self._table
         anchor, caret = snap_keyboard_selection(
             table.to_codepoint(min(cursor.anchor(), table.len_utf16)),
             table.to_codepoint(min(cursor.position(), table.len_utf16)),
             direction,
-            view.tokens.tokens,
+            tokens.tokens,
         )
         fresh = QTextCursor(self.document())
         fresh.setPosition(table.to_utf16(anchor))
@@ -626,14 +644,7 @@ class ArticleView(QPlainTextEdit):
         escaped, so labels, reasons and text like ``<img src=x>`` show literally."""
         if self._view is None:
             return None
-        lines = [_describe(item) for item in self.items_at(offset)]
-        lines += [f"ignored: {r.reason}" for r in self._view.ignored if r.start <= offset < r.end]
-        if not lines:
-            return None
-        # Wrapped in a tag so Qt always takes it as rich text (plain-text detection is a
-        # guess); pre-wrap keeps the line breaks.
-        body = html.escape("\n".join(lines), quote=True)
-        return f'<p style="white-space:pre-wrap">{body}</p>'
+        return tooltip_html(self.items_at(offset), self._view.ignored, offset)
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):

@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
         self.db = db
         self.annotator = annotator
         self.workspace = Workspace(db, annotator)
+        # Tokens come from the suggestion process (or the token cache): spaCy stays out of
+        # this process (annotator.services.document_tokens, ADR 0031).
+        self.workspace.tokenize_here = False
         self.service = AnnotationService(db, may_edit=self.workspace.check_editable)
         self.executor = DbExecutor(self.show_error, self)
         self.suggestions = SuggestionRunner(
@@ -359,24 +362,40 @@ class MainWindow(QMainWindow):
             self._show(fresh)
 
     def _prefetch_neighbours(self, view: DocumentView) -> None:
-        """Work out the shown document's tokens (a document is shown before it is tokenized:
-        annotator.services.workspace.TokensOnDemand), warm the next documents while the
-        annotator reads this one, and have suggestions computed for this one and the next
-        few."""
+        """Have the shown document's tokens brought here (a document is shown before its
+        tokens are: annotator.services.document_tokens), and, while the annotator reads it,
+        the next documents' tokens and suggestions for this one and the next few."""
         document_id = view.document.id
+        self.supply_tokens([document_id])
         self.suggestions.refresh([document_id])
 
-        def work() -> list[int | None]:
-            view.token_source.get()
+        def work() -> tuple[list[int | None], int | None]:
             ws = self.workspace
             ahead = [ws.neighbour(document_id, +1), ws.next_unfinished(document_id)]
-            ws.prefetch([*ahead, ws.neighbour(document_id, -1)])
-            return ahead
+            return ahead, ws.neighbour(document_id, -1)
 
-        def then(ahead: list[int | None]) -> None:
+        def then(found: tuple[list[int | None], int | None]) -> None:
+            ahead, behind = found
+            self.supply_tokens([*ahead, behind])
             self.suggestions.refresh(i for i in ahead if i is not None)
 
         self.executor.submit(work, then)
+
+    def supply_tokens(self, document_ids: list[int | None]) -> None:
+        """Bring these documents' tokens here on the token thread, from the token cache or
+        the suggestion process; the article view and the controller are told when the open
+        document's arrive."""
+        slots, remote = self.workspace.token_slots, self.suggestions.remote_tokens
+        self.suggestions.fetch_tokens(
+            lambda: slots.supply(document_ids, remote), self._tokens_arrived
+        )
+
+    def _tokens_arrived(self, document_ids: list[int]) -> None:
+        view = self.view
+        if view is None or view.document.id not in document_ids:
+            return
+        self.article.tokens_arrived()
+        self.controller.tokens_arrived(view.document.id)
 
     def _suggestions_computed(self, document_ids: set[int]) -> None:
         view = self.view

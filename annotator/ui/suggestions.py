@@ -18,12 +18,14 @@ pipeline) is left out the same way the project's own run leaves it out.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from annotator.core.errors import AnnotatorError
 from annotator.services.suggest_worker import (
     SuggestionState,
     WorkerError,
@@ -65,17 +67,27 @@ class SuggestionRunner(QObject):
         #: In-thread fallback (also what runs when ``use_process`` is False).
         self._local = SuggestionState(service)
         self._closed = False
+        #: Token requests wait on their own thread (and the process answers them on its own
+        #: channel), never behind a suggestion run (ADR 0031).
+        self._tokens_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotator-tokens")
+        self._start_lock = threading.Lock()
 
     # -- plumbing (helper thread) --------------------------------------------------------------
 
-    def _submit(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None) -> Future:
+    def _submit(
+        self,
+        fn: Callable[[], Any],
+        then: Callable[[Any], None] | None = None,
+        *,
+        pool: ThreadPoolExecutor | None = None,
+    ) -> Future:
         if self._closed:
             # The window is closing: a callback of work it started earlier may still ask for
             # suggestions. Nothing runs, and the pool (shut down) is not asked.
             future: Future = Future()
             future.cancel()
             return future
-        future = self._pool.submit(fn)
+        future = (pool or self._pool).submit(fn)
         future.add_done_callback(lambda f: self._done.emit((f, then)))
         return future
 
@@ -90,24 +102,35 @@ class SuggestionRunner(QObject):
         elif then is not None:
             then(future.result())
 
+    def _started(self) -> WorkerProcess | None:
+        """The process, started now if it is not running yet (and may be)."""
+        with self._start_lock:
+            if self._use_process and self._process is None and not self._closed:
+                try:
+                    self._process = WorkerProcess(self._target())
+                except Exception as exc:  # no process on this system: work on the thread
+                    log.warning("suggestion process unavailable; computing on a thread: %s", exc)
+                    self._use_process = False
+            return self._process
+
+    def _stopped(self, process: WorkerProcess, exc: WorkerError) -> None:
+        log.warning("suggestion process stopped; computing on a thread: %s", exc)
+        with self._start_lock:
+            if self._process is process:
+                self._process = None
+                self._use_process = False
+        self.failed.emit(exc)
+
     def _call(self, name: str, *args: Any, start: bool = True) -> Any:
         """Run a request in the process (starting it when ``start``), else here."""
-        if self._use_process and self._process is None and start:
+        process = self._started() if start else self._process
+        if process is not None:
             try:
-                self._process = WorkerProcess(self._target())
-            except Exception as exc:  # no process on this system: work on the thread
-                log.warning("suggestion process unavailable; computing on a thread: %s", exc)
-                self._use_process = False
-        if self._process is not None:
-            try:
-                return self._process.call(name, *args)
+                return process.call(name, *args)
             except WorkerError as exc:
                 if self._closed:
                     return None  # stopped on purpose: the window is closing
-                log.warning("suggestion process stopped; computing on a thread: %s", exc)
-                self._process = None
-                self._use_process = False
-                self.failed.emit(exc)
+                self._stopped(process, exc)
         elif self._use_process:
             return None  # nothing started: the process reads everything when it starts
         return getattr(self._local, name)(*args)
@@ -130,6 +153,28 @@ class SuggestionRunner(QObject):
             return set(self._call("refresh", ids, overrides) or ())
 
         return self._submit(work, self.computed.emit)
+
+    def remote_tokens(self, document_ids: Sequence[int]) -> Mapping[int, bytes] | None:
+        """The documents' tokens from the process (started if need be), encoded; None when
+        it cannot answer, and then the caller tokenizes itself. It waits: call it from
+        :meth:`fetch_tokens`' thread."""
+        process = self._started()
+        if process is None:
+            return {} if self._closed else None
+        try:
+            return process.tokens(document_ids)
+        except WorkerError as exc:
+            if self._closed:
+                return {}  # closing: nothing more is needed
+            self._stopped(process, exc)
+        except AnnotatorError as exc:  # the process could not read or tokenize them
+            log.warning("tokens from the suggestion process failed: %s", exc)
+        return None
+
+    def fetch_tokens(self, work: Callable[[], Any], then: Callable[[Any], None]) -> Future:
+        """Run ``work`` (which waits for tokens, see :meth:`remote_tokens`) on the token
+        thread; ``then`` gets its result on the UI thread."""
+        return self._submit(work, then, pool=self._tokens_pool)
 
     def set_overrides(self, overrides: Mapping[str, bool]) -> None:
         """This user's suggester choices (Edit > Preferences); used from the next refresh."""
@@ -158,6 +203,10 @@ class SuggestionRunner(QObject):
     def shutdown(self) -> None:
         self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._process is not None:
-            self._process.stop()
+        self._tokens_pool.shutdown(wait=False, cancel_futures=True)
+        with self._start_lock:
+            process = self._process
+        if process is not None:
+            process.stop()
         self._pool.shutdown(wait=True)
+        self._tokens_pool.shutdown(wait=True)

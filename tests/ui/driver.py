@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from annotator.storage.database import Database
 from annotator.ui.main_window import MainWindow
-from tests.ui.windows import OPEN_TIMEOUT_MS, open_window
+from tests.ui.windows import OPEN_TIMEOUT_MS, open_window, wait_for_tokens
 
 __all__ = [
     "OPEN_TIMEOUT_MS",
@@ -41,8 +41,10 @@ def opened(db: Database, annotator: str, qtbot) -> Iterator[MainWindow]:  # type
 
 
 def settle(window: MainWindow) -> None:
-    """Wait until every action sent to the database worker has been applied and drawn."""
+    """Wait until every action sent to the database worker has been applied and drawn, and
+    the open document's tokens have arrived (another document may have been opened)."""
     assert window.executor.wait_idle()
+    wait_for_tokens(window)
 
 
 def key(qtbot, window: MainWindow, k: Qt.Key, mod: Qt.KeyboardModifier = NO_MODIFIER) -> None:  # type: ignore[no-untyped-def]
