@@ -198,6 +198,6 @@ class TokenSlots:
             tokens = None if data is None else decode_tokens(document, data)
             if tokens is not None:
                 slots[document.id].offer(tokens)
-            elif answered is None:
-                slots[document.id].get()  # no process to ask: tokenized here
+            elif answered is None or data is not None:
+                slots[document.id].get()  # no process to ask, or a wrong answer: done here
         return [i for i in asked if self.ready(i)]

@@ -4,8 +4,10 @@ feature that uses them, and must stay out of the start."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 #: Needed only to migrate (alembic), tokenize (spacy), store or compare near-duplicate
 #: signatures (numpy), or import, export and merge (their services).
@@ -28,3 +30,98 @@ def test_the_window_modules_leave_later_work_unimported() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+#: A session in a fresh window process, driven by key presses: open a project, select a word
+#: with Shift+Right and label it, accept a suggestion, move to the next document and label a
+#: word there, and back. The tokens every step needs come from the suggestion process
+#: (docs/adr/0031-start-window.md), so spaCy is never imported by the window's process.
+SESSION = """
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+app = QApplication([])
+
+from annotator.core.model import Layer, Suggestion
+from annotator.services.project import open_project
+from annotator.ui.main_window import MainWindow
+from tests.builders import at, insert_documents, titled
+from tests.ui.windows import wait_for_tokens
+
+FIRST = "Officials in Kyiv said the ferry would resume on Monday, Mayor Petra Novak said.\\n"
+SECOND = "Ferry resumes\\nThe Valmora ferry company said services would resume.\\n"
+db = open_project(Path(sys.argv[1]) / "p.annotator")
+with db.write() as store:
+    first, second = insert_documents(store, [titled(FIRST), titled(SECOND)])
+    store.add_suggestions([Suggestion(
+        None, first, Layer.ENTITY, *at(FIRST, "Petra Novak"), "PERSON", "rules", 0.9, "t"
+    )])
+
+window = MainWindow(db, "ana")
+window.show()
+window.activateWindow()
+
+
+def until(condition):
+    while not condition():
+        QCoreApplication.processEvents()
+    assert window.executor.wait_idle()
+
+
+def press(key, modifier=Qt.KeyboardModifier.NoModifier):
+    QTest.keyClick(window.article, key, modifier)
+    assert window.executor.wait_idle()
+    wait_for_tokens(window)
+
+
+def label_word(text, word):
+    start, _ = at(text, word)
+    window.article.focus_item(None)
+    window.article.select_range(start, start)
+    press(Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    press(Qt.Key.Key_1)
+
+
+until(lambda: window.view is not None)
+wait_for_tokens(window)
+until(lambda: window.view.document.id == first)
+window.article.setFocus()
+label_word(FIRST, "Officials")
+suggestion = next(s for s in window.view.suggestions if s.label == "PERSON")
+window.article.focus_item(suggestion)
+press(Qt.Key.Key_Return)
+press(Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+until(lambda: window.view.document.id == second)
+wait_for_tokens(window)
+label_word(SECOND, "Valmora")
+press(Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+until(lambda: window.view.document.id == first)
+with db.read() as store:
+    done = sorted(
+        text[s.start : s.end]
+        for document, text in ((first, FIRST), (second, SECOND))
+        for s in store.spans(document, "ana")
+    )
+window.close()
+print(done)
+print(sorted(m for m in ("spacy", "thinc") if m in sys.modules))
+"""
+
+
+def test_a_session_of_selecting_accepting_and_moving_never_imports_spacy(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    done = subprocess.run(
+        [sys.executable, "-c", SESSION, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    spans, imported = done.stdout.strip().splitlines()[-2:]
+    assert spans == "['Officials', 'Petra Novak', 'Valmora']"  # the session did its work
+    assert imported == "[]"
