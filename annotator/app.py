@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QFileOpenEvent, QIcon
@@ -31,6 +32,9 @@ from annotator.ui import recent
 from annotator.ui.instance import ProjectLock, project_file
 from annotator.ui.plain import message_box
 from annotator.ui.settings import check_annotator_name, load_preferences, open_settings
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +145,9 @@ class Session(QObject):
                 return False
         try:
             # This user's backup interval and count (Edit > Preferences), read at every open.
-            database = open_project(target, **load_preferences().open_options())
+            # The integrity check and the backup run once the first document shows
+            # (finish_checks); every write waits for them (docs/adr/0031-start-window.md).
+            database = open_project(target, defer_checks=True, **load_preferences().open_options())
         except AnnotatorError as exc:
             if lock is not None:
                 lock.release()
@@ -169,6 +175,7 @@ class Session(QObject):
         for warning in database.report.warnings:
             window.statusBar().showMessage(warning, 15000)
         window.show()  # before the old one closes: closing the last window quits the app
+        finish_checks(window, database)
         target = recent.recent_target(database)
         if target is not None:
             recent.remember(open_settings(), target)
@@ -197,6 +204,41 @@ class Session(QObject):
         self._close(self.window, self.database, self.lock)
         self.window = self.database = self.lock = None
         self.deleteLater()
+
+
+#: The deferred checks start this long after the window shows if no document has shown by then
+#: (an empty project, a slow first read).
+CHECKS_LATEST_MS = 3000
+
+
+def finish_checks(window: MainWindow, database: Database) -> None:
+    """Run the integrity check and the automatic backup that opening left (Database.open's
+    ``defer_checks``) as a background task, once the first document is on screen: the
+    window shows sooner, and writes wait for the check, which refuses all of them if the
+    file is damaged (the error dialog says how to recover)."""
+    if not database.checks_pending:
+        return
+    started: list[bool] = []
+
+    def start(*_: object) -> None:
+        if started or window.tasks.running(CHECK_TITLE):
+            return
+        started.append(True)
+        window.documentShown.disconnect(start)
+
+        def done(warnings: tuple[str, ...]) -> None:
+            for warning in warnings:
+                window.statusBar().showMessage(warning, 15000)
+
+        window.tasks.start_task(
+            CHECK_TITLE, lambda _p, _c: database.finish_open(), done, show_progress=False
+        )
+
+    window.documentShown.connect(start)
+    QTimer.singleShot(CHECKS_LATEST_MS, window, start)
+
+
+CHECK_TITLE = "Checking the project"
 
 
 class _FileOpenFilter(QObject):
@@ -242,7 +284,9 @@ def _watch_until_ready(session: Session, limit_ms: int) -> QTimer:
             with session.database.read() as store:
                 empty.append(store.document_count() == 0)
         shown = getattr(window, "view", None) is not None
-        if getattr(window, "schema", None) is not None and (shown or empty[0]):
+        # Ready once the deferred integrity check has passed too (a damaged file fails).
+        checked = session.database.checked
+        if getattr(window, "schema", None) is not None and (shown or empty[0]) and checked:
             finish(0, f"window ready: {window.windowTitle()}")
         elif (time.monotonic() - started) * 1000 > limit_ms:
             finish(1, f"window not ready after {limit_ms} ms")

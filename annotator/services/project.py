@@ -40,18 +40,20 @@ def open_project(
     create: bool = True,
     backup_interval: float | None = None,
     backup_keep: int | None = None,
+    defer_checks: bool = False,
 ) -> Database:
     """Open (or create) the project; a new default project gets the demo articles. With
     ``create=False`` a SQLite file that does not exist is refused ("no project at PATH")
     instead of becoming an empty project: what commands that work on an existing project
     want, so that a mistyped ``--db`` is an error. The backup values (None: the defaults)
-    are the user's preferences, see ``Database.open``."""
+    are the user's preferences, and ``defer_checks`` leaves the integrity check and the backup
+    for after the window shows (see ``Database.open``)."""
     backup: dict[str, Any] = {}
     if backup_interval is not None:
         backup["backup_interval"] = backup_interval
     if backup_keep is not None:
         backup["backup_keep"] = backup_keep
-    db = Database.open(target, create=create, **backup)
+    db = Database.open(target, create=create, defer_checks=defer_checks, **backup)
     if seed and db.report.created and is_default_target(target):
         seed_demo(db)
     return db

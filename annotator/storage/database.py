@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -58,6 +60,10 @@ _PG_TRANSIENT = frozenset({"40001", "40P01", "55P03", "23505"})
 _SQLITE_BUSY_CODES = frozenset({5, 6})
 
 
+#: Statements that change the file (a read unit may still run one: see _write_waits_for_check).
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+
+
 class TransientStorageError(StorageError):
     """The database could not run a unit of work now (locked, deadlock, serialization) and
     rolled it back; running it again may succeed. :meth:`Database.run_write` does that."""
@@ -71,12 +77,31 @@ class OpenReport:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class _Deferred:
+    """What ``Database.open(defer_checks=True)`` left for :meth:`Database.finish_open`."""
+
+    path: Path
+    auto_backup: bool
+    keep: int
+    interval: float
+
+
 class Database:
     """One project database. Thread-safe to share; each unit of work gets its own session."""
 
     def __init__(self, engine: Engine, report: OpenReport | None = None) -> None:
         self.engine = engine
         self.report = report or OpenReport(False, None, None)
+        #: Set once writes may go ahead: at once, or after the checks left by
+        #: ``open(defer_checks=True)`` (every write waits for it: see :meth:`wait_checked`).
+        self._checked = threading.Event()
+        self._checked.set()
+        self._deferred: _Deferred | None = None
+        #: Why every write is refused (the deferred check found the file damaged), if so.
+        self._refusal: str | None = None
+        self._check_lock = threading.Lock()
+        self._late_warnings: tuple[str, ...] = ()
 
     @classmethod
     def open(
@@ -89,6 +114,7 @@ class Database:
         backup_keep: int = backups.DEFAULT_KEEP,
         backup_interval: float = BACKUP_INTERVAL_SECONDS,
         create: bool = True,
+        defer_checks: bool = False,
     ) -> Database:
         """Open (creating if needed) the database at ``target`` (a path or URL).
 
@@ -98,6 +124,12 @@ class Database:
         ``upgrade=False`` (which changes nothing), a SQLite file that does not exist yet raises
         :class:`DatabaseUnavailableError` instead of becoming a new project: a mistyped path
         is then an error rather than an empty project.
+
+        ``defer_checks`` (the window, so that it shows sooner) leaves the integrity check and
+        the automatic backup of an existing SQLite file at the newest schema to
+        :meth:`finish_open`; until it has passed, every write waits, and if it fails every
+        write is refused, so nothing is written to a damaged file. A file that needs a
+        schema upgrade is checked first as always (the upgrade writes).
         """
         url = resolve_url(target)
         path = sqlite_path(url)
@@ -108,10 +140,14 @@ class Database:
             why = "the file is empty" if path.exists() else "the file does not exist"
             raise DatabaseUnavailableError(f"no project at {path}: {why}")
         warnings: list[str] = []
-        if path is not None and existed and check:
+        defer = defer_checks and path is not None and existed and check
+        if path is not None and existed and check and not defer:
             backups.check_or_raise(path)
         engine = make_engine(url)
         try:
+            if defer and path is not None and migrate.needs_upgrade(engine):
+                backups.check_or_raise(path)  # a migration writes: never to a damaged file
+                defer = False
             if not upgrade:
                 if migrate.needs_upgrade(engine):
                     shown = str(path) if path is not None else mask(url)
@@ -136,7 +172,7 @@ class Database:
             shown = str(path) if path is not None else mask(url)
             raise StorageError(f"cannot open {shown}: {driver_reason(exc)}") from exc
         taken = None
-        if path is not None and existed and auto_backup:
+        if path is not None and existed and auto_backup and not defer:
             age = backups.last_backup_age_seconds(path)
             if age is None or age > backup_interval:
                 try:
@@ -146,7 +182,75 @@ class Database:
                 if taken is not None and taken.skipped:
                     warnings.append(f"backup skipped: {taken.skipped}")
         created = bool(report and report.created)
-        return cls(engine, OpenReport(created, report, taken, tuple(warnings)))
+        db = cls(engine, OpenReport(created, report, taken, tuple(warnings)))
+        if defer and path is not None:
+            db._deferred = _Deferred(path, auto_backup, backup_keep, backup_interval)
+            db._checked.clear()
+        return db
+
+    @property
+    def checks_pending(self) -> bool:
+        """Whether :meth:`finish_open` has checks to run (writes wait for them)."""
+        return self._deferred is not None
+
+    @property
+    def checked(self) -> bool:
+        """Whether writes may go ahead (or are refused for good): no check is pending."""
+        return self._checked.is_set()
+
+    def finish_open(self) -> tuple[str, ...]:
+        """Run the checks ``open(defer_checks=True)`` left, off the UI thread: ``quick_check``
+        (a damaged file raises :class:`DatabaseCorruptError` with how to recover, and every
+        write is refused from then on), then the automatic backup when the newest is older
+        than the interval. Writes wait for both; the first write to come before the window
+        started them runs them itself. Returns warnings (a backup not taken)."""
+        with self._check_lock:
+            deferred, self._deferred = self._deferred, None
+            if deferred is not None:
+                try:
+                    self._late_warnings = self._run_checks(deferred)
+                finally:
+                    self._checked.set()
+        if self._refusal is not None:
+            raise DatabaseCorruptError(self._refusal)
+        return self._late_warnings
+
+    def _run_checks(self, deferred: _Deferred) -> tuple[str, ...]:
+        try:
+            backups.check_or_raise(deferred.path)
+        except AnnotatorError as exc:
+            self._refusal = str(exc)
+            raise
+        except BaseException as exc:
+            self._refusal = f"{deferred.path} could not be checked: {exc}"
+            raise
+        warnings: list[str] = []
+        try:
+            if deferred.auto_backup:
+                age = backups.last_backup_age_seconds(deferred.path)
+                if age is None or age > deferred.interval:
+                    taken = backups.backup(deferred.path, keep=deferred.keep)
+                    if taken.skipped:
+                        warnings.append(f"backup skipped: {taken.skipped}")
+        except StorageError as exc:
+            warnings.append(str(exc))
+        return tuple(warnings)
+
+    def wait_checked(self) -> None:
+        """Before a write: run (or wait for) the checks :meth:`finish_open` runs; raise
+        :class:`DatabaseCorruptError` if they found the file damaged."""
+        if not self._checked.is_set():
+            with contextlib.suppress(AnnotatorError):
+                self.finish_open()
+        if self._refusal is not None:
+            raise DatabaseCorruptError(f"nothing is written to this project: {self._refusal}")
+
+    def _write_waits_for_check(
+        self, _conn: object, _cursor: object, statement: str, *_rest: object
+    ) -> None:
+        """A read unit that writes (one adds a new annotator's row) waits like a write."""
+        if statement.lstrip()[:7].upper().startswith(_WRITE_VERBS):
+            self.wait_checked()
 
     @property
     def url(self) -> URL:
@@ -213,6 +317,8 @@ class Database:
 
     @contextmanager
     def _session(self, *, write: bool, begin_attempts: int = WRITE_ATTEMPTS) -> Iterator[Session]:
+        if write:
+            self.wait_checked()
         try:
             with self._transaction(write=write, begin_attempts=begin_attempts) as session:
                 yield session
@@ -238,6 +344,8 @@ class Database:
         for attempt in range(1, begin_attempts + 1):
             with self.engine.connect() as conn:
                 conn = conn.execution_options(annotator_write=write)
+                if not write and (not self._checked.is_set() or self._refusal is not None):
+                    event.listen(conn, "before_cursor_execute", self._write_waits_for_check)
                 with Session(bind=conn, expire_on_commit=False) as session:
                     if write:
                         try:

@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -64,6 +64,9 @@ MAX_VISIT_SECONDS = 30 * 60
 
 
 class MainWindow(QMainWindow):
+    #: A document is on screen (its id): the start's deferred work waits for the first.
+    documentShown = Signal(int)
+
     def __init__(self, db: Database, annotator: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(MAIN_WINDOW_NAME)
@@ -328,6 +331,7 @@ class MainWindow(QMainWindow):
         if then is not None:
             then()
         self._prefetch_neighbours(view)
+        self.documentShown.emit(view.document.id)
 
     def _remember_focus(self) -> None:
         if self.view is not None and self.article.focused is not None:

@@ -107,6 +107,9 @@ class SuggestionRunner(QObject):
         with self._start_lock:
             if self._use_process and self._process is None and not self._closed:
                 try:
+                    # The process writes to the project: not before the integrity check
+                    # the window's start left for later has passed (Database.finish_open).
+                    self.service.db.wait_checked()
                     self._process = WorkerProcess(self._target())
                 except Exception as exc:  # no process on this system: work on the thread
                     log.warning("suggestion process unavailable; computing on a thread: %s", exc)
