@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -60,8 +61,27 @@ _PG_TRANSIENT = frozenset({"40001", "40P01", "55P03", "23505"})
 _SQLITE_BUSY_CODES = frozenset({5, 6})
 
 
-#: Statements that change the file (a read unit may still run one: see _write_waits_for_check).
-_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+#: Statements that change the file (see Database._write_waits_for_check).
+_WRITE_VERBS = frozenset(
+    {
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "REPLACE",
+        "CREATE",
+        "DROP",
+        "ALTER",
+        "VACUUM",
+        "REINDEX",
+        "ANALYZE",
+    }
+)
+_CTE_WRITE = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def _changes_the_file(statement: str) -> bool:
+    verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+    return verb in _WRITE_VERBS or (verb == "WITH" and bool(_CTE_WRITE.search(statement)))
 
 
 class TransientStorageError(StorageError):
@@ -248,8 +268,10 @@ class Database:
     def _write_waits_for_check(
         self, _conn: object, _cursor: object, statement: str, *_rest: object
     ) -> None:
-        """A read unit that writes (one adds a new annotator's row) waits like a write."""
-        if statement.lstrip()[:7].upper().startswith(_WRITE_VERBS):
+        """Until the deferred checks have passed, a statement that changes the file waits for
+        them (or is refused): in any unit of work, since a write unit often only reads (joining
+        a project one is already in) and a read unit may write (a new annotator's row)."""
+        if _changes_the_file(statement):
             self.wait_checked()
 
     @property
@@ -317,8 +339,6 @@ class Database:
 
     @contextmanager
     def _session(self, *, write: bool, begin_attempts: int = WRITE_ATTEMPTS) -> Iterator[Session]:
-        if write:
-            self.wait_checked()
         try:
             with self._transaction(write=write, begin_attempts=begin_attempts) as session:
                 yield session
@@ -344,7 +364,7 @@ class Database:
         for attempt in range(1, begin_attempts + 1):
             with self.engine.connect() as conn:
                 conn = conn.execution_options(annotator_write=write)
-                if not write and (not self._checked.is_set() or self._refusal is not None):
+                if not self._checked.is_set() or self._refusal is not None:
                     event.listen(conn, "before_cursor_execute", self._write_waits_for_check)
                 with Session(bind=conn, expire_on_commit=False) as session:
                     if write:

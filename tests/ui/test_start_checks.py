@@ -55,10 +55,14 @@ def test_the_first_write_comes_after_the_deferred_check_and_the_backup(tmp_path:
             assert store.document_count() == 60
         assert db.checks_pending
         with db.write() as store:  # a write before the window started them runs them first
-            assert db.checked and len(backups.list_backups(path)) == 1
+            assert not db.checked  # a write unit that has not written yet
             store.set_setting("x", "y")
+            assert db.checked
         assert db.finish_open() == ()  # the window's task finds them done
-        assert len(backups.list_backups(path)) == 1
+        (taken,) = backups.list_backups(path)
+        with sqlite3.connect(taken) as copy:  # taken before the write went in
+            assert copy.execute("SELECT count(*) FROM settings WHERE key = 'x'").fetchone() == (0,)
+        copy.close()
     finally:
         db.close()
 
