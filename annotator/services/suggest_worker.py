@@ -113,14 +113,14 @@ def serve(connection: Connection, target: str, tokens: Connection | None = None)
     """The child process: open the project and answer requests until told to stop. Token
     requests from the window (``tokens``) are answered on a thread of their own, so that the
     open document's tokens do not wait for a suggestion run (ADR 0031)."""
-    import annotator.services.training  # noqa: F401  (registers the model's context hook)
-
     db = Database.open(target, upgrade=False, check=False, auto_backup=False)
-    state = SuggestionState(SuggestionService(db))
-    if tokens is not None:
+    if tokens is not None:  # first: the window may be waiting for them
         threading.Thread(
             target=serve_tokens, args=(tokens, db), name="annotator-tokens", daemon=True
         ).start()
+    import annotator.services.training  # noqa: F401  (registers the model's context hook)
+
+    state = SuggestionState(SuggestionService(db))
     try:
         while True:
             try:
