@@ -35,7 +35,6 @@ from annotator.services.suggesting import SuggestionService
 from annotator.services.workspace import DocumentView, SearchHit, Workspace
 from annotator.storage.database import Database
 from annotator.ui import preferences as preferences_dialog
-from annotator.ui import schema_editor
 from annotator.ui.actions import ACTIONS, ActionTable
 from annotator.ui.annotation import AnnotationController
 from annotator.ui.article_view import ArticleView
@@ -206,7 +205,7 @@ class MainWindow(QMainWindow):
             lambda o, _i: self.documents.refresh_documents(o.changes.documents, o.summaries)
         )
         self.ops.changed.connect(lambda o, _i: self.guidelines.changed(o.applied))
-        self.ops.changed.connect(lambda o, _i: schema_editor.after_command(self.context, o))
+        self.ops.changed.connect(self._after_schema_change)
         self.ops.changed.connect(lambda o, _i: preferences_dialog.after_command(self.context, o))
         self.ops.changed.connect(
             lambda o, _i: self.refresh_progress() if o.changes.statuses else None
@@ -570,7 +569,15 @@ class MainWindow(QMainWindow):
         connect_to_team_database(self, self.db)
 
     def edit_labels(self) -> None:
+        from annotator.ui import schema_editor  # imported when first used: start time
+
         schema_editor.open_editor(self.context)
+
+    def _after_schema_change(self, outcome: Outcome, _initiator: object) -> None:
+        if outcome.changes.schema:  # only the labels editor and its undo change the schema
+            from annotator.ui import schema_editor
+
+            schema_editor.after_command(self.context, outcome)
 
     def show_overview(self) -> None:
         from annotator.ui.overview import show_overview  # charts of where the work stands

@@ -9,8 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-#: Needed only to migrate (alembic), tokenize (spacy), store or compare near-duplicate
-#: signatures (numpy), or import, export and merge (their services).
+#: Needed only to migrate (alembic), tokenize (spacy: the window never does, its tokens come
+#: from the suggestion process), store or compare near-duplicate signatures (numpy), import,
+#: export and merge (their services), or edit the labels (the schema editor).
 LATER = (
     "alembic",
     "spacy",
@@ -18,6 +19,7 @@ LATER = (
     "annotator.services.importing",
     "annotator.services.exporting",
     "annotator.services.merging",
+    "annotator.ui.schema_editor",
 )
 
 
