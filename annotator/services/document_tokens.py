@@ -95,7 +95,8 @@ def cached_tokens(db: Database, documents: Sequence[Document]) -> dict[int, Toke
     tokenizer, by document id (a read only: cheap, and no tokenizer is loaded)."""
     if not documents:
         return {}
-    hashes = {d.id: d.sha256 or token_cache.text_hash(d.text) for d in documents}
+    # Keyed as the exports key them (the text's hash), so what an export tokenized is found.
+    hashes = {d.id: token_cache.text_hash(d.text) for d in documents}
     with db.read() as store:
         stored = store.token_boundaries(list(hashes.values()), token_cache.TOKENIZER)
     found: dict[int, Tokenized] = {}
@@ -132,7 +133,7 @@ def encoded_tokens(db: Database, document_ids: Sequence[int]) -> dict[int, bytes
                 documents.append(store.document(document_id))
     if not documents:
         return {}
-    hashes = [d.sha256 or token_cache.text_hash(d.text) for d in documents]
+    hashes = [token_cache.text_hash(d.text) for d in documents]
     with db.read() as store:
         cached = store.token_boundaries(hashes, token_cache.TOKENIZER)
     _tokens, fresh = token_cache.tokens_for(

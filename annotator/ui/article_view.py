@@ -417,8 +417,8 @@ class ArticleView(QPlainTextEdit):
     def tokens_arrived(self) -> None:
         """The shown document's tokens arrived: snap the selection made before them."""
         direction, self._snap_pending = self._snap_pending, 0
-        if self._precise or not self.textCursor().hasSelection():
-            return
+        if self._precise or self._mouse_selecting or not self.textCursor().hasSelection():
+            return  # (a drag still going on is snapped when the button is released)
         if direction:
             self._snap_keyboard_selection(direction)
         else:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from annotator.core.tokens import tokenize
 from annotator.export import token_cache
 from annotator.services.document_tokens import TokenSlots, encoded_tokens
+from annotator.services.stored_tokens import stored_tokens
 from annotator.storage.database import Database
 from tests.builders import insert_documents, titled
 
@@ -38,9 +39,9 @@ def test_the_process_side_tokenizes_once_and_keeps_the_tokens_in_the_cache(db: D
     assert set(stored(db).values()) == set(answer.values())
 
 
-def test_tokens_in_the_cache_are_taken_without_asking_the_process(db: Database) -> None:
+def test_tokens_an_export_kept_are_taken_without_asking_the_process(db: Database) -> None:
     ids = documents(db)
-    encoded_tokens(db, ids)
+    stored_tokens(db, TEXTS, batch=8)  # what an export to a token format keeps
     asked: list[Sequence[int]] = []
 
     def remote(wanted: Sequence[int]) -> dict[int, bytes]:
