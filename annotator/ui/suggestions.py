@@ -5,7 +5,7 @@ on a thread, held the window's interpreter long enough to slow every redraw; so 
 own process (annotator.services.suggest_worker). One helper thread here orders the requests
 and waits for the process's answers, which come back on the UI thread as the set of documents
 whose suggestions changed. The process starts on the first request that has something to
-compute (a project with every suggester off never starts one); if it cannot start or stops,
+compute or the window asks for a document's tokens (ADR 31); if it cannot start or stops,
 the work falls back to the helper thread and the status bar says so once.
 
 Which suggesters run is the project's choice (setting ``suggesters``) unless this user

@@ -360,9 +360,26 @@ def test_live_suggestions_arrive_for_the_open_document(db: Database, qtbot) -> N
     assert not worker.alive  # and the process ends with the window
 
 
-def test_a_project_with_every_suggester_off_starts_no_process(window: MainWindow) -> None:
+def test_a_project_with_every_suggester_off_computes_no_suggestions(
+    window: MainWindow, project: Database
+) -> None:
+    """The suggestion process still starts, but only to hand the window the documents'
+    tokens (the window never loads spaCy: docs/adr/0031-start-window.md)."""
+
+    def stored() -> list[tuple[int, int, str, str]]:
+        with project.read() as store:
+            return sorted(
+                (s.document_id, s.start, s.label, s.suggester)
+                for i in store.document_ids()
+                for s in store.suggestions(i)
+            )
+
+    before = stored()
+    window.open_document(window.workspace.neighbour(window.view.document.id, +1) or 0)  # type: ignore[union-attr]
+    settle(window)
     window.suggestions.wait()
-    assert window.suggestions._process is None
+    assert stored() == before
+    assert all(s.suggester == "rules" for s in window.view.suggestions)  # type: ignore[union-attr]
 
 
 def test_model_scores_are_shown_in_the_status_bar(project: Database, qtbot) -> None:
