@@ -195,6 +195,11 @@ class Session(QObject):
                 window.close()  # saves the layout, records time, drains the database worker
             window.deleteLater()
         if database is not None:
+            if database.checks_pending:  # closed before the deferred checks began
+                try:
+                    database.finish_open()  # the backup this open promised
+                except AnnotatorError as exc:  # nothing was written: writes wait for it
+                    log.warning("%s", exc)
             database.close()
         if lock is not None:
             lock.release()

@@ -36,8 +36,8 @@ class _KeyCounter(QObject):
         return False
 
 
-def _wait(app: QApplication, done) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(2000):  # about 20 s at most: a stuck run must end
+def _wait(app: QApplication, done, tries: int = 2000) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(tries):  # about 20 s at most by default: a stuck run must end
         app.processEvents()
         if done():
             return
@@ -53,7 +53,13 @@ def main(argv: list[str]) -> int:
     db = Database.open(Path(path))
     window = MainWindow(db, annotator)
     window.show()
-    _wait(app, lambda: window.view is not None and not window.executor.busy)
+    # The document's tokens (from the suggestion process) too: a person reads before selecting.
+    _wait(
+        app,
+        lambda: (
+            window.view is not None and window.view.token_source.ready and not window.executor.busy
+        ),
+    )
     view = window.view
     assert view is not None
     if focus:
