@@ -17,8 +17,9 @@ def register(subparsers: Any) -> None:
         help="merge another project (file or database URL) into this one",
         description="Bring everything OTHER holds into this project: new documents are added, "
         "documents already here (same id or same text) are matched, and every annotator's "
-        "spans, claims, rejections, statuses and time are added under their name. Running it "
-        "again changes nothing. This project is backed up first.",
+        "spans, claims, decisions on suggestions, statuses and time are added under their "
+        "name, with the documents handed to them. Running it again changes nothing. This "
+        "project is backed up first.",
     )
     db_option(parser)
     quiet_option(parser)

@@ -5,9 +5,11 @@ The other project is opened read-only in effect (no migration, no backup, nothin
 read in batches. Its documents and every annotator's work on them go through the import path
 (:mod:`annotator.services.importing`): a document this project has (same id or same text) is
 matched, its work brought onto it (:mod:`annotator.services.onto_existing`), so a second merge
-of the same file changes nothing. The label schema is reconciled first, or the merge refused
-with the differences listed: a label is never renamed or dropped on the way. Gazetteer terms
-are added; guidelines are taken when this project has none. This project is backed up first.
+of the same file changes nothing. Decisions on suggestions (accepted or rejected) and the
+documents handed to each annotator follow (:mod:`annotator.services.merge_decisions`). The
+label schema is reconciled first, or the merge refused with the differences listed: a label is
+never renamed or dropped on the way. Gazetteer terms are added; guidelines are taken when this
+project has none. This project is backed up first.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, OperationCancelled
 from annotator.core.guidelines import GUIDELINES_KEY, Guidelines
-from annotator.core.model import Decision, Layer, Span
+from annotator.core.model import Layer, Span
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.schema import LabelSchema, next_free_hotkey
 from annotator.ingest.records import ImportedClaim, ImportedDocument, ImportedEntity
-from annotator.services.importing import BATCH_SIZE, ImportSummary, store_documents
+from annotator.services.importing import BATCH_SIZE, ImportSummary, sha256, store_documents
+from annotator.services.merge_decisions import DecisionTally, IncomingWork, merge_work
 from annotator.services.onto_existing import tally_lines
-from annotator.storage import project_contents
+from annotator.storage import assignments, project_contents
 from annotator.storage.database import Database
 from annotator.storage.engine import mask, resolve_url, sqlite_path
 from annotator.storage.store import Store
@@ -42,6 +45,8 @@ class MergeSummary:
     source: str
     #: What the documents and their work did: new documents, per-annotator tallies, conflicts.
     documents: ImportSummary = field(default_factory=ImportSummary)
+    #: Decisions on suggestions and assignments: added, already here, conflicting.
+    work: DecisionTally = field(default_factory=DecisionTally)
     labels_added: list[str] = field(default_factory=list)
     claim_types_added: list[str] = field(default_factory=list)
     schema_taken: bool = False
@@ -57,6 +62,7 @@ class MergeSummary:
             f"Merged {self.source}: {docs.imported} new documents, {docs.duplicates} already here"
         ]
         out += tally_lines(docs.annotators)
+        out += self.work.lines()
         if self.schema_taken:
             out.append("Label schema: taken from the other project (this one had none)")
         if self.labels_added:
@@ -67,6 +73,8 @@ class MergeSummary:
         out.append(f"Guidelines: {self.guidelines}")
         for conflict in docs.conflicts:
             out.append(f"Conflict: {conflict.describe()}")
+        for decision in self.work.conflicts:
+            out.append(f"Conflict: {decision.describe()}")
         for problem in docs.problems:
             out.append(f"Not merged: {problem.describe()}")
         if self.backup is not None:
@@ -280,11 +288,24 @@ def _merge_documents(
         if cancel is not None:
             cancel.check()
         # One transaction per batch (store_documents): a cancel or crash keeps whole batches.
-        store_documents(db, batch, summary.documents, replace=scope.replace)
+        seen = len(summary.documents.conflicts)
+        store_documents(db, [doc for doc, _work in batch], summary.documents, replace=scope.replace)
+        # The decisions go with the version of the spans that was kept (see merge_decisions).
+        versions = {(c.origin, c.annotator): c.replaced for c in summary.documents.conflicts[seen:]}
+        work = [item for _doc, item in batch]
+        # A second transaction: were it lost, merging again brings what it would have.
+        summary.work.add(
+            db.run_write(
+                lambda store, w=work, v=versions: merge_work(store, w, v, replace=scope.replace)
+            )
+        )
         progress(done, total, MERGING)
 
 
-def _batches(other: Database, scope: _Scope) -> Iterator[tuple[int, int, list[ImportedDocument]]]:
+_Batch = list[tuple[ImportedDocument, IncomingWork]]
+
+
+def _batches(other: Database, scope: _Scope) -> Iterator[tuple[int, int, _Batch]]:
     """``(documents read so far, in all, batch)``, a batch of the other project at a time."""
     if scope.document_ids is not None:
         wanted = sorted(set(scope.document_ids))
@@ -309,13 +330,14 @@ def _batches(other: Database, scope: _Scope) -> Iterator[tuple[int, int, list[Im
         yield done, total, batch
 
 
-def _documents(source: Store, ids: list[int], annotator: str | None) -> list[ImportedDocument]:
+def _documents(source: Store, ids: list[int], annotator: str | None) -> _Batch:
     """The documents with every annotator's work (``annotator``'s only, when given), as the
-    import path takes them. Spans are linked by their database id in the other project
-    (``link``), and keep their ``ref``."""
+    import path takes them, each with its decisions and assignments. Spans are linked by their
+    database id in the other project (``link``), and keep their ``ref``."""
     documents = source.documents_by_ids(ids)
     spans = source.spans_by_documents(ids, annotator)
     decisions = source.decisions_by_documents(ids, annotator)
+    handed = assignments.assignments_by_documents(source, ids, annotator)
     states = {
         doc_id: [s for s in found if annotator is None or s.annotator == annotator]
         for doc_id, found in source.states_by_documents(ids).items()
@@ -325,33 +347,29 @@ def _documents(source: Store, ids: list[int], annotator: str | None) -> list[Imp
     for document in documents:
         assert document.id is not None
         mine = spans.get(document.id, [])
-        result.append(
-            ImportedDocument(
-                text=document.text,
-                title=document.title,
-                external_id=document.external_id,
-                source=document.source,
-                meta=dict(document.meta),
-                entities=tuple(_entity(s) for s in mine if s.layer is Layer.ENTITY),
-                claims=tuple(_claim(s) for s in mine if s.layer is Layer.CLAIM),
-                rejected=tuple(
-                    {
-                        "annotator": d.annotator,
-                        "start": d.start,
-                        "end": d.end,
-                        "label": d.label,
-                        "layer": d.layer.value,
-                        "suggester": d.suggester,
-                    }
-                    for d in decisions.get(document.id, [])
-                    if d.decision is Decision.REJECTED
-                ),
-                ignored=tuple(ignored.get(document.id, [])),
-                statuses={s.annotator: s.status for s in states.get(document.id, [])},
-                seconds={s.annotator: s.seconds_spent for s in states.get(document.id, [])},
-                origin=f"document {document.external_id or document.id}",
-            )
+        origin = f"document {document.external_id or document.id}"
+        imported = ImportedDocument(
+            text=document.text,
+            title=document.title,
+            external_id=document.external_id,
+            source=document.source,
+            meta=dict(document.meta),
+            entities=tuple(_entity(s) for s in mine if s.layer is Layer.ENTITY),
+            claims=tuple(_claim(s) for s in mine if s.layer is Layer.CLAIM),
+            # Rejections come with the accepted decisions (merge_decisions), not here.
+            ignored=tuple(ignored.get(document.id, [])),
+            statuses={s.annotator: s.status for s in states.get(document.id, [])},
+            seconds={s.annotator: s.seconds_spent for s in states.get(document.id, [])},
+            origin=origin,
         )
+        work = IncomingWork(
+            origin=origin,
+            sha256=sha256(document.text),
+            decisions=tuple(decisions.get(document.id, [])),
+            assignees=tuple(handed.get(document.id, [])),
+            text=document.text,
+        )
+        result.append((imported, work))
     return result
 
 

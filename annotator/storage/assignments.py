@@ -37,6 +37,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from annotator.core.errors import InputError, NotFoundError
 from annotator.core.model import GOLD_ANNOTATOR, Status
+from annotator.storage.bulk import chunks
 from annotator.storage.orm import (
     Annotator,
     AssignmentRow,
@@ -420,6 +421,36 @@ def assigned_documents(store: Store, annotator: str) -> list[int]:
             .order_by(AssignmentRow.document_id)
         )
     )
+
+
+def assignments_by_documents(
+    store: Store, document_ids: Iterable[int], annotator: str | None = None
+) -> dict[int, list[str]]:
+    """Who each of these documents was handed to (``annotator`` only, when given), by name
+    in name order; documents handed to nobody are absent. For a merge."""
+    found: dict[int, list[str]] = {}
+    for chunk in chunks(list(document_ids)):
+        query = (
+            select(AssignmentRow.document_id, Annotator.name)
+            .join(Annotator, Annotator.id == AssignmentRow.annotator_id)
+            .where(AssignmentRow.document_id.in_(chunk))
+            .order_by(AssignmentRow.document_id, Annotator.name)
+        )
+        if annotator is not None:
+            query = query.where(Annotator.name == annotator)
+        for document_id, name in store.session.execute(query):
+            found.setdefault(document_id, []).append(name)
+    return found
+
+
+def add_assignment(store: Store, document_id: int, annotator: str) -> bool:
+    """Record that ``document_id`` was handed to ``annotator`` (a merge brings the hand-outs
+    made in another project: beyond K if need be, as for work done by hand). False when it
+    already was."""
+    annotator_id = store.annotator_id(annotator)
+    if store.session.get(AssignmentRow, (document_id, annotator_id)) is not None:
+        return False
+    return _take_slot(store, document_id, annotator_id, None)
 
 
 def assignees(store: Store, document_ids: Iterable[int]) -> dict[int, int]:

@@ -181,10 +181,11 @@ class ClaimantFinder:
             j += 1
             while j < stop and _name_word(s, j):
                 j += 1
+            j = _joined_by_and(s, j, stop)
         words = s.tokens[k:j]
         if len(words) == 1 and 2 <= len(token.text) <= 6 and token.text.isupper():
             return token.start, token.end, "ORG", j
-        names = [w for w in words if w.text not in ("’", "'")]
+        names = [w for w in words if w.text not in ("’", "'", "and", "&")]
         if not 2 <= len(names) <= 5 or not all(any(c.islower() for c in w.text) for w in names):
             return None
         label = self._label(s, k, j)
@@ -194,6 +195,7 @@ class ClaimantFinder:
             j += 1  # "Red Crescent of Almora"
             while j < stop and _name_word(s, j):
                 j += 1
+            j = _joined_by_and(s, j, stop)
         return s.tokens[k].start, s.tokens[j - 1].end, label, j
 
     def _label(self, s: Sentence, k: int, j: int) -> str:
@@ -308,6 +310,22 @@ _NOT_NAMES: Final = lx.CAPITALISED_FUNCTION_WORDS | lx.WEEKDAYS | lx.MONTHS
 def _name_word(s: Sentence, k: int) -> bool:
     text = s.tokens[k].text
     return text[:1].isupper() and text.replace("-", "").isalpha() and not s.inside[k]
+
+
+def _joined_by_and(s: Sentence, j: int, stop: int) -> int:
+    """Where a name ends that may go on with "and" after its "of"/"for" part: "Federation of
+    Port and Dock Workers", "Ministry of Trade and Industry" are one organisation. Two names
+    stay two ("Ana Lisk and Tomas Berg said", "the Ministry of Defence and the Foreign
+    Ministry said"): this is only called inside an "of" part, and what follows "and" must be
+    capitalised words none of which heads an organisation of its own."""
+    if not (j + 1 < stop and s.tokens[j].text in ("and", "&") and _name_word(s, j + 1)):
+        return j
+    end = j + 1
+    while end < stop and _name_word(s, end):
+        end += 1
+    if any(s.tokens[m].text in lx.ORG_HEADS for m in range(j + 1, end)):
+        return j
+    return end
 
 
 def _distance(m: Mention, index: int) -> str:

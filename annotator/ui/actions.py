@@ -69,6 +69,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("cue", "Annotate", "Set c&ue from selection", "controller.set_cue", "U"),
     _a("claim-type", "Annotate", "Next claim &type", "controller.cycle_claim_type", "T"),
     _a("hedged", "Annotate", "Toggle &hedged", "controller.toggle_hedged", "H"),
+    _a("figures", "Annotate", "Edit claim &figures", "inspector.focus_figures", "Ctrl+Shift+F"),
     _a("accept", "Annotate", "&Accept suggestion", "controller.accept", "Return", "Enter"),
     _a(
         "accept-all",

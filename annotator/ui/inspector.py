@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDockWidget,
     QFormLayout,
     QGroupBox,
     QLineEdit,
@@ -56,13 +57,22 @@ def behind_of(item: Span | Suggestion) -> str | None:
 
 
 class _FiguresEdit(QLineEdit):
-    """The figures line: Return records the edit here, not the window's "accept" key."""
+    """The figures line: Return records the edit here, not the window's "accept" key; Escape
+    leaves it unrecorded and gives the keys back (``escaped``), not the window's "cancel"."""
+
+    escaped = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
 
     def event(self, event: QEvent) -> bool:
         if (
             event.type() == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
         ):
             event.accept()
             return True
@@ -119,6 +129,10 @@ class Inspector(QWidget):
     hedgedToggled = Signal(bool)
     #: The claim's number slots as edited ("33 | air strikes; 40 % | Merren province").
     quantitiesEdited = Signal(str)
+    #: Escape in the annotations list or the figures line: the keys go back to the article.
+    keysReturned = Signal()
+    #: Why a key did nothing, for the status bar.
+    notice = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,7 +198,10 @@ class Inspector(QWidget):
         # A fixed width: the article beside it must not re-wrap when the focus changes.
         self.setFixedWidth(self.WIDTH)
 
-        self.list = QListWidget(self)
+        # Its own keys, as in "Same claim elsewhere": Return focuses the chosen row in the
+        # article instead of accepting the article's suggestion, Escape goes back there.
+        self.list = OwnKeysList(self)
+        self.list.setObjectName("annotations-list")
         self.list.setUniformItemSizes(True)
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
@@ -194,6 +211,8 @@ class Inspector(QWidget):
         self.claim_type.currentTextChanged.connect(self._type_changed)
         self.hedged.toggled.connect(self._hedged_changed)
         self.quantities.returnPressed.connect(self._quantities_entered)
+        self.quantities.escaped.connect(self._quantities_escaped)
+        self.list.escaped.connect(self.keysReturned)
         self.show_item(None)
 
     def set_schema(self, schema: LabelSchema) -> None:
@@ -359,6 +378,31 @@ class Inspector(QWidget):
     def _hedged_changed(self, value: bool) -> None:
         if not self._updating:
             self.hedgedToggled.emit(value)
+
+    def focus_figures(self) -> None:
+        """Annotate > Edit claim figures (Ctrl+Shift+F): the keys go to the focused claim's
+        Figures line, its text selected to be typed over; Return records it, Escape leaves it
+        as it was."""
+        shown = self._shown
+        if not (isinstance(shown, Span) and shown.layer is Layer.CLAIM):
+            self.notice.emit(
+                "Accept the suggested claim (Enter) to edit its figures."
+                if isinstance(shown, Suggestion) and shown.layer is Layer.CLAIM
+                else "Focus a claim (Tab) to edit its figures."
+            )
+            return
+        dock = self.parentWidget()
+        if isinstance(dock, QDockWidget) and not dock.isVisible():
+            dock.show()  # closed by hand: the line must be on screen to take the keys
+        self.quantities.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.quantities.selectAll()
+
+    def _quantities_escaped(self) -> None:
+        shown = self._shown
+        if shown is not None:
+            self.quantities.setText(_quantities_line(shown.attributes))
+            self.quantities.setCursorPosition(0)
+        self.keysReturned.emit()
 
     def _quantities_entered(self) -> None:
         shown = self._shown

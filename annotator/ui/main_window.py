@@ -199,6 +199,8 @@ class MainWindow(QMainWindow):
         self.inspector.claimTypeChosen.connect(lambda t: controller.edit_claim(claim_type=t))
         self.inspector.hedgedToggled.connect(lambda h: controller.edit_claim(hedged=h))
         self.inspector.quantitiesEdited.connect(self._quantities_edited)
+        self.inspector.keysReturned.connect(self.back_to_article)
+        self.inspector.notice.connect(lambda text: self.statusBar().showMessage(text, 5000))
         # Every view listens to the one path of actions and redraws its own part.
         self.ops.changed.connect(self._show_outcome)
         self.ops.changed.connect(

@@ -493,6 +493,22 @@ def test_an_unnamed_spokesman_speaks_for_the_last_organisation() -> None:
             "Coastal Energy Networks said 4,500 homes were still cut off.",
             ("Coastal Energy Networks", "ORG"),
         ),
+        # "and" inside an organisation's "of" part keeps the name whole ...
+        (
+            "The Federation of Port and Dock Workers said 92% of its members had backed it.",
+            ("Federation of Port and Dock Workers", "ORG"),
+        ),
+        (
+            "Dock workers met again.\nThe Federation of Port and Dock Workers said the strike "
+            "would go on.",
+            ("Federation of Port and Dock Workers", "ORG"),
+        ),
+        # ... but two speakers joined by "and" stay two (the first is the claimant)
+        ("Ana Lisk and Tomas Berg said the deal was dead.", ("Ana Lisk", "PERSON")),
+        (
+            "Redrock Minerals and Coastal Energy Networks said prices would rise by 4%.",
+            ("Redrock Minerals", "ORG"),
+        ),
     ],
 )
 def test_claimants(sentence: str, claimant: tuple[str, str] | None) -> None:
