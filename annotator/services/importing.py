@@ -31,6 +31,7 @@ from annotator.ingest.counting import count_records
 from annotator.ingest.readers import FieldNames, detect_format, paths_to_read, read
 from annotator.ingest.record_checks import check_annotator_name
 from annotator.ingest.records import ImportedDocument, ImportProblem
+from annotator.services import collecting
 from annotator.services.onto_existing import (
     NEW,
     Conflict,
@@ -120,6 +121,7 @@ def import_paths(
     if detect_boilerplate:
         with db.read() as store:
             sources.before = store.last_document_id()
+    paused = collecting.collect_less()
     try:
         for path in paths_to_read([Path(p) for p in paths], fmt):
             summary.files += 1
@@ -168,6 +170,8 @@ def import_paths(
             )
     except OperationCancelled:
         summary.cancelled = True
+    finally:
+        collecting.restore(paused)
     return summary
 
 
