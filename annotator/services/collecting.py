@@ -4,7 +4,7 @@ An import builds and drops tens of thousands of small objects per batch (parsed 
 documents and spans read from them). Each batch that dies moves them through the collector's
 generations, and every full collection then walks every object of the process, most of them
 the modules and caches loaded at start, which are never garbage. Measured on a native import
-with ten spans per document, the collector took a sixth of the import's CPU time. Freezing
+with ten spans per document, the collector took a fifth of the import's CPU time. Freezing
 what exists when the import starts (``gc.freeze``: those objects are no longer walked) and
 letting more objects be made between young collections takes most of that away; nothing is
 kept longer than the import, since both are undone when it ends.
