@@ -18,6 +18,7 @@ from typing import Any
 from annotator.core.errors import InputError, OffsetError
 from annotator.core.model import CLAIM_TYPES, MANUAL, IgnoredRange, Layer, Status
 from annotator.ingest.json_lines import read_json_lines
+from annotator.ingest.native_clean import clean_claims, clean_entities
 from annotator.ingest.records import (
     ImportedClaim,
     ImportedDocument,
@@ -99,8 +100,17 @@ def parse_native(
     own_annotator = optional_str(record.get("annotator"), field="annotator")
     annotator = own_annotator or default_annotator
     spans = _SpanReader(text, annotator)
-    entities = spans.entities(record.get("entities"))
-    claims = spans.claims(record.get("claims"), {e.ref for e in entities if e.ref is not None})
+    # A clean list is read in one pass; any doubt, and it is read again field by field, which
+    # names the bad field (native_clean.py).
+    value = record.get("entities")
+    entities = clean_entities(value, text, annotator)
+    if entities is None:
+        entities = spans.entities(value)
+    refs = {e.ref for e in entities if e.ref is not None}
+    value = record.get("claims")
+    claims = clean_claims(value, text, annotator, refs)
+    if claims is None:
+        claims = spans.claims(value, refs)
     title = optional_str(record.get("title"), field="title")
     meta = meta_object(record.get("meta"), field="meta")
     extra = {key: value for key, value in record.items() if key not in _RECORD_KEYS}

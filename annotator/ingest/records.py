@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from annotator.core.model import IgnoredRange, Status
 
+#: The attributes of a span that has none: read-only, so that every such span may share it.
+NO_ATTRIBUTES: Mapping[str, Any] = MappingProxyType({})
 
-@dataclass(frozen=True, slots=True)
-class ImportedEntity:
+
+class ImportedEntity(NamedTuple):
+    """An entity of an imported record. Immutable like a frozen dataclass, but a tuple: an
+    import builds ten of these per document, and a tuple is several times cheaper to build
+    (docs/adr/0030-native-import-rows.md)."""
+
     ref: str | None
     start: int
     end: int
     label: str
     annotator: str | None = None
     origin: str = "manual"
-    attributes: dict[str, Any] = field(default_factory=dict)
+    attributes: Mapping[str, Any] = NO_ATTRIBUTES
     #: Where it is in its record (``entities[2]``, ``spans[0]``...), for messages.
     where: str = ""
     #: What claims cite it by, when that is not ``ref`` (a merged project's span: ``ref`` is
@@ -28,8 +36,9 @@ class ImportedEntity:
         return self.link if self.link is not None else self.ref
 
 
-@dataclass(frozen=True, slots=True)
-class ImportedClaim:
+class ImportedClaim(NamedTuple):
+    """A claim of an imported record (a tuple, as :class:`ImportedEntity`)."""
+
     ref: str | None
     start: int
     end: int
@@ -41,7 +50,7 @@ class ImportedClaim:
     annotator: str | None = None
     origin: str = "manual"
     label: str = "CLAIM"
-    attributes: dict[str, Any] = field(default_factory=dict)
+    attributes: Mapping[str, Any] = NO_ATTRIBUTES
     #: Where it is in its record, for messages.
     where: str = ""
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError, OperationCancelled, StorageError
 from annotator.core.model import (
+    MANUAL,
     Decision,
     DocumentState,
     IgnoredRange,
@@ -30,15 +31,13 @@ from annotator.ingest.counting import count_records
 from annotator.ingest.readers import FieldNames, detect_format, paths_to_read, read
 from annotator.ingest.record_checks import check_annotator_name
 from annotator.ingest.records import ImportedDocument, ImportProblem
+from annotator.services import collecting
 from annotator.services.onto_existing import (
     NEW,
     Conflict,
     Outcome,
     Tally,
-    annotators_of,
     bring_onto,
-    claim_span,
-    entity_span,
     owner_of,
 )
 from annotator.storage.database import Database
@@ -122,6 +121,7 @@ def import_paths(
     if detect_boilerplate:
         with db.read() as store:
             sources.before = store.last_document_id()
+    paused = collecting.collect_less()
     try:
         for path in paths_to_read([Path(p) for p in paths], fmt):
             summary.files += 1
@@ -170,6 +170,8 @@ def import_paths(
             )
     except OperationCancelled:
         summary.cancelled = True
+    finally:
+        collecting.restore(paused)
     return summary
 
 
@@ -314,8 +316,9 @@ def _store_batch(
             result.texts.append((doc.source, doc.text))
         if doc.entities or doc.claims or doc.rejected or doc.statuses or doc.seconds:
             # (Most plain imports bring no work: nothing to build for them.)
-            works.append(_new_work(doc_id, doc, annotator, result))
-            for name in annotators_of(doc, annotator):
+            work = _new_work(doc_id, doc, annotator, result)
+            works.append(work)
+            for name in _annotators_of_new(work):
                 result.onto.count(name, NEW)
         if is_native and doc.ignored:
             ignored[doc_id] = list(doc.ignored)
@@ -342,14 +345,22 @@ def _new_work(
     summary: _Stored,
 ) -> NewWork:
     """What a new document brings: entities (claims cite them by their name in the file),
-    claims, rejections and statuses, stored with the rest of the batch's."""
+    claims, rejections and statuses, stored with the rest of the batch's. The spans are the
+    values of their rows (``NewWork``), as ``entity_span`` and ``claim_span`` would make
+    them: a :class:`Span` per span cost more than storing it."""
+    fallback = owner_of(None, default_annotator)
 
     def owner(name: str | None) -> str:
-        return owner_of(name, default_annotator)
+        return name or fallback
 
-    entities = [entity_span(doc_id, ent, owner(ent.annotator), ent.ref) for ent in doc.entities]
-    # The claimant is resolved once the entities have ids (refs left empty here).
-    claims = [claim_span(doc_id, c, owner(c.annotator), {}, c.ref) for c in doc.claims]
+    entities = [
+        (e.start, e.end, e.label, e.annotator or fallback, e.origin or MANUAL, e.attributes, e.ref)
+        for e in doc.entities
+    ]
+    claims = [
+        (c.start, c.end, c.label, c.annotator or fallback, c.origin or MANUAL, c.attributes, c.ref)
+        for c in doc.claims
+    ]
     summary.entities += len(entities)
     summary.claims += len(claims)
     decisions = [
@@ -376,10 +387,20 @@ def _new_work(
         entities=entities,
         cited_as=[ent.cited_as for ent in doc.entities],
         claims=claims,
+        claim_details=[(c.cue, c.claim_type, c.hedged) for c in doc.claims],
         claimants=[claim.claimant for claim in doc.claims],
         decisions=decisions,
         states=states,
     )
+
+
+def _annotators_of_new(work: NewWork) -> set[str]:
+    """Everyone with work in a new document (as ``annotators_of`` its record)."""
+    names = {span[3] for span in work.entities}
+    names.update(span[3] for span in work.claims)
+    names.update(d.annotator for d in work.decisions)
+    names.update(s.annotator for s in work.states)
+    return names
 
 
 class _Learners:

@@ -9,16 +9,17 @@ a span or cue past the end of its document is refused, naming the document.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Table, func, select
 
 from annotator.core.errors import NotFoundError, StorageError
-from annotator.core.model import DocumentState, Span, SuggestionDecision
-from annotator.storage.bulk import SQLITE_TIME, chunks, insert_rows
+from annotator.core.model import DocumentState, Layer, SuggestionDecision
+from annotator.storage.bulk import SQLITE_TIME, chunks
 from annotator.storage.orm import (
     ClaimRow,
     DecisionRow,
@@ -29,20 +30,28 @@ from annotator.storage.orm import (
 )
 from annotator.storage.unit import Unit
 
+#: A new span's values: ``(start, end, label, annotator, origin, attributes, ref)``. Plain
+#: tuples, not :class:`Span`: an import builds ten of them per document, and a frozen
+#: dataclass costs several times a tuple to build (docs/adr/0030-native-import-rows.md).
+SpanValues = tuple[int, int, str, str, str, Mapping[str, Any], "str | None"]
+#: A new claim's own values: ``(cue or None, claim type, hedged)``.
+ClaimValues = tuple["tuple[int, int] | None", str, bool]
+
 
 @dataclass(frozen=True, slots=True)
 class NewWork:
     """Everything one newly stored document brings with it.
 
     ``cited_as[i]`` is the name claims use for ``entities[i]`` in the file (or None);
-    ``claimants[j]`` is the name of the entity ``claims[j]`` cites (or None). A claim's
-    ``claim.claimant_id`` is ignored: its claimant is only known once the entities have ids.
+    ``claims[j]`` comes with ``claim_details[j]`` and cites the entity named
+    ``claimants[j]`` (or None): its claimant is only known once the entities have ids.
     """
 
     document_id: int
-    entities: Sequence[Span] = ()
+    entities: Sequence[SpanValues] = ()
     cited_as: Sequence[str | None] = ()
-    claims: Sequence[Span] = ()
+    claims: Sequence[SpanValues] = ()
+    claim_details: Sequence[ClaimValues] = ()
     claimants: Sequence[str | None] = ()
     decisions: Sequence[SuggestionDecision] = ()
     states: Sequence[DocumentState] = ()
@@ -61,19 +70,20 @@ class NewWorkWrites(Unit):
         self._check_new_spans(works)
         conn = self.session.connection()
         now = utcnow()
-        entity_ids = self._insert_spans(conn, [s for w in works for s in w.entities], now)
-        claim_rows: list[tuple[Span, int | None]] = []
+        entity_ids = self._insert_spans(conn, works, Layer.ENTITY, now)
+        claimant_ids: list[int | None] = []
         at = 0
         for work in works:
             ids = entity_ids[at : at + len(work.entities)]
             at += len(work.entities)
             refs = {name: i for name, i in zip(work.cited_as, ids, strict=True) if name is not None}
-            claim_rows.extend(
-                (claim, refs.get(claimant) if claimant else None)
-                for claim, claimant in zip(work.claims, work.claimants, strict=True)
+            claimant_ids.extend(
+                refs.get(claimant) if claimant else None
+                for claimant in _same_length(work.claimants, work.claims)
             )
-        claim_ids = self._insert_spans(conn, [claim for claim, _ in claim_rows], now)
-        self._insert_claims(conn, claim_rows, claim_ids)
+        claim_ids = self._insert_spans(conn, works, Layer.CLAIM, now)
+        details = [d for w in works for d in _same_length(w.claim_details, w.claims)]
+        self._insert_claims(conn, details, claimant_ids, claim_ids)
         self._insert_decisions(conn, [d for w in works for d in w.decisions], now)
         self._insert_states(conn, [s for w in works for s in w.states], now)
 
@@ -93,23 +103,43 @@ class NewWorkWrites(Unit):
             length = lengths.get(work.document_id)
             if length is None:
                 raise NotFoundError(f"no document with id {work.document_id}")
-            for span in (*work.entities, *work.claims):
-                if span.end > length:
-                    raise NotFoundError(
-                        f"span {span.start}..{span.end} is past the end of document "
-                        f"{span.document_id} ({length} characters)"
+            # One comparison per span; the loop below only runs to name a bad one.
+            spans = (*work.entities, *work.claims)
+            cues = [c[0] for c in work.claim_details if c[0] is not None]
+            if all(0 <= s[0] < s[1] <= length for s in spans) and all(
+                0 <= c[0] < c[1] <= length for c in cues
+            ):
+                continue
+            for start, end, *_ in spans:
+                if not 0 <= start < end:
+                    raise ValueError(
+                        f"span offsets must satisfy 0 <= start < end, got {start}..{end}"
                     )
-                cue = None if span.claim is None else span.claim.cue
-                if cue is not None and not 0 <= cue[0] < cue[1] <= length:
-                    raise NotFoundError(f"cue {cue[0]}..{cue[1]} is outside the document")
+                if end > length:
+                    raise NotFoundError(
+                        f"span {start}..{end} is past the end of document "
+                        f"{work.document_id} ({length} characters)"
+                    )
+            for cue_start, cue_end in cues:
+                if not 0 <= cue_start < cue_end <= length:
+                    raise NotFoundError(f"cue {cue_start}..{cue_end} is outside the document")
 
-    def _insert_spans(self, conn: Connection, spans: Sequence[Span], now: Any) -> list[int]:
-        """Insert new spans (their ids are the database's); their ids, in order."""
+    def _insert_spans(
+        self, conn: Connection, works: Sequence[NewWork], layer: Layer, now: Any
+    ) -> list[int]:
+        """Insert the new entities or claims of ``works`` (their ids are the database's);
+        their ids, in order."""
+        spans = [
+            (w.document_id, s)
+            for w in works
+            for s in (w.entities if layer is Layer.ENTITY else w.claims)
+        ]
         if not spans:
             return []
-        names = {span.annotator for span in spans}
+        names = {s[3] for _, s in spans}
         annotator_ids = {name: self.annotator_id(name) for name in sorted(names)}
         table = SpanRow.__table__
+        kind = layer.value
         if conn.dialect.name == "sqlite":
             # Write transactions hold SQLite's write lock from BEGIN, and a new row takes
             # max(id) + 1: the rows inserted here get the ids after the highest one, in order.
@@ -121,19 +151,19 @@ class NewWorkWrites(Unit):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
                 [
                     (
-                        span.document_id,
-                        span.layer.value,
-                        span.start,
-                        span.end,
-                        span.label,
-                        annotator_ids[span.annotator],
-                        span.origin,
-                        _json(span.attributes),
-                        span.ref,
+                        doc_id,
+                        kind,
+                        start,
+                        end,
+                        label,
+                        annotator_ids[name],
+                        origin,
+                        "{}" if not attributes else orjson.dumps(dict(attributes)).decode(),
+                        ref,
                         stamp,
                         stamp,
                     )
-                    for span in spans
+                    for doc_id, (start, end, label, name, origin, attributes, ref) in spans
                 ],
             )
             after = conn.execute(select(func.max(table.c.id))).scalar_one()
@@ -144,77 +174,100 @@ class NewWorkWrites(Unit):
             table.insert().returning(table.c.id, sort_by_parameter_order=True),
             [
                 {
-                    "document_id": span.document_id,
-                    "layer": span.layer.value,
-                    "start": span.start,
-                    "end": span.end,
-                    "label": span.label,
-                    "annotator_id": annotator_ids[span.annotator],
-                    "origin": span.origin,
-                    "attributes": dict(span.attributes),
-                    "ref": span.ref,
+                    "document_id": doc_id,
+                    "layer": kind,
+                    "start": start,
+                    "end": end,
+                    "label": label,
+                    "annotator_id": annotator_ids[name],
+                    "origin": origin,
+                    "attributes": dict(attributes),
+                    "ref": ref,
                     "version": 1,
                     "created_at": now,
                     "updated_at": now,
                 }
-                for span in spans
+                for doc_id, (start, end, label, name, origin, attributes, ref) in spans
             ],
         )
         return [row[0] for row in rows]
 
     def _insert_claims(
-        self, conn: Connection, claims: Sequence[tuple[Span, int | None]], ids: Sequence[int]
+        self,
+        conn: Connection,
+        details: Sequence[ClaimValues],
+        claimants: Sequence[int | None],
+        ids: Sequence[int],
     ) -> None:
-        values = []
-        for (span, claimant), span_id in zip(claims, ids, strict=True):
-            details = span.claim
-            cue = None if details is None else details.cue
-            values.append(
-                {
-                    "span_id": span_id,
-                    "claimant_id": claimant,
-                    "cue_start": None if cue is None else cue[0],
-                    "cue_end": None if cue is None else cue[1],
-                    "claim_type": "other" if details is None else details.claim_type,
-                    "hedged": False if details is None else details.hedged,
-                }
+        names = ("span_id", "claimant_id", "cue_start", "cue_end", "claim_type", "hedged")
+        rows = [
+            (span_id, claimant, *(cue or (None, None)), claim_type, hedged)
+            for (cue, claim_type, hedged), claimant, span_id in zip(
+                details, claimants, ids, strict=True
             )
-        insert_rows(conn, ClaimRow.__table__, values)
+        ]
+        _insert_tuples(conn, ClaimRow.__table__, names, rows)
 
     def _insert_decisions(
         self, conn: Connection, decisions: Iterable[SuggestionDecision], now: Any
     ) -> None:
-        rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+        when = _when(conn, now)
+        rows: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         for d in decisions:
             annotator_id = self.annotator_id(d.annotator)
             key = (d.document_id, annotator_id, d.layer.value, d.start, d.end, d.label)
-            rows[key] = {
-                "document_id": d.document_id,
-                "annotator_id": annotator_id,
-                "layer": d.layer.value,
-                "start": d.start,
-                "end": d.end,
-                "label": d.label,
-                "decision": d.decision.value,
-                "suggester": d.suggester,
-                "decided_at": now,
-            }
-        insert_rows(conn, DecisionRow.__table__, list(rows.values()))
+            rows[key] = (*key, d.decision.value, d.suggester, when)
+        names = (
+            "document_id",
+            "annotator_id",
+            "layer",
+            "start",
+            "end",
+            "label",
+            "decision",
+            "suggester",
+            "decided_at",
+        )
+        _insert_tuples(conn, DecisionRow.__table__, names, list(rows.values()))
 
     def _insert_states(self, conn: Connection, states: Iterable[DocumentState], now: Any) -> None:
-        rows: dict[tuple[int, int], dict[str, Any]] = {}
+        when = _when(conn, now)
+        rows: dict[tuple[int, int], tuple[Any, ...]] = {}
         for state in states:
-            annotator_id = self.annotator_id(state.annotator)
-            rows[(state.document_id, annotator_id)] = {
-                "document_id": state.document_id,
-                "annotator_id": annotator_id,
-                "status": state.status.value,
-                "seconds_spent": state.seconds_spent,
-                "skip_reason": state.skip_reason,
-                "updated_at": now,
-            }
-        insert_rows(conn, DocumentStatusRow.__table__, list(rows.values()))
+            key = (state.document_id, self.annotator_id(state.annotator))
+            rows[key] = (*key, state.status.value, state.seconds_spent, state.skip_reason, when)
+        names = (
+            "document_id",
+            "annotator_id",
+            "status",
+            "seconds_spent",
+            "skip_reason",
+            "updated_at",
+        )
+        _insert_tuples(conn, DocumentStatusRow.__table__, names, list(rows.values()))
 
 
-def _json(value: Any) -> str:
-    return "{}" if not value else orjson.dumps(dict(value)).decode()
+def _when(conn: Connection, now: datetime) -> Any:
+    """``now`` as a bound value: on SQLite the text SQLAlchemy's DateTime would store."""
+    return now.strftime(SQLITE_TIME) if conn.dialect.name == "sqlite" else now
+
+
+def _same_length(values: Sequence[Any], of: Sequence[Any]) -> Sequence[Any]:
+    if len(values) != len(of):
+        raise ValueError(f"{len(values)} values for {len(of)} claims")
+    return values
+
+
+def _insert_tuples(
+    conn: Connection, table: Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert ``rows`` (plain values in the order of ``names``, times from :func:`_when`):
+    on SQLite one ``executemany`` of the tuples as they are (it binds a bool as 0 or 1)."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    columns = ", ".join(f'"{name}"' for name in names)
+    marks = ", ".join("?" for _ in names)
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", rows)

@@ -3,8 +3,6 @@ among good ones is still refused with its own field named."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from annotator.core import limits
@@ -20,7 +18,7 @@ def _document(**bad: str) -> ImportedDocument:
     entities = [
         ImportedEntity(f"T{i}", i, i + 3, "GPE", "ana", where=f"entities[{i}]") for i in range(5)
     ]
-    entities[2] = replace(entities[2], **bad)
+    entities[2] = entities[2]._replace(**bad)
     claims = [ImportedClaim(f"C{i}", 20, 40, claimant="T0", where=f"claims[{i}]") for i in range(2)]
     return ImportedDocument(
         text=TEXT, title="Mayor", entities=tuple(entities), claims=tuple(claims)

@@ -16,6 +16,7 @@ from annotator.core.model import (
     SuggestionDecision,
 )
 from annotator.storage.database import Database
+from annotator.storage.new_work import ClaimValues, SpanValues
 from annotator.storage.store import NewWork
 from tests.builders import sha256_hex
 
@@ -35,13 +36,16 @@ def _documents(db: Database) -> list[int]:
     return [by_sha[row["sha256"]] for row in rows]
 
 
-def _entity(doc_id: int, start: int, end: int, label: str, name: str = "ana") -> Span:
-    return Span(None, doc_id, Layer.ENTITY, start, end, label, name, attributes={"k": "ü"})
+def _entity(start: int, end: int, label: str, name: str = "ana") -> SpanValues:
+    return (start, end, label, name, "manual", {"k": "ü"}, None)
 
 
-def _claim(doc_id: int, start: int, end: int, cue: tuple[int, int] | None) -> Span:
-    details = ClaimDetails(claimant_id=None, cue=cue, claim_type="quantity", hedged=True)
-    return Span(None, doc_id, Layer.CLAIM, start, end, "CLAIM", "ana", claim=details)
+def _claim(start: int, end: int) -> SpanValues:
+    return (start, end, "CLAIM", "ana", "manual", {}, None)
+
+
+def _details(cue: tuple[int, int] | None) -> ClaimValues:
+    return (cue, "quantity", True)
 
 
 def test_spans_claims_decisions_and_statuses_of_two_documents(backend_db: Database) -> None:
@@ -49,9 +53,10 @@ def test_spans_claims_decisions_and_statuses_of_two_documents(backend_db: Databa
     works = [
         NewWork(
             first,
-            entities=[_entity(first, 6, 17, "PERSON"), _entity(first, 35, 42, "GPE", "bo")],
+            entities=[_entity(6, 17, "PERSON"), _entity(35, 42, "GPE", "bo")],
             cited_as=["T1", "T2"],
-            claims=[_claim(first, 23, 54, (18, 22))],
+            claims=[_claim(23, 54)],
+            claim_details=[_details((18, 22))],
             claimants=["T1"],
             decisions=[
                 SuggestionDecision(first, "ana", Layer.ENTITY, 0, 5, "ORG", Decision.REJECTED),
@@ -64,9 +69,10 @@ def test_spans_claims_decisions_and_statuses_of_two_documents(backend_db: Databa
         ),
         NewWork(
             second,
-            entities=[_entity(second, 4, 18, "ORG")],
+            entities=[_entity(4, 18, "ORG")],
             cited_as=["T1"],
-            claims=[_claim(second, 19, 57, None)],
+            claims=[_claim(19, 57)],
+            claim_details=[_details(None)],
             # A claimant the record does not have: the claim is stored unattributed.
             claimants=["T9"],
         ),
@@ -98,14 +104,15 @@ def test_ids_follow_spans_stored_before(backend_db: Database) -> None:
     """Ids come from the database: after spans stored one at a time, and in order."""
     first, second = _documents(backend_db)
     with backend_db.write() as store:
-        earlier = store.add_span(_entity(first, 0, 5, "PERSON"))
+        earlier = store.add_span(Span(None, first, Layer.ENTITY, 0, 5, "PERSON", "ana"))
         store.add_new_work(
             [
                 NewWork(
                     second,
-                    entities=[_entity(second, 4, 8, "ORG"), _entity(second, 9, 18, "ORG")],
+                    entities=[_entity(4, 8, "ORG"), _entity(9, 18, "ORG")],
                     cited_as=["A", "B"],
-                    claims=[_claim(second, 19, 57, None)],
+                    claims=[_claim(19, 57)],
+                    claim_details=[_details(None)],
                     claimants=["B"],
                 )
             ]
@@ -118,32 +125,38 @@ def test_ids_follow_spans_stored_before(backend_db: Database) -> None:
 
 
 @pytest.mark.parametrize(
-    "span",
-    [
-        Span(None, 0, Layer.ENTITY, 50, 80, "ORG", "ana"),
-        Span(
-            None,
-            0,
-            Layer.CLAIM,
-            0,
-            10,
-            "CLAIM",
-            "ana",
-            claim=ClaimDetails(None, (40, 90), "other", False),
-        ),
-    ],
+    ("entities", "claims", "cues"),
+    [([(50, 80)], [], []), ([], [(0, 10)], [(40, 90)])],
     ids=["span", "cue"],
 )
-def test_past_the_end_is_refused_and_nothing_stored(backend_db: Database, span: Span) -> None:
+def test_past_the_end_is_refused_and_nothing_stored(
+    backend_db: Database,
+    entities: list[tuple[int, int]],
+    claims: list[tuple[int, int]],
+    cues: list[tuple[int, int]],
+) -> None:
     first, second = _documents(backend_db)
-    bad = Span(None, second, span.layer, span.start, span.end, span.label, "ana", claim=span.claim)
-    good = NewWork(first, entities=[_entity(first, 6, 17, "PERSON")], cited_as=[None])
-    layer_key = "entities" if span.layer is Layer.ENTITY else "claims"
-    other = {layer_key: [bad], "cited_as" if layer_key == "entities" else "claimants": [None]}
+    good = NewWork(first, entities=[_entity(6, 17, "PERSON")], cited_as=[None])
+    bad = NewWork(
+        second,
+        entities=[_entity(start, end, "ORG") for start, end in entities],
+        cited_as=[None] * len(entities),
+        claims=[_claim(start, end) for start, end in claims],
+        claim_details=[_details(cue) for cue in cues],
+        claimants=[None] * len(claims),
+    )
     with (
         pytest.raises(NotFoundError, match=r"past the end|outside the document"),
         backend_db.write() as store,
     ):
-        store.add_new_work([good, NewWork(second, **other)])  # type: ignore[arg-type]
+        store.add_new_work([good, bad])
     with backend_db.read() as store:
         assert store.spans(first) == [] and store.spans(second) == []
+
+
+@pytest.mark.parametrize(("start", "end"), [(-1, 4), (5, 5), (9, 3)])
+def test_offsets_out_of_order_are_refused(backend_db: Database, start: int, end: int) -> None:
+    first, _ = _documents(backend_db)
+    work = NewWork(first, entities=[_entity(start, end, "ORG")], cited_as=[None])
+    with pytest.raises(ValueError, match="0 <= start < end"), backend_db.write() as store:
+        store.add_new_work([work])
