@@ -85,3 +85,21 @@ def test_prodigy_relation_faults_are_named(corpus_db: Database, tmp_path: Path, 
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
     found = prodigy.check(path)
     assert any(message in line for line in found), found
+
+
+def test_spacy_export_leaves_srsly_as_it_found_it(corpus_db: Database, tmp_path: Path) -> None:
+    from srsly import msgpack
+
+    from annotator.export.docbin import MsgpackHooks
+
+    registries = (msgpack.msgpack_encoders, msgpack.msgpack_decoders)
+    before = [registry.get_all() for registry in registries]
+    export(corpus_db, tmp_path / "out", fmt="spacy", only_done=True)
+    assert all("get_all" not in registry.__dict__ for registry in registries)
+    hooks = MsgpackHooks()
+    with hooks.active():
+        # The same hooks while active, and a caller changing the answer changes nothing.
+        assert [registry.get_all() for registry in registries] == before
+        msgpack.msgpack_encoders.get_all().clear()
+        assert [registry.get_all() for registry in registries] == before
+    assert [registry.get_all() for registry in registries] == before
