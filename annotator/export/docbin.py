@@ -70,13 +70,14 @@ def words_and_spaces(
             starts.append(not starts)  # a leading whitespace word starts the first sentence
 
     position = 0
-    for token in tokens.tokens:
-        gap(text[position : token.start])
+    # From the offset arrays: no Token object per token.
+    for start, end, word in zip(tokens.starts, tokens.ends, tokens.words(text), strict=True):
+        gap(text[position:start])
         index.append(len(words))
-        words.append(token.text)
+        words.append(word)
         spaces.append(False)
-        starts.append(token.start in sentence_starts or not starts)
-        position = token.end
+        starts.append(start in sentence_starts or not starts)
+        position = end
     gap(text[position:])
     return words, spaces, index, starts
 
