@@ -151,12 +151,15 @@ def outermost(
     order = sorted(
         range(len(spans)), key=lambda i: (spans[i].first - spans[i].stop, spans[i].first, i)
     )
-    taken: dict[int, TokenSpan] = {}  # token index -> the kept span covering it
+    # The kept span covering each token (None: free), as one list: a candidate's tokens are
+    # looked at and taken as slices, not one Python step per token.
+    taken: list[TokenSpan | None] = [None] * (max((s.stop for s in spans), default=0))
     kept: list[TokenSpan] = []
     for i in order:
         candidate = spans[i]
-        clash = next((taken[t] for t in range(candidate.first, candidate.stop) if t in taken), None)
-        if clash is not None:
+        covered = taken[candidate.first : candidate.stop]
+        if any(covered):
+            clash = next(span for span in covered if span is not None)
             problems.report(
                 document,
                 OVERLAP,
@@ -168,8 +171,7 @@ def outermost(
             )
             continue
         kept.append(candidate)
-        for t in range(candidate.first, candidate.stop):
-            taken[t] = candidate
+        taken[candidate.first : candidate.stop] = [candidate] * len(covered)
     kept.sort(key=lambda s: s.first)
     return kept
 
@@ -179,8 +181,7 @@ def iob2(spans: Iterable[TokenSpan], count: int) -> list[str]:
     tags = ["O"] * count
     for span in spans:
         tags[span.first] = f"B-{span.label}"
-        for index in range(span.first + 1, span.stop):
-            tags[index] = f"I-{span.label}"
+        tags[span.first + 1 : span.stop] = [f"I-{span.label}"] * (span.stop - span.first - 1)
     return tags
 
 

@@ -22,6 +22,9 @@ train`` and ``Corpus`` read a folder of ``.spacy`` files as one corpus.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,13 +70,14 @@ def words_and_spaces(
             starts.append(not starts)  # a leading whitespace word starts the first sentence
 
     position = 0
-    for token in tokens.tokens:
-        gap(text[position : token.start])
+    # From the offset arrays: no Token object per token.
+    for start, end, word in zip(tokens.starts, tokens.ends, tokens.words(text), strict=True):
+        gap(text[position:start])
         index.append(len(words))
-        words.append(token.text)
+        words.append(word)
         spaces.append(False)
-        starts.append(token.start in sentence_starts or not starts)
-        position = token.end
+        starts.append(start in sentence_starts or not starts)
+        position = end
     gap(text[position:])
     return words, spaces, index, starts
 
@@ -150,6 +154,37 @@ def make_doc(vocab: Vocab, doc: ExportDocument, tokens: Tokenized, context: Expo
     return made
 
 
+class MsgpackHooks:
+    """srsly's msgpack encoders and decoders, looked up once and reused while active.
+
+    spaCy packs a Doc's user data and span groups with ``srsly.msgpack_dumps`` (and unpacks
+    them with ``msgpack_loads``), and srsly looks its hook registries up again on every call,
+    scanning every installed package's entry points: five times per document, which measured
+    as most of a DocBin export's and check's time (docs/adr/0028-export-docbin-msgpack-hooks.md).
+    The hooks cannot change during an export, so the registries answer from the first lookup
+    while :meth:`active`; outside it, srsly works as it always does.
+    """
+
+    def __init__(self) -> None:
+        from srsly import msgpack
+
+        self.found = [
+            (registry, registry.get_all())
+            for registry in (msgpack.msgpack_encoders, msgpack.msgpack_decoders)
+        ]
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        for registry, found in self.found:
+            # An instance attribute in front of the class's method; the same hooks, as a copy.
+            registry.get_all = partial(dict, found)  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            for registry, _ in self.found:
+                registry.__dict__.pop("get_all", None)
+
+
 class DocBinWriter:
     """Shards of :data:`SHARD_DOCS` documents in the folder ``path``."""
 
@@ -161,6 +196,7 @@ class DocBinWriter:
         self.bin: DocBin | None = None
         self.vocab: Vocab | None = None
         self.count = 0
+        self.hooks: MsgpackHooks | None = None
 
     def write(self, doc: ExportDocument, tokens: Tokenized | None) -> None:
         from spacy.tokens import DocBin
@@ -171,14 +207,18 @@ class DocBinWriter:
             # A fresh vocabulary per shard: its strings would otherwise grow with the corpus.
             self.vocab = Vocab()
             self.bin = DocBin(attrs=_ATTRS, store_user_data=True)
-        self.bin.add(make_doc(self.vocab, doc, tokens, self.context))
+        if self.hooks is None:
+            self.hooks = MsgpackHooks()
+        with self.hooks.active():
+            self.bin.add(make_doc(self.vocab, doc, tokens, self.context))
         self.count += 1
         if self.count == SHARD_DOCS:
             self._flush()
 
     def _flush(self) -> None:
         if self.bin is not None and self.count:
-            self.bin.to_disk(self.folder / f"docs-{self.shard:05d}{SUFFIX}")
+            with self.hooks.active() if self.hooks is not None else contextlib.nullcontext():
+                self.bin.to_disk(self.folder / f"docs-{self.shard:05d}{SUFFIX}")
             self.shard += 1
         self.bin, self.vocab, self.count = None, None, 0
 
@@ -205,9 +245,11 @@ def check(path: Path) -> list[str]:
     shards = sorted(path.glob(f"*{SUFFIX}")) if path.is_dir() else [path]
     if not shards:
         findings.add(str(path), f"no {SUFFIX} files")
+    hooks = MsgpackHooks()
     for shard in shards:
         try:
-            docs = list(DocBin(store_user_data=True).from_disk(shard).get_docs(Vocab()))
+            with hooks.active():
+                docs = list(DocBin(store_user_data=True).from_disk(shard).get_docs(Vocab()))
         except Exception as exc:  # whatever spaCy raises on a damaged file
             findings.add(str(shard), f"spaCy cannot read it: {exc}")
             continue

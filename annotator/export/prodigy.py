@@ -121,9 +121,9 @@ def record(doc: ExportDocument, tokens: Tokenized, context: ExportContext) -> di
 
 def _followed_by_space(text: str, ends: Sequence[int]) -> list[bool]:
     """Whether whitespace follows each token end (Prodigy's ``ws``)."""
-    # One character per token, tested in C: ``str.isspace`` mapped over the characters.
-    after = map(text.__getitem__, map(slice, ends, map((1).__add__, ends)))
-    return list(map(str.isspace, after))
+    # One character per token, tested in C: ``str.isspace`` mapped over the characters (a
+    # non-space after the text stands for its end).
+    return list(map(str.isspace, map((text + ".").__getitem__, ends)))
 
 
 def _relation(head: TokenSpan, child: TokenSpan, label: str) -> dict[str, Any]:
@@ -171,35 +171,83 @@ def check(path: Path) -> list[str]:
             continue
         span_rows = require_list(item, "spans", where, findings)
         spans = _spans_if_clean(text, tokens, span_rows)
+        clean = spans is not None
         if spans is None:
             spans = set()
             for i, span in enumerate(span_rows):
                 here = f"{where} [spans[{i}]]"
                 if _check_span(text, tokens, span, here, findings, given=True):
                     spans.add((span["start"], span["end"], span["label"]))
+        # With clean spans, a relation whose sides are the record's own spans is right as a
+        # whole; only the others (a cue, anything damaged) go through the detailed check.
+        refs = set(map(_REF_FIELDS, span_rows)) if clean else None
         for i, relation in enumerate(require_list(item, "relations", where, findings)):
-            here = f"{where} [relations[{i}]]"
-            if not isinstance(relation, dict):
-                findings.add(here, "not an object")
+            if refs is not None and _relation_is_clean(text, tokens, relation, refs):
                 continue
-            if relation.get("label") not in (CLAIMANT, CUE):
-                findings.add(here, f"label {relation.get('label')!r} is not CLAIMANT or CUE")
-            for side in ("head", "child"):
-                ref = relation.get(f"{side}_span")
-                if not _check_span(text, tokens, ref, f"{here}.{side}_span", findings):
-                    continue
-                assert isinstance(ref, dict)
-                if relation.get(side) != ref["token_end"]:
-                    findings.add(here, f"{side} must be the token_end of {side}_span")
-                is_cue = side == "child" and relation.get("label") == CUE
-                if not is_cue and (ref["start"], ref["end"], ref["label"]) not in spans:
-                    findings.add(here, f"{side}_span is not one of the record's spans")
+            _check_relation(text, tokens, spans, relation, f"{where} [relations[{i}]]", findings)
         if item.get("answer") not in ANSWERS:
             findings.add(where, f"answer {item.get('answer')!r} is not accept, reject or ignore")
         meta = item.get("meta", {})
         if not isinstance(meta, dict) or meta.get("offsets", OFFSETS) != OFFSETS:
             findings.add(where, f"meta.offsets must be {OFFSETS!r}")
     return findings.result()
+
+
+_REF_FIELDS = operator.itemgetter("start", "end", "token_start", "token_end", "label")
+
+
+def _relation_is_clean(
+    text: str, tokens: list[tuple[int, int]], relation: Any, refs: set[tuple[Any, ...]]
+) -> bool:
+    """Whether :func:`_check_relation` would find nothing, given the record's clean spans'
+    ``refs``: each side is one of those spans (a cue, which is not a span, is checked on its
+    own) and ``head``/``child`` are their last tokens."""
+    if type(relation) is not dict or relation.get("label") not in (CLAIMANT, CUE):
+        return False
+    for side in ("head", "child"):
+        ref = relation.get(f"{side}_span")
+        if type(ref) is not dict:
+            return False
+        try:
+            key = _REF_FIELDS(ref)
+        except KeyError:
+            return False
+        # Types first: 1.0 or True would compare equal to the span's 1.
+        if set(map(type, key[:4])) != {int} or relation.get(side) != key[3]:
+            return False
+        if key in refs:
+            continue
+        if not (side == "child" and relation["label"] == CUE):
+            return False
+        if not _check_span(text, tokens, ref, "", Findings()):
+            return False
+    return True
+
+
+def _check_relation(
+    text: str,
+    tokens: list[tuple[int, int]],
+    spans: set[tuple[int, int, str]],
+    relation: Any,
+    here: str,
+    findings: Findings,
+) -> None:
+    """The check of one relation that names what is wrong."""
+    if not isinstance(relation, dict):
+        findings.add(here, "not an object")
+        return
+    if relation.get("label") not in (CLAIMANT, CUE):
+        findings.add(here, f"label {relation.get('label')!r} is not CLAIMANT or CUE")
+    for side in ("head", "child"):
+        ref = relation.get(f"{side}_span")
+        if not _check_span(text, tokens, ref, f"{here}.{side}_span", findings):
+            continue
+        assert isinstance(ref, dict)
+        if relation.get(side) != ref["token_end"]:
+            findings.add(here, f"{side} must be the token_end of {side}_span")
+        is_cue = side == "child" and relation.get("label") == CUE
+        if not is_cue and (ref["start"], ref["end"], ref["label"]) not in spans:
+            findings.add(here, f"{side}_span is not one of the record's spans")
 
 
 def _check_tokens(
