@@ -44,6 +44,8 @@ _RANK = {"new": 0, "in_progress": 1, "skipped": 2, "done": 3}
 _STATUSES = frozenset(status.value for status in Status)
 _ENTITY = Layer.ENTITY.value
 _FIRST = operator.itemgetter(0)
+#: Document id, export id, start, end and label of an entity or claim row.
+_SPAN_COLUMNS = tuple(map(operator.itemgetter, range(5)))
 
 
 class Rows(Protocol):
@@ -147,7 +149,7 @@ class RowCheck:
 
 
 def _spans_clean(spans: Sequence[Row], lengths: dict[Any, int]) -> bool:
-    documents, keys, starts, ends, labels, *_ = zip(*spans, strict=True)
+    documents, keys, starts, ends, labels = (list(map(column, spans)) for column in _SPAN_COLUMNS)
     return (
         set(map(type, starts)) == {int}
         and set(map(type, ends)) == {int}

@@ -39,7 +39,7 @@ from annotator.export.splitting import ALL, SplitSpec, assign
 from annotator.export.writing import ExportContext, Writer
 from annotator.services.stored_tokens import stored_tokens
 from annotator.storage.database import Database
-from annotator.storage.export_rows import export_rows
+from annotator.storage.export_rows import export_rows, plan_page
 from annotator.storage.store import Store
 
 
@@ -359,11 +359,10 @@ def _plan(
         if cancel is not None:
             cancel.check()
         with db.read() as store:
-            index = store.document_index(after_id=after, limit=_PLAN_BATCH)
+            index, states = plan_page(store, after_id=after, limit=_PLAN_BATCH)
             if not index:
                 return plan
             ids = [row[0] for row in index]
-            states = store.states_by_documents(ids)
             workers = store.span_annotators_by_documents(ids) if need_workers else {}
         for doc_id, external_id, source in index:
             choice = choose(

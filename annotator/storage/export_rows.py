@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from annotator.core.model import DocumentState, Status
 from annotator.storage.store import Store
 
 #: ``(id, export id, title, text, source, meta as JSON text or None when empty)``.
@@ -131,3 +132,44 @@ def export_rows(
         )
     finally:
         cursor.close()
+
+
+class PlanPage(NamedTuple):
+    """One page of the export plan: ``(id, external id, source)`` of each document, in id
+    order, and every annotator's status of them (by document, in annotator name order)."""
+
+    index: list[tuple[int, str | None, str | None]]
+    states: dict[int, list[DocumentState]]
+
+
+def plan_page(store: Store, *, after_id: int = 0, limit: int = 1000) -> PlanPage:
+    """The documents with ``id > after_id``, up to ``limit`` of them, and their statuses: what
+    an export needs to choose what goes out, without texts (keyset pagination). The statuses
+    are read by the page's id range, so no list of ids is bound."""
+    store.session.flush()  # the statements bypass the ORM: its pending changes first
+    connection = store.session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(
+            f"SELECT id, external_id, source FROM documents WHERE id > {mark} ORDER BY id "
+            f"LIMIT {mark}",
+            (after_id, limit),
+        )
+        index = cursor.fetchall()
+        states: dict[int, list[DocumentState]] = {}
+        if index:
+            cursor.execute(
+                "SELECT s.document_id, a.name, s.status, s.seconds_spent, s.skip_reason "
+                "FROM document_status s JOIN annotators a ON a.id = s.annotator_id "
+                f"WHERE s.document_id BETWEEN {mark} AND {mark}",
+                (index[0][0], index[-1][0]),
+            )
+            # Sorted here: names in code point order on every backend (as Store.states).
+            for doc_id, name, status, seconds, reason in sorted(cursor.fetchall()):
+                states.setdefault(doc_id, []).append(
+                    DocumentState(doc_id, name, Status(status), float(seconds or 0.0), reason)
+                )
+    finally:
+        cursor.close()
+    return PlanPage(index, states)
