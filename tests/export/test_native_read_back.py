@@ -127,11 +127,10 @@ def _rows(**tables: list[tuple[Any, ...]]) -> Any:
         ({"entities": [(1, "e1", 0, 10, "GPE", 1, "manual", None)]}, "offsets"),
         ({"entities": [(1, "e1", 4, 4, "GPE", 1, "manual", None)]}, "offsets"),
         ({"entities": [(1, "e1", 0, 4, "", 1, "manual", None)]}, "label"),
-        ({"entities": [(1, "e1", "0", 4, "GPE", 1, "manual", None)]}, "offsets"),
+        ({"entities": [(3, "e1", 0, 4, "GPE", 1, "manual", None)]}, "offsets"),
         ({"claims": [(1, "c1", -1, 4, "CLAIM", 1, "manual", None, *[None] * 9)]}, "claim"),
         ({"ignored": [(1, 2, 12, "boilerplate")]}, "ignored range"),
         ({"statuses": [(1, 1, "finished", 0.0)]}, "status"),
-        ({"documents": [(1, 7, "Title", "Kyiv text", None, None)]}, "document id"),
         ({"documents": [_DOCUMENT, (2, "a", "Again", "Kyiv", None, None)]}, "twice"),
     ],
 )
