@@ -20,7 +20,9 @@ Prints documents/s and the ratio floor_time / export_time (goals: native >= 0.5,
 >= 0.25), in wall-clock and in CPU time (on a shared machine the CPU ratio moves less with
 the load), and the peak resident memory (``VmHWM`` from ``/proc/self/status``) of exports of
 N/4 and N documents (native and Prodigy by default), each in a fresh process, to show memory
-flat in corpus size.
+flat in corpus size. With ``--parts``, the CPU time of each part of a native export, each
+timed alone (best of five): the plan, the batch reads, the row check, building the records,
+serializing and writing them, reading the file back (docs/adr/0027-export-reads-plain-rows.md).
 
     python benchmarks/bench_export.py [--n 10000] [--formats annotator,prodigy,conll,hf]
 """
@@ -42,9 +44,16 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from annotator.core.tokens import tokenize_many
+from annotator.export import native_rows
 from annotator.export.checking import check_export
+from annotator.export.formats import get
+from annotator.export.native import NativeWriter
+from annotator.export.problems import ProblemLog
+from annotator.export.writing import ExportContext
+from annotator.services import exporting
 from annotator.services.exporting import FORMATS, export
 from annotator.storage.database import Database
+from annotator.storage.export_rows import export_rows
 
 WORDS = (
     "council port ministry agency flood barrier strike union officials river district airport "
@@ -226,6 +235,87 @@ def peak_memory(db_path: Path, fmt: str, out: Path) -> dict[str, int]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def cpu_best(work, times: int = 5) -> float:  # type: ignore[no-untyped-def]
+    """The least CPU time of ``times`` runs of ``work()``."""
+    best = float("inf")
+    for _ in range(times):
+        cpu = time.process_time()
+        work()
+        best = min(best, time.process_time() - cpu)
+    return best
+
+
+def native_parts(db: Database, folder: Path) -> dict[str, float]:
+    """CPU seconds of each part of a repeated native export of every done document, each
+    timed alone (the export interleaves them batch by batch)."""
+    plan = exporting._plan(
+        db,
+        get("annotator"),
+        annotator=None,
+        include_all=False,
+        split=None,
+        problems=ProblemLog(),
+        progress=lambda *_: None,
+        cancel=None,
+    )
+    owners = plan.annotators
+    pieces = range(0, len(plan.ids), exporting.BATCH)
+
+    def read() -> list:  # type: ignore[type-arg]
+        batches = []
+        for first in pieces:
+            with db.read() as store:
+                batches.append(export_rows(store, plan.ids[first : first + exporting.BATCH]))
+        return batches
+
+    batches = read()
+
+    def check() -> None:
+        rows_check = native_rows.RowCheck()
+        for rows in batches:
+            rows_check.batch(rows)
+
+    def build(write=None) -> None:  # type: ignore[no-untyped-def]
+        unchecked = native_rows.RowCheck()
+        unchecked.clean = False  # the row check is timed on its own
+        for first, rows in zip(pieces, batches, strict=True):
+            chosen = owners[first : first + exporting.BATCH]
+            for _, record in native_rows.records(rows, chosen, suggestions=False, check=unchecked):
+                if write is not None:
+                    write(record)
+
+    path = folder / "parts.jsonl"
+
+    def write() -> NativeWriter:
+        writer = NativeWriter(path, ExportContext())
+        build(writer.write_record)
+        writer.close()
+        return writer
+
+    writer = write()
+    parts = {
+        "plan": cpu_best(
+            lambda: exporting._plan(
+                db,
+                get("annotator"),
+                annotator=None,
+                include_all=False,
+                split=None,
+                problems=ProblemLog(),
+                progress=lambda *_: None,
+                cancel=None,
+            )
+        ),
+        "read rows": cpu_best(read),
+        "row check": cpu_best(check),
+        "build records": cpu_best(build),
+        "build + serialize + write": cpu_best(write),
+        "read back": cpu_best(writer.read_back),
+    }
+    parts["serialize + write"] = parts["build + serialize + write"] - parts["build records"]
+    return parts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
@@ -236,6 +326,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--repeat", type=int, default=1, help="exports per format after the first (best kept)"
+    )
+    parser.add_argument(
+        "--parts", action="store_true", help="time the parts of a native export, each alone"
     )
     args = parser.parse_args()
     formats = args.formats.split(",")
@@ -291,6 +384,11 @@ def main() -> None:
                 f"{base:>9.2f}{base / first:>15.3f}{base / again:>15.3f}"
                 f"{again_cpu:>13.2f}{base_cpu:>13.2f}{base_cpu / again_cpu:>11.3f}"
             )
+        if args.parts:
+            base_cpu = min(floor(db_path, folder / "floor.jsonl")[1] for _ in range(3))
+            print(f"parts of a native export, CPU s (floor {base_cpu:.3f} s):")
+            for name, seconds in native_parts(db, folder).items():
+                print(f"  {name:<27}{seconds:>7.3f}{seconds / base_cpu:>7.2f} x floor")
         db.close()
         for fmt in args.memory_formats.split(","):
             suffix = FORMATS[fmt].suffix

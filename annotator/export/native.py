@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import operator
+import zlib
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -150,28 +152,61 @@ def dumps(record: Mapping[str, Any]) -> bytes:
 
 
 class NativeWriter:
-    """One native record per document, every field the database has (lossless)."""
+    """One native record per document, every field the database has (lossless).
+
+    Keeps the CRC-32 of every line it writes (4 bytes a document), so that
+    :meth:`read_back` can compare the file, once synced, with what was written.
+    """
 
     def __init__(self, path: Path, context: ExportContext) -> None:
+        self.path = path
         self.handle = open_output(path)
         self.context = context
+        self.sums = array("I")
 
     def write(self, doc: ExportDocument, tokens: Tokenized | None) -> None:
-        self.handle.write(
-            dumps(
-                document_record(
-                    doc.document,
-                    doc.spans,
-                    ignored=doc.ignored,
-                    decisions=doc.decisions,
-                    states=doc.states,
-                    suggestions=doc.suggestions if self.context.include_suggestions else None,
-                )
+        self.write_record(
+            document_record(
+                doc.document,
+                doc.spans,
+                ignored=doc.ignored,
+                decisions=doc.decisions,
+                states=doc.states,
+                suggestions=doc.suggestions if self.context.include_suggestions else None,
             )
         )
 
+    def write_record(self, record: Mapping[str, Any]) -> None:
+        line = orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+        self.handle.write(line)
+        self.sums.append(zlib.crc32(line))
+
     def close(self) -> None:
         close_output(self.handle)
+
+    def read_back(self) -> list[str]:
+        """Read the closed file back line by line: where it differs from what was written
+        (empty: every line is as written, and no line is missing or extra)."""
+        findings = Findings()
+        try:
+            handle = self.path.open("rb")
+        except OSError as exc:
+            findings.add(str(self.path), f"cannot be read: {exc.strerror or exc}")
+            return findings.result()
+        with handle:
+            number = 0
+            for number, line in enumerate(handle, start=1):
+                if number > len(self.sums):
+                    findings.add(f"{self.path}:{number}", "was not written by this export")
+                    break
+                if zlib.crc32(line) != self.sums[number - 1]:
+                    findings.add(f"{self.path}:{number}", "reads back other than it was written")
+            if number < len(self.sums):
+                findings.add(
+                    f"{self.path}:{number + 1}",
+                    f"missing: {len(self.sums)} lines were written, {number} read back",
+                )
+        return findings.result()
 
 
 _STATUSES = frozenset(status.value for status in Status)

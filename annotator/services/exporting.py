@@ -15,11 +15,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from annotator.core.model import GOLD_ANNOTATOR, Document, Layer, Span
 from annotator.core.progress import DETAIL_SEPARATOR, CancelToken, ProgressCallback, no_progress
-from annotator.export import claimreview, manifest
+from annotator.export import claimreview, manifest, native, native_rows
 from annotator.export.atomic import atomic_file, atomic_folder
 from annotator.export.checking import check_export
 from annotator.export.choosing import CONFLICT, NOT_ADJUDICATED, NOT_DONE, Choice, choose
@@ -39,6 +39,7 @@ from annotator.export.splitting import ALL, SplitSpec, assign
 from annotator.export.writing import ExportContext, Writer
 from annotator.services.stored_tokens import stored_tokens
 from annotator.storage.database import Database
+from annotator.storage.export_rows import export_rows, plan_page
 from annotator.storage.store import Store
 
 
@@ -189,31 +190,48 @@ def export(
         if folder
         else atomic_file
     )
+    rows = _reads_rows(spec, drop_ignored)
+    row_check = native_rows.RowCheck()
     with opener(out) as root:
         writers = [
             spec.writer(spec.target(root, None if split is None else name), context)
             for name in names
         ]
         with _closing(writers):
-            for doc, tokens, index in _documents(
-                db,
-                spec,
-                plan,
-                where,
-                annotator=annotator,
-                include_suggestions=include_suggestions,
-                drop_ignored=drop_ignored,
-                problems=context.problems,
-                progress=progress,
-                cancel=cancel,
-                batch=batch,
-            ):
-                writers[index].write(doc, tokens)
+            if rows:
+                tally = _write_rows(
+                    db,
+                    plan,
+                    where,
+                    writers,
+                    annotator=annotator,
+                    include_suggestions=include_suggestions,
+                    progress=progress,
+                    cancel=cancel,
+                    batch=batch,
+                    check=row_check,
+                )
+            else:
+                tally = _write_documents(
+                    db,
+                    spec,
+                    plan,
+                    where,
+                    writers,
+                    annotator=annotator,
+                    include_suggestions=include_suggestions,
+                    drop_ignored=drop_ignored,
+                    problems=context.problems,
+                    progress=progress,
+                    cancel=cancel,
+                    batch=batch,
+                )
+            for index, key, entities, claims in tally:
                 counts[names[index]] += 1
                 if folder:
-                    written[names[index]].append(doc.key)
-                for span in doc.spans:
-                    counts["entities" if span.layer is Layer.ENTITY else "claims"] += 1
+                    written[names[index]].append(key)
+                counts["entities"] += entities
+                counts["claims"] += claims
         if folder:
             if spec.finish is not None:
                 spec.finish(root, context)
@@ -228,7 +246,10 @@ def export(
             _write_manifest(root, spec, split, written, options, plan, context)
         if validate:
             progress(0, len(plan.ids), "Reading the export back")
-            found = check_export(root, fmt) if folder else spec.check(root)
+            if rows:
+                found = _read_back_native(root, fmt, folder, writers, row_check)
+            else:
+                found = check_export(root, fmt) if folder else spec.check(root)
             progress(len(plan.ids), len(plan.ids), "Reading the export back")
             if found:
                 # Named as they will be, not by the working folder they are checked in.
@@ -250,6 +271,13 @@ def export(
         checked=validate,
         schema_version=context.schema.version,
     )
+
+
+def _reads_rows(spec: ExportFormat, drop_ignored: bool) -> bool:
+    """Whether the export reads plain rows: the native format does
+    (docs/adr/0027-export-reads-plain-rows.md), unless ``--drop-ignored`` rewrites its
+    documents, which goes the way of every other format."""
+    return spec.name == native.FORMAT and not drop_ignored
 
 
 def _write_manifest(
@@ -331,11 +359,10 @@ def _plan(
         if cancel is not None:
             cancel.check()
         with db.read() as store:
-            index = store.document_index(after_id=after, limit=_PLAN_BATCH)
+            index, states = plan_page(store, after_id=after, limit=_PLAN_BATCH)
             if not index:
                 return plan
             ids = [row[0] for row in index]
-            states = store.states_by_documents(ids)
             workers = store.span_annotators_by_documents(ids) if need_workers else {}
         for doc_id, external_id, source in index:
             choice = choose(
@@ -428,14 +455,16 @@ def _left_out(plan: _Plan, choice: Choice, key: str, problems: ProblemLog) -> No
         problems.report(key, ANNOTATOR_CONFLICT, f"left out: {choice.message}")
 
 
-_Item = tuple[ExportDocument, Any, int]
+#: ``(split index, export id, entities, claims)`` of each document written.
+_Tally = tuple[int, str, int, int]
 
 
-def _documents(
+def _write_documents(
     db: Database,
     spec: ExportFormat,
     plan: _Plan,
     where: Sequence[int],
+    writers: Sequence[Writer],
     *,
     annotator: str | None,
     include_suggestions: bool,
@@ -444,8 +473,9 @@ def _documents(
     progress: ProgressCallback,
     cancel: CancelToken | None,
     batch: int,
-) -> Iterator[_Item]:
-    """``(document, tokens or None, split index)`` for every planned document, in id order."""
+) -> Iterator[_Tally]:
+    """Write every planned document, in id order, to the writer of its split: read as core
+    values, tokenized where the format needs tokens."""
     total = len(plan.ids)
     progress(0, total, "Exporting documents")
     for first in range(0, total, batch):
@@ -461,9 +491,67 @@ def _documents(
         else:
             tokens = [None] * len(docs)
         for offset, (doc, tokenized) in enumerate(zip(docs, tokens, strict=True)):
-            yield doc, tokenized, where[first + offset]
+            index = where[first + offset]
+            writers[index].write(doc, tokenized)
+            entities = sum(span.layer is Layer.ENTITY for span in doc.spans)
+            yield index, doc.key, entities, len(doc.spans) - entities
         done = min(first + batch, total)
         progress(done, total, "Exporting documents")
+
+
+def _write_rows(
+    db: Database,
+    plan: _Plan,
+    where: Sequence[int],
+    writers: Sequence[Writer],
+    *,
+    annotator: str | None,
+    include_suggestions: bool,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+    batch: int,
+    check: native_rows.RowCheck,
+) -> Iterator[_Tally]:
+    """The native format's :func:`_write_documents`: each batch read as plain rows and built
+    into records without a core value per span (docs/adr/0027-export-reads-plain-rows.md)."""
+    total = len(plan.ids)
+    progress(0, total, "Exporting documents")
+    # With gold a document's owner may be gold instead of ``annotator``: everyone's rows are
+    # read and the builder keeps the owner's.
+    only = None if plan.gold else annotator
+    for first in range(0, total, batch):
+        if cancel is not None:
+            cancel.check()
+        ids = plan.ids[first : first + batch]
+        with db.read() as store:
+            rows = export_rows(store, ids, annotator=only, suggestions=include_suggestions)
+        if [row[0] for row in rows.documents] != ids:
+            raise ExportError("documents were deleted while the export ran; run it again")
+        owners = plan.annotators[first : first + batch]
+        built = native_rows.records(rows, owners, suggestions=include_suggestions, check=check)
+        for offset, (key, record) in enumerate(built):
+            index = where[first + offset]
+            cast(native.NativeWriter, writers[index]).write_record(record)
+            yield index, key, len(record["entities"]), len(record["claims"])
+        progress(min(first + batch, total), total, "Exporting documents")
+
+
+def _read_back_native(
+    root: Path, fmt: str, folder: bool, writers: Sequence[Writer], check: native_rows.RowCheck
+) -> list[str]:
+    """The native export's read-back: every file compared line by line with what was
+    written, the rows it was built from checked as they were read; the detailed check (which
+    names the line and field) runs only when either found something."""
+    found = [
+        message for writer in writers for message in cast(native.NativeWriter, writer).read_back()
+    ]
+    if found or not check.clean:
+        return (check_export(root, fmt) if folder else get(fmt).check(root)) + found
+    return check_export(root, fmt, check_split=_nothing_more) if folder else []
+
+
+def _nothing_more(_path: Path) -> list[str]:
+    return []
 
 
 def _load(
