@@ -22,6 +22,7 @@ boilerplate detection, native >= 5,000 documents/s). ``--memory`` measures the p
 memory of an import in a fresh process at N/4 and N documents (flat: about the same).
 
     python benchmarks/bench_import.py [--n 10000] [--memory] [--only jsonl] [--vocabulary news]
+        [--no-near-duplicates]
 """
 
 from __future__ import annotations
@@ -410,6 +411,12 @@ def main() -> None:
         default="small",
         help="body words: the same 34 words everywhere (default), or a few thousand by Zipf's law",
     )
+    parser.add_argument(
+        "--no-near-duplicates",
+        action="store_true",
+        help="skip the JSONL run with near-duplicate detection (the goal for plain text and "
+        "JSONL is stated with boilerplate detection alone)",
+    )
     parser.add_argument("--child", choices=("txt", "jsonl", "native"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     use_vocabulary(args.vocabulary)
@@ -458,19 +465,20 @@ def main() -> None:
             line("annotator import JSONL + boilerplate", full, imported, floor)
             plain, imported, _ = ours(jsonl, folder, "jsonl", boilerplate=False)
             line("annotator import JSONL", plain, imported, floor)
-            near, imported, near_path = ours(
-                jsonl, folder, "jsonl-near", boilerplate=True, near_duplicates=True
-            )
-            line("annotator import JSONL + near-duplicates", near, imported, floor)
-            print(
-                f"near-duplicate detection costs {near[0] / full[0]:.2f}x (wall) "
-                f"{near[1] / full[1]:.2f}x (CPU) the import with boilerplate (goal <= 1.20)"
-            )
-            print(
-                f"database size per article: {size(full_path) / imported:.0f} bytes, "
-                f"{size(near_path) / imported:.0f} with near-duplicates "
-                f"(floor {size(folder / 'floor.sqlite') / args.n:.0f})"
-            )
+            if not args.no_near_duplicates:
+                near, imported, near_path = ours(
+                    jsonl, folder, "jsonl-near", boilerplate=True, near_duplicates=True
+                )
+                line("annotator import JSONL + near-duplicates", near, imported, floor)
+                print(
+                    f"near-duplicate detection costs {near[0] / full[0]:.2f}x (wall) "
+                    f"{near[1] / full[1]:.2f}x (CPU) the import with boilerplate (goal <= 1.20)"
+                )
+                print(
+                    f"database size per article: {size(full_path) / imported:.0f} bytes, "
+                    f"{size(near_path) / imported:.0f} with near-duplicates "
+                    f"(floor {size(folder / 'floor.sqlite') / args.n:.0f})"
+                )
         if "native" in only:
             floor = floor_native(native, folder)
             line("floor: native JSONL, 10 spans per document", floor, args.n, floor)

@@ -7,6 +7,7 @@ JSON array, an unknown extension) makes the total unknown rather than wrong.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,6 +19,9 @@ _WHOLE_FILE = frozenset({"txt", "brat"})
 #: One record per non-blank line.
 _LINE_BASED = frozenset({"jsonl", "annotator", "prodigy", "doccano"})
 _CHUNK = 1 << 20
+#: A blank line (what ``bytes.strip`` leaves empty) before a line break: after a line break of
+#: its own, so that the text counted is given one in front.
+_BLANK_LINE = re.compile(rb"\n[ \t\r\x0b\x0c]*(?=\n)")
 
 
 def count_records(paths: Iterable[str | Path], fmt: str = "auto") -> int | None:
@@ -65,9 +69,12 @@ def _lines(path: Path, *, header: bool) -> int | None:
         with path.open("rb") as handle:
             tail = b""
             while chunk := handle.read(_CHUNK):
-                lines = (tail + chunk).split(b"\n")
-                tail = lines.pop()
-                count += sum(1 for line in lines if line.strip())
+                # Whole lines of this chunk, counted in C: line breaks less blank lines (a
+                # Python loop over the lines cost a sixth of a JSONL import).
+                data = tail + chunk
+                cut = data.rfind(b"\n") + 1
+                whole, tail = data[:cut], data[cut:]
+                count += whole.count(b"\n") - len(_BLANK_LINE.findall(b"\n" + whole))
             count += bool(tail.strip())
     except OSError:
         return 1  # the reader reports why it cannot be read

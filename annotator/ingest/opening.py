@@ -69,7 +69,13 @@ def read_limited(path: Path, limit: int | None = None) -> bytes:
             # Refused before reading: a corpus dump must not be loaded just to be rejected.
             raise InputError(too_large("file", size, limit), path=str(path))
         try:
-            data = handle.read(limit + 1)
+            # As many bytes as the size says, and one more to see the file grew: a read of
+            # ``limit + 1`` would have Python make a buffer of the whole limit (50 MB) first,
+            # which took ten times as long as reading an article. Only a file that did grow
+            # (or says 0, as /proc's do) is read on, still never past the limit.
+            data = handle.read(size + 1)
+            if len(data) > size and len(data) <= limit:
+                data += handle.read(limit + 1 - len(data))
         except OSError as exc:
             raise InputError(cannot_read(exc), path=str(path)) from None
     if len(data) > limit:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import orjson
+
 from annotator.core import limits
 from annotator.core.errors import InputError
 from annotator.ingest.field_names import DEFAULT_FIELDS, FieldNames
@@ -139,6 +141,17 @@ def check_string(value: str, field: str, max_chars: int | None) -> None:
 
 def check_json(value: Any, field: str) -> None:
     """Every key and string inside a JSON value (metadata, attributes) may be stored."""
+    if not value:
+        return
+    if isinstance(value, dict):
+        # Nearly every record: its metadata is written as JSON in one call, in C, which
+        # refuses a lone surrogate and escapes a NUL. Only what fails (or looks like a NUL:
+        # a written backslash followed by "u0000" does too) is walked to name the field.
+        try:
+            if b"\\u0000" not in orjson.dumps(value):
+                return
+        except TypeError:  # orjson.JSONEncodeError is one
+            pass
     for where, text in _strings(value, field):
         check_string(text, where, None)
 

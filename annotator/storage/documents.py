@@ -70,6 +70,9 @@ class Documents(Unit):
 
     def existing_hashes(self, hashes: Iterable[str]) -> dict[str, int]:
         found: dict[str, int] = {}
+        if self._on_sqlite():
+            found.update(self._pairs_where_in("sha256", "id", hashes))
+            return found
         for chunk in chunks(list(set(hashes))):
             rows = self.session.execute(
                 select(DocumentRow.sha256, DocumentRow.id).where(DocumentRow.sha256.in_(chunk))
@@ -80,6 +83,9 @@ class Documents(Unit):
     def existing_external_ids(self, ids: Iterable[str]) -> dict[str, str]:
         """``external_id -> sha256`` for the ids already in the project."""
         found: dict[str, str] = {}
+        if self._on_sqlite():
+            found.update(self._pairs_where_in("external_id", "sha256", ids))
+            return found
         for chunk in chunks(list(set(ids))):
             rows = self.session.execute(
                 select(DocumentRow.external_id, DocumentRow.sha256).where(
@@ -87,6 +93,25 @@ class Documents(Unit):
                 )
             )
             found.update({ext: sha for ext, sha in rows if ext is not None})
+        return found
+
+    def _on_sqlite(self) -> bool:
+        return self.session.connection().dialect.name == "sqlite"
+
+    def _pairs_where_in(self, key: str, value: str, keys: Iterable[str]) -> list[tuple[Any, Any]]:
+        """``(key, value)`` of the documents whose ``key`` column is one of ``keys``, on
+        SQLite: one plain statement per 500 keys on the driver (the import looks up each
+        batch's hashes and ids; SQLAlchemy's building of an ``IN`` of 500 parameters cost
+        more than the lookup). ``key`` and ``value`` are our own column names."""
+        conn = self.session.connection()
+        found: list[tuple[Any, Any]] = []
+        for chunk in chunks(list(set(keys))):
+            marks = ", ".join("?" * len(chunk))
+            found.extend(
+                conn.exec_driver_sql(
+                    f"SELECT {key}, {value} FROM documents WHERE {key} IN ({marks})", tuple(chunk)
+                ).fetchall()
+            )
         return found
 
     def insert_documents(self, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
@@ -97,10 +122,10 @@ class Documents(Unit):
         rows = fill_missing_ids(rows, self.existing_external_ids)
         now = utcnow()
         conn = self.session.connection()
-        # Write transactions hold the write lock from BEGIN, so the rows after the current
-        # highest id are exactly the ones inserted here: no second lookup by hash needed.
-        before = self.session.scalar(select(func.max(DocumentRow.id))) or 0
         if conn.dialect.name == "sqlite":
+            # Write transactions hold the write lock from BEGIN, so the rows after the current
+            # highest id are exactly the ones inserted here: no second lookup by hash needed.
+            before = conn.exec_driver_sql("SELECT max(id) FROM documents").scalar() or 0
             # The import hot path: a plain executemany on the driver is several times cheaper
             # than SQLAlchemy's per-row processing, and the values are simple to bind here.
             stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -128,10 +153,11 @@ class Documents(Unit):
             conn.execute(DocumentRow.__table__.insert(), values)
         if conn.dialect.name != "sqlite":
             return self.existing_hashes(row["sha256"] for row in rows)
-        inserted = conn.execute(
-            select(DocumentRow.sha256, DocumentRow.id).where(DocumentRow.id > before)
+        return dict(
+            conn.exec_driver_sql(
+                "SELECT sha256, id FROM documents WHERE id > ?", (before,)
+            ).fetchall()
         )
-        return {sha: doc_id for sha, doc_id in inserted}
 
     def document_index(
         self, *, after_id: int = 0, limit: int = 1000
@@ -199,8 +225,17 @@ class Documents(Unit):
         """Replace the ignored ranges of many documents with two statements per 500."""
         table = IgnoredRangeRow.__table__
         conn = self.session.connection()
+        sqlite = conn.dialect.name == "sqlite"
         for chunk in chunks(list(ranges_by_document)):
-            conn.execute(table.delete().where(table.c.document_id.in_(chunk)))
+            if sqlite:
+                # As for the lookups: SQLAlchemy's building of a 500-item IN cost more than
+                # the delete (boilerplate detection replaces the ranges of every document).
+                marks = ", ".join("?" * len(chunk))
+                conn.exec_driver_sql(
+                    f"DELETE FROM ignored_ranges WHERE document_id IN ({marks})", tuple(chunk)
+                )
+            else:
+                conn.execute(table.delete().where(table.c.document_id.in_(chunk)))
             rows = [
                 {"document_id": doc_id, "start": r.start, "end": r.end, "reason": r.reason}
                 for doc_id in chunk

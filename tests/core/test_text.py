@@ -162,3 +162,31 @@ def test_default_size_limit_is_generous() -> None:
 def test_empty_input() -> None:
     assert decode(b"").text == ""
     assert decode(codecs.BOM_UTF8).text == ""
+
+
+@pytest.mark.parametrize(
+    ("encode", "encoding"),
+    [
+        (lambda text: text.encode("utf-8"), "utf-8"),
+        (lambda text: codecs.BOM_UTF8 + text.encode("utf-8"), "utf-8"),
+        # "é" alone in Windows-1252 is no UTF-8: the fallback decodes it.
+        (lambda text: text.replace("😀", "é").encode("cp1252"), "cp1252"),
+        (lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "utf-16-le"),
+    ],
+)
+def test_control_characters_are_counted_alike_in_every_encoding(encode, encoding: str) -> None:
+    # 1,000 characters, many of them several bytes long: 10 controls are 1% (tolerated), 11
+    # are more (refused), whatever the bytes.
+    every = "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0e\x0f\x10\x1a\x1b\x1f\x7f"
+    for controls, refused in ((10, False), (11, True)):
+        marks = "".join(every[i % len(every)] for i in range(controls))
+        text = marks + "\t\x0c\r\n" + "é😀ab" * ((1000 - controls - 4) // 4)
+        text += "x" * (1000 - len(text.replace("😀", "é")))
+        assert len(text) == 1000
+        if refused:
+            with pytest.raises(TextDecodeError, match=f"{controls} control characters"):
+                decode(encode(text))
+        else:
+            decoded = decode(encode(text))
+            assert decoded.encoding == encoding
+            assert decoded.text.startswith(marks)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
+from annotator.ingest import counting
 from annotator.ingest.counting import count_records
 from annotator.ingest.readers import read_all
 
@@ -39,3 +42,15 @@ def test_a_large_file_is_counted_in_chunks(tmp_path: Path) -> None:
     record = b'{"text": "' + b"x" * 5000 + b'"}\n'
     big.write_bytes(record * 600)  # about 3 MB: several chunks, lines cut across them
     assert count_records([big]) == 600
+
+
+def test_blank_lines_are_not_counted_wherever_chunks_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = tmp_path / "gaps.jsonl"
+    lines = [b'{"text": "a"}', b"", b" \t\r", b'{"text": "b"}', b"\x0c", b'{"text": "c"}', b"  "]
+    records.write_bytes(b"\n".join(lines))  # no line break after the last line
+    for chunk in (1, 2, 5, 1 << 20):
+        monkeypatch.setattr(counting, "_CHUNK", chunk)
+        assert count_records([records]) == 3, chunk
+        assert count_records([records]) == sum(1 for _ in read_all([records]))

@@ -53,3 +53,27 @@ def test_a_lowered_limit_applies(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InputError, match="4 characters") as caught:
         checked(_document(label="LONG"))
     assert caught.value.field == "entities[2].label"
+
+
+@pytest.mark.parametrize(
+    ("meta", "field", "words"),
+    [
+        ({"a": [1, {"deep": "x\x00y"}]}, "meta.a[1].deep", "NUL"),
+        ({"a": {"b\x00": 1}}, "meta.a.b\x00", "NUL"),
+        ({"a": ["ok", "lone \ud800"]}, "meta.a[1]", "surrogate"),
+        ({"\udc80": "key"}, "meta.\udc80", "surrogate"),
+        # Keys orjson does not write (an int) or numbers it cannot: the walk still checks.
+        ({1: "x\x00", "n": 2**70}, "meta.1", "NUL"),
+    ],
+)
+def test_bad_metadata_is_named_at_any_depth(meta: dict, field: str, words: str) -> None:
+    document = ImportedDocument(text=TEXT, title="Mayor", meta=meta)
+    with pytest.raises(InputError, match=words) as caught:
+        checked(document)
+    assert caught.value.field == field
+
+
+def test_metadata_that_only_looks_like_a_nul_passes() -> None:
+    # A backslash and "u0000" written out: text, not a NUL character.
+    meta = {"note": "\\u0000 is how JSON writes a NUL", "n": 2**70, "deep": [[{"a": "ü 😀"}]]}
+    assert checked(ImportedDocument(text=TEXT, title="Mayor", meta=meta)).meta == meta

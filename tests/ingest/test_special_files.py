@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from annotator.core import limits
+from annotator.core.errors import InputError
 from annotator.ingest.discover import iter_paths
+from annotator.ingest.opening import read_limited
 from annotator.ingest.readers import read
 from annotator.ingest.records import ImportedDocument, ImportProblem
 from annotator.services.importing import import_paths
@@ -108,3 +110,27 @@ def test_a_file_larger_than_the_limit_is_refused_by_every_whole_file_reader(
     assert [type(i) for i in items] == [ImportProblem]
     assert items[0].path == str(ann) and "the limit is" in items[0].reason
     assert not any(isinstance(i, ImportedDocument) for i in items)
+
+
+def test_a_file_whose_size_says_nothing_is_read_whole_and_within_the_limit() -> None:
+    # /proc's files are regular files of size 0 with text in them: what is read past the size
+    # is kept, and still refused once it passes the limit.
+    status = Path("/proc/self/status")
+    if not status.is_file():
+        pytest.skip("needs Linux's /proc")
+    assert status.stat().st_size == 0
+    data = read_limited(status, 1_000_000)
+    assert data.startswith(b"Name:") and b"\nPid:" in data
+    with pytest.raises(InputError, match="the limit is"):
+        read_limited(status, 20)
+
+
+def test_a_file_read_to_its_size_is_whole(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    for size in (0, 1, 4095, 4096, 4097, 100_000):
+        data = bytes(i % 251 for i in range(size))
+        path.write_bytes(data)
+        assert read_limited(path, size) == data
+        if size:
+            with pytest.raises(InputError, match="the limit is"):
+                read_limited(path, size - 1)
