@@ -135,9 +135,10 @@ class Signed:
         return self.table[row].astype("<u4").tobytes()
 
 
-#: Texts hashed in one set of array operations: the arrays of a few hundred 3 KB texts stay
-#: in the processor's cache, where those of a thousand do not (measured: a third faster).
-_SIGN_CHUNK = 256
+#: Texts hashed in one set of array operations: the arrays of a hundred 3 KB texts stay in
+#: the processor's cache, where larger batches' do not (measured: about 15 us a text in
+#: chunks of 128, 25 in chunks of 256).
+_SIGN_CHUNK = 128
 
 
 def sign(texts: Sequence[str]) -> Signed:
@@ -163,27 +164,60 @@ def sign(texts: Sequence[str]) -> Signed:
 def _sign_chunk(encoded: list[bytes]) -> np.ndarray:
     """``(len(encoded), SLOTS)`` signatures of UTF-8 texts, each at least MIN_CONTENT_BYTES."""
     # The texts one after the other, each after SHINGLE_BYTES spaces: a shingle starts at a
-    # word and never reaches the next text (the last ones read spaces, as in any copy).
-    joined = (_GAP + _GAP.join(encoded) + _GAP).translate(_WORD_BYTES)
+    # word and never reaches the next text (the last ones read spaces, as in any copy). Padded
+    # to whole 8-byte words, with two more to read past the end.
+    size = sum(len(data) for data in encoded) + len(_GAP) * (len(encoded) + 1)
+    joined = _GAP.join([b"", *encoded, b" " * ((-size) % 8 + 16)]).translate(_WORD_BYTES)
     words = np.frombuffer(joined, dtype=np.uint8)
-    lengths = np.array([len(data) + len(_GAP) for data in encoded], dtype=np.int64)
-    # Shingles start where a word does: about one position in six, the same ones in two
-    # copies of a text.
+    # Shingles start where a word does (a space, then not): about one position in six, the
+    # same ones in two copies of a text.
     spaces = words == ord(" ")
-    starts = np.flatnonzero(spaces[:-1] & ~spaces[1:]) + 1
+    starts = np.flatnonzero(spaces[:-1] > spaces[1:])
+    starts += 1
+    lengths = np.fromiter((len(data) + len(_GAP) for data in encoded), np.int64, len(encoded))
     per_text = np.diff(np.searchsorted(starts, np.cumsum(lengths)), prepend=0)
-    owner = np.repeat(np.arange(len(encoded), dtype=_U64), per_text)
-    # Every 8-byte run as one unaligned uint64 (a strided view, no copy); a shingle is the
-    # runs at its start and 8 bytes on.
-    runs = np.ndarray((len(words) - 7,), dtype="<u8", buffer=joined, offset=0, strides=(1,))
-    hashes = _mix(runs[starts] * _GOLDEN ^ runs[starts + 8])
-    # Slot and value in one key (slot: the hash's top 7 bits, value: the next 32), the text's
-    # index above them: the smallest key of each slot of each text is its value.
-    slots = (owner << _U64(_SLOT_BITS)) | (hashes >> _SLOT_SHIFT)
+    # A shingle is the 8 bytes at its start and the 8 after them, as little-endian uint64s,
+    # put together from the aligned words they straddle (an aligned gather is twice as fast
+    # as one from an unaligned view): run(s) = word[j] >> 8k | word[j + 1] << (64 - 8k) for
+    # s = 8j + k (numpy shifts a uint64 by 64 to 0).
+    aligned = np.frombuffer(joined, dtype="<u8")
+    at = starts >> 3
+    shift = (starts & 7).astype(_U64) << _U64(3)
+    back = _U64(64) - shift
+    second = aligned[at + 1]
+    first = aligned[at]
+    first >>= shift
+    first |= second << back
+    second >>= shift
+    third = aligned[at + 2]
+    third <<= back
+    second |= third
+    first *= _GOLDEN
+    first ^= second
+    hashes = _mix_in_place(first, third)
+    # The value is the hash's 32 bits below its top 7, which pick the slot; the slots of
+    # text i are i * SLOTS onwards. The smallest value of each slot of each text stays.
     values = (hashes >> _VALUE_SHIFT).astype(np.uint32)
+    hashes >>= _SLOT_SHIFT
+    slots = hashes.view(np.int64)
+    slots += np.repeat(np.arange(0, len(encoded) * SLOTS, SLOTS, dtype=np.int64), per_text)
     table = np.full(len(encoded) * SLOTS, _EMPTY, dtype=np.uint32)
-    np.minimum.at(table, slots.astype(np.intp), values)
+    np.minimum.at(table, slots, values)
     return _densify(table.reshape(len(encoded), SLOTS))
+
+
+def _mix_in_place(h: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """:func:`_mix` of ``h``, overwriting it and ``scratch`` (of the same shape): the arrays
+    of a batch are large, and fresh ones for each step cost a tenth of the signing."""
+    np.right_shift(h, _U64(30), out=scratch)
+    h ^= scratch
+    h *= _M1
+    np.right_shift(h, _U64(27), out=scratch)
+    h ^= scratch
+    h *= _M2
+    np.right_shift(h, _U64(31), out=scratch)
+    h ^= scratch
+    return h
 
 
 def _densify(table: np.ndarray) -> np.ndarray:
@@ -248,19 +282,23 @@ class BandIndex:
         """The ids of the documents held, in the order they were added."""
         return self._ids[: self._count]
 
-    def add(self, ids: np.ndarray, keys: np.ndarray) -> None:
-        """Hold documents ``ids`` with their ``(len(ids), BANDS)`` band keys."""
+    def add(self, ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """Hold documents ``ids`` with their ``(len(ids), BANDS)`` band keys; returns the
+        ``(m, 2)`` pairs of documents that share a key (or the top 32 bits of one), one of
+        them among ``ids`` and the other held before or among ``ids`` too: each pair once,
+        the larger id first."""
         if not len(ids):
-            return
+            return np.zeros((0, 2), dtype=np.int64)
+        ids = np.asarray(ids, dtype=np.int64)
         first = self._count
-        self._count += len(ids)
-        if self._count > len(self._ids):
-            grown = np.zeros(max(self._count, 2 * len(self._ids)), dtype=np.int64)
-            grown[:first] = self._ids[:first]
-            self._ids = grown
-        self._ids[first : self._count] = ids
-        rows = np.repeat(np.arange(first, self._count, dtype=np.uint32), keys.shape[1])
-        self._runs.append(_sorted_run(_fingerprints(keys).ravel(), rows))
+        rows = np.repeat(np.arange(first, first + len(ids), dtype=np.uint32), keys.shape[1])
+        batch = _sorted_run(_fingerprints(keys).ravel(), rows)
+        self._hold(ids)
+        # Looked up in key order, before the batch joins the runs: numpy's binary search
+        # starts from its previous answer, and the batch's own keys, which would all find
+        # themselves, are compared apart (neighbours in the sorted batch).
+        found = [self._within(batch), *(self._across(batch, run) for run in self._runs)]
+        self._runs.append(batch)
         while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
             newer, older = self._runs.pop(), self._runs.pop()
             self._runs.append(
@@ -268,38 +306,60 @@ class BandIndex:
                     np.concatenate((older[0], newer[0])), np.concatenate((older[1], newer[1]))
                 )
             )
-
-    def pairs(self, ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
-        """``(m, 2)`` pairs of a document of ``ids`` and another document held that share a
-        band key (or the top 32 bits of one): each pair once, the larger id first."""
-        if not len(ids) or not self._runs:
+        pairs = np.concatenate(found)
+        if not len(pairs):
             return np.zeros((0, 2), dtype=np.int64)
-        wanted = _fingerprints(keys).ravel()
-        owners = np.repeat(np.asarray(ids, dtype=np.int64), keys.shape[1])
-        # Looked up in order: numpy's binary search starts from the previous answer.
-        order = np.argsort(wanted, kind="stable")
-        wanted, owners = wanted[order], owners[order]
-        found_docs, found_rows = [], []
-        for held, rows in self._runs:
-            first = np.searchsorted(held, wanted, side="left")
-            hit = held[np.minimum(first, len(held) - 1)] == wanted
-            if not hit.any():
-                continue
-            starts = first[hit]
-            count = np.searchsorted(held, wanted[hit], side="right") - starts
-            # Every held entry of every hit key: start + 0, 1, ..., count - 1.
-            offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-            found_rows.append(rows[np.repeat(starts, count) + offsets])
-            found_docs.append(np.repeat(owners[hit], count))
-        if not found_rows:
-            return np.zeros((0, 2), dtype=np.int64)
-        docs = np.concatenate(found_docs)
-        others = self._ids[np.concatenate(found_rows)]
+        docs, others = self._ids[pairs[:, 0]], self._ids[pairs[:, 1]]
         keep = docs != others
         docs, others = docs[keep], others[keep]
         return np.unique(
             np.stack((np.maximum(docs, others), np.minimum(docs, others)), axis=1), axis=0
         )
+
+    def _hold(self, ids: np.ndarray) -> None:
+        first = self._count
+        self._count += len(ids)
+        if self._count > len(self._ids):
+            grown = np.zeros(max(self._count, 2 * len(self._ids)), dtype=np.int64)
+            grown[:first] = self._ids[:first]
+            self._ids = grown
+        self._ids[first : self._count] = ids
+
+    @staticmethod
+    def _across(
+        batch: tuple[np.ndarray, np.ndarray], run: tuple[np.ndarray, np.ndarray]
+    ) -> np.ndarray:
+        """``(m, 2)`` row numbers of the batch's keys and the run's entries that share them."""
+        wanted, mine = batch
+        held, rows = run
+        start = np.searchsorted(held, wanted, side="left")
+        hit = held[np.minimum(start, len(held) - 1)] == wanted
+        if not hit.any():
+            return np.zeros((0, 2), dtype=np.int64)
+        start = start[hit]
+        count = np.searchsorted(held, wanted[hit], side="right") - start
+        # Every held entry of every key found: start + 0, 1, ..., count - 1.
+        offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        return np.stack(
+            (np.repeat(mine[hit], count), rows[np.repeat(start, count) + offsets]), axis=1
+        ).astype(np.int64)
+
+    @staticmethod
+    def _within(batch: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """``(m, 2)`` row numbers of the batch's documents that share a key with each other
+        (a key is in a batch's sorted keys once per document that has it, side by side)."""
+        keys, rows = batch
+        same = np.flatnonzero(keys[1:] == keys[:-1])
+        if not len(same):
+            return np.zeros((0, 2), dtype=np.int64)
+        pairs = []
+        # A few keys at most (copies in one batch): every two holders of each.
+        for value in np.unique(keys[same]).tolist():
+            low = np.searchsorted(keys, value, side="left")
+            high = np.searchsorted(keys, value, side="right")
+            holders = rows[low:high].tolist()
+            pairs.extend((a, b) for i, a in enumerate(holders) for b in holders[i + 1 :])
+        return np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
 
 def _fingerprints(keys: np.ndarray) -> np.ndarray:

@@ -102,8 +102,7 @@ class Signer:
         """Add documents to the index and verify the pairs their keys find (their own
         included: a batch's documents are compared with each other too)."""
         assert self.index is not None
-        self.index.add(ids, keys)
-        pairs = self.index.pairs(ids, keys)
+        pairs = self.index.add(ids, keys)
         if len(pairs):
             with self.db.read() as store:
                 self.window.verify(store, pairs)

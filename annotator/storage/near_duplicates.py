@@ -129,6 +129,14 @@ def signed_ids_after(store: Unit, after: int, limit: int, version: int) -> list[
     short ones left out), in id order: what :func:`signatures_after` reads, without the
     signatures."""
     conn = store.session.connection()
+    if conn.dialect.name == "sqlite":
+        found = conn.exec_driver_sql(
+            "SELECT document_id FROM near_duplicate_signatures "
+            "WHERE document_id > ? AND version = ? AND signature IS NOT NULL "
+            "ORDER BY document_id LIMIT ?",
+            (after, version, limit),
+        )
+        return [doc_id for (doc_id,) in found]
     rows = conn.execute(
         select(_SIGNATURES.c.document_id)
         .where(
