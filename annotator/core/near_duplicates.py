@@ -289,23 +289,12 @@ class BandIndex:
         the larger id first."""
         if not len(ids):
             return np.zeros((0, 2), dtype=np.int64)
-        ids = np.asarray(ids, dtype=np.int64)
-        first = self._count
-        rows = np.repeat(np.arange(first, first + len(ids), dtype=np.uint32), keys.shape[1])
-        batch = _sorted_run(_fingerprints(keys).ravel(), rows)
-        self._hold(ids)
+        batch = self._batch(ids, keys)
         # Looked up in key order, before the batch joins the runs: numpy's binary search
         # starts from its previous answer, and the batch's own keys, which would all find
         # themselves, are compared apart (neighbours in the sorted batch).
         found = [self._within(batch), *(self._across(batch, run) for run in self._runs)]
-        self._runs.append(batch)
-        while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
-            newer, older = self._runs.pop(), self._runs.pop()
-            self._runs.append(
-                _sorted_run(
-                    np.concatenate((older[0], newer[0])), np.concatenate((older[1], newer[1]))
-                )
-            )
+        self._push(batch)
         pairs = np.concatenate(found)
         if not len(pairs):
             return np.zeros((0, 2), dtype=np.int64)
@@ -316,7 +305,32 @@ class BandIndex:
             np.stack((np.maximum(docs, others), np.minimum(docs, others)), axis=1), axis=0
         )
 
-    def _hold(self, ids: np.ndarray) -> None:
+    def hold(self, ids: np.ndarray, keys: np.ndarray) -> None:
+        """Hold documents ``ids`` with their band keys without comparing them (documents
+        compared with each other before: a project's, when an import starts)."""
+        if len(ids):
+            self._push(self._batch(ids, keys))
+
+    def _batch(self, ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The batch's keys, sorted, with their row numbers (the batch's ids now held)."""
+        first = self._count
+        self._hold_ids(np.asarray(ids, dtype=np.int64))
+        rows = np.repeat(np.arange(first, self._count, dtype=np.uint32), keys.shape[1])
+        return _sorted_run(_fingerprints(keys).ravel(), rows)
+
+    def _push(self, batch: tuple[np.ndarray, np.ndarray]) -> None:
+        self._runs.append(batch)
+        while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
+            newer, older = self._runs.pop(), self._runs.pop()
+            self._runs.append(
+                _sorted_run(
+                    np.concatenate((older[0], newer[0])),
+                    np.concatenate((older[1], newer[1])),
+                    runs=True,
+                )
+            )
+
+    def _hold_ids(self, ids: np.ndarray) -> None:
         first = self._count
         self._count += len(ids)
         if self._count > len(self._ids):
@@ -349,17 +363,18 @@ class BandIndex:
         """``(m, 2)`` row numbers of the batch's documents that share a key with each other
         (a key is in a batch's sorted keys once per document that has it, side by side)."""
         keys, rows = batch
-        same = np.flatnonzero(keys[1:] == keys[:-1])
-        if not len(same):
+        repeated = np.flatnonzero(keys[1:] == keys[:-1]) + 1
+        if not len(repeated):
             return np.zeros((0, 2), dtype=np.int64)
-        pairs = []
-        # A few keys at most (copies in one batch): every two holders of each.
-        for value in np.unique(keys[same]).tolist():
-            low = np.searchsorted(keys, value, side="left")
-            high = np.searchsorted(keys, value, side="right")
-            holders = rows[low:high].tolist()
-            pairs.extend((a, b) for i, a in enumerate(holders) for b in holders[i + 1 :])
-        return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        # Each repeated entry pairs with every entry of its key before it: those from the
+        # first of its key (where the sorted keys last changed) up to itself.
+        changes = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+        first = np.concatenate(([0], changes))[np.searchsorted(changes, repeated, side="right")]
+        count = repeated - first
+        offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        return np.stack(
+            (rows[np.repeat(repeated, count)], rows[np.repeat(first, count) + offsets]), axis=1
+        ).astype(np.int64)
 
 
 def _fingerprints(keys: np.ndarray) -> np.ndarray:
@@ -367,6 +382,11 @@ def _fingerprints(keys: np.ndarray) -> np.ndarray:
     return (keys.astype(np.int64) >> np.int64(31)).astype(np.uint32)
 
 
-def _sorted_run(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(keys, kind="stable")
+def _sorted_run(
+    keys: np.ndarray, rows: np.ndarray, *, runs: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """``keys`` sorted, with their ``rows``. ``runs``: the keys are sorted runs one after the
+    other, which numpy's stable sort (timsort) merges in linear time; random keys sort faster
+    with its default."""
+    order = np.argsort(keys, kind="stable" if runs else "quicksort")
     return keys[order], rows[order]

@@ -151,7 +151,8 @@ def _load(db: Database) -> nd.BandIndex:
             return index
         after = page[-1][0]
         ids, table = _as_table(dict(page))
-        index.add(ids, nd.band_keys(table))
+        # Pairs among the project's documents were looked for when they were signed.
+        index.hold(ids, nd.band_keys(table))
 
 
 def _as_table(signatures: dict[int, bytes]) -> tuple[np.ndarray, np.ndarray]:

@@ -121,7 +121,7 @@ def signatures_after(store: Unit, after: int, limit: int, version: int) -> list[
             .order_by(_SIGNATURES.c.document_id)
             .limit(limit)
         )
-    return [(int(doc_id), bytes(signature)) for doc_id, signature in rows]
+    return [(int(doc_id), bytes(signature)) for doc_id, signature in rows.fetchall()]
 
 
 def signed_ids_after(store: Unit, after: int, limit: int, version: int) -> list[int]:
@@ -136,7 +136,7 @@ def signed_ids_after(store: Unit, after: int, limit: int, version: int) -> list[
             "ORDER BY document_id LIMIT ?",
             (after, version, limit),
         )
-        return [doc_id for (doc_id,) in found]
+        return [doc_id for (doc_id,) in found.fetchall()]
     rows = conn.execute(
         select(_SIGNATURES.c.document_id)
         .where(
