@@ -22,7 +22,11 @@ boilerplate detection, native >= 5,000 documents/s). ``--memory`` measures the p
 memory of an import in a fresh process at N/4 and N documents (flat: about the same).
 
     python benchmarks/bench_import.py [--n 10000] [--memory] [--only jsonl] [--vocabulary news]
-        [--no-near-duplicates]
+        [--no-near-duplicates] [--repeat 3]
+
+``--repeat R`` imports the JSONL file with boilerplate alone and with near-duplicates R times
+each, alternating, and takes the ratio of the least CPU time of each (the run least disturbed
+by other work on a shared machine).
 """
 
 from __future__ import annotations
@@ -398,6 +402,31 @@ def line(name: str, seconds: tuple[float, float], docs: int, floor: tuple[float,
     )
 
 
+def repeat_near_duplicates(
+    jsonl: Path, folder: Path, times: int, full: tuple[float, float], near: tuple[float, float]
+) -> None:
+    """Import with boilerplate alone and with near-duplicates ``times`` times each (the runs
+    already made count as the first), alternating; print the ratio of the least CPU times."""
+    alone, both = [full[1]], [near[1]]
+    for run in range(1, times):
+        for name, detect, cpu in (("b", False, alone), ("n", True, both)):
+            path = folder / f"repeat-{name}{run}.sqlite"
+            (_, seconds), _, _ = ours(
+                jsonl, folder, path.stem, boilerplate=True, near_duplicates=detect
+            )
+            cpu.append(seconds)
+            for leftover in folder.glob(path.name + "*"):
+                leftover.unlink()
+    print(
+        f"{times} runs each, CPU s: boilerplate {', '.join(f'{s:.2f}' for s in alone)}; "
+        f"+ near-duplicates {', '.join(f'{s:.2f}' for s in both)}"
+    )
+    print(
+        f"near-duplicate detection costs {min(both) / min(alone):.2f}x (least CPU of each) "
+        f"the import with boilerplate (goal <= 1.20)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
@@ -416,6 +445,12 @@ def main() -> None:
         action="store_true",
         help="skip the JSONL run with near-duplicate detection (the goal for plain text and "
         "JSONL is stated with boilerplate detection alone)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="JSONL with boilerplate and with near-duplicates this many times each, alternating",
     )
     parser.add_argument("--child", choices=("txt", "jsonl", "native"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -474,6 +509,8 @@ def main() -> None:
                     f"near-duplicate detection costs {near[0] / full[0]:.2f}x (wall) "
                     f"{near[1] / full[1]:.2f}x (CPU) the import with boilerplate (goal <= 1.20)"
                 )
+                if args.repeat > 1:
+                    repeat_near_duplicates(jsonl, folder, args.repeat, full, near)
                 print(
                     f"database size per article: {size(full_path) / imported:.0f} bytes, "
                     f"{size(near_path) / imported:.0f} with near-duplicates "

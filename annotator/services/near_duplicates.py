@@ -3,19 +3,23 @@
 :func:`find_new` signs every document that has no signature yet, in batches, after an import
 (and its boilerplate detection: ignored ranges are left out of a signature); an import with
 boilerplate detection hands its new texts to a :class:`Signer` as it marks them, which leaves
-:func:`find_new` only the documents it was not handed. Each batch is one
-transaction: its signatures and band keys are stored, the documents sharing a band key with
-its documents (this import's or any earlier one's) are read back with their signatures, and
-pairs estimated at least :data:`~annotator.core.near_duplicates.THRESHOLD` alike join one
-group, named by its earliest document (the original). Memory is one batch plus the candidates
-its band keys find, whatever the size of the project. :func:`recompute` forgets everything and
-signs the whole project again (``annotator dedupe``).
+:func:`find_new` only the documents it was not handed. A signer first loads the band keys of
+every document the project has signed (derived from their stored signatures) into a
+:class:`~annotator.core.near_duplicates.BandIndex`, then looks up each batch's keys there and
+adds them: documents sharing a key are candidates, and pairs whose signatures are estimated at
+least :data:`~annotator.core.near_duplicates.THRESHOLD` alike join one group, named by its
+earliest document (the original). Every ``FLUSH_EVERY`` documents one transaction stores their
+signatures and regroups. Memory is the index (136 bytes a document of the project) plus one
+window of signatures. :func:`recompute` forgets everything and signs the whole project again
+(``annotator dedupe``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from annotator.core import near_duplicates as nd
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
@@ -28,8 +32,10 @@ from annotator.storage.store import Store
 #: The phase of an import (or of ``annotator dedupe``) in progress reports.
 FINDING_NEAR_DUPLICATES = "Looking for near-duplicates"
 BATCH_SIZE = 500
-#: Documents signed between two writes of signatures and band keys (see _Window).
+#: Documents signed between two writes of their signatures (see _Window).
 FLUSH_EVERY = 5000
+#: Stored signatures read at a time while a signer loads the project's band keys.
+LOAD_BATCH = 20_000
 #: Estimated similarity from which a document is a copy of another.
 THRESHOLD = nd.THRESHOLD
 
@@ -65,12 +71,14 @@ class Signer:
     other, writing every ``flush_every`` documents (see _Window). An import hands it each
     new text while its boilerplate pass holds it (:func:`annotator.services.importing.
     mark_sources`), so that :func:`find_new` need not read the texts back; the documents it
-    was not handed are signed by :func:`find_new`."""
+    was not handed are signed by :func:`find_new`. The project's band keys are loaded when
+    the first documents are handed over."""
 
     def __init__(self, db: Database, *, flush_every: int = FLUSH_EVERY) -> None:
         self.db = db
         self.flush_every = flush_every
         self.window = _Window()
+        self.index: nd.BandIndex | None = None
         #: Copies found by the writes so far.
         self.copies = 0
         #: Documents signed so far (what the progress of the phase counts).
@@ -80,22 +88,80 @@ class Signer:
         """Sign and compare ``(id, text, ignored ranges)`` of documents not signed yet."""
         if not documents:
             return
-        ids = [doc_id for doc_id, _, _ in documents]
-        contents = [nd.content(text, ranges) for _, text, ranges in documents]
-        signatures = dict(zip(ids, nd.signatures(contents), strict=True))
+        if self.index is None:
+            self.index = _load(self.db)
+        ids = np.array([doc_id for doc_id, _, _ in documents], dtype=np.int64)
+        signed = nd.sign([nd.content(text, ranges) for _, text, ranges in documents])
         self.signed += len(documents)
-        with self.db.read() as store:
-            stored.roomy_cache(store)
-            self.window.compare(store, signatures)
+        self.window.keep(ids, signed)
+        self._compare(ids[signed.index], signed.keys)
         if len(self.window.signatures) >= self.flush_every:
             self.flush()
 
+    def _compare(self, ids: np.ndarray, keys: np.ndarray) -> None:
+        """Add documents to the index and verify the pairs their keys find (their own
+        included: a batch's documents are compared with each other too)."""
+        assert self.index is not None
+        pairs = self.index.add(ids, keys)
+        if len(pairs):
+            with self.db.read() as store:
+                self.window.verify(store, pairs)
+
+    def catch_up(self) -> None:
+        """Compare the documents another client signed while this signer ran (they are not
+        in its index, loaded before) with everything it holds: of two imports at the same
+        time, the one that finishes later compares the other's documents with its own."""
+        if self.index is None:
+            return
+        mine = np.sort(self.index.ids())
+        after = 0
+        while True:
+            with self.db.read() as store:
+                page = stored.signed_ids_after(store, after, LOAD_BATCH, nd.VERSION)
+            if not page:
+                break
+            after = page[-1]
+            ids = np.array(page, dtype=np.int64)
+            place = np.minimum(np.searchsorted(mine, ids), max(len(mine) - 1, 0))
+            theirs = ids if not len(mine) else ids[mine[place] != ids]
+            if not len(theirs):
+                continue
+            with self.db.read() as store:
+                found = stored.signatures_of(store, theirs.tolist())
+            ids, table = _as_table(found)
+            self.window.known_values.update(found)
+            self._compare(ids, nd.band_keys(table))
+
     def flush(self) -> int:
         """Write what was signed since the last write; returns the copies found so far."""
-        if self.window.signatures:
+        if self.window.signatures or self.window.edges:
             self.copies += self.db.run_write(self.window.flush)
             self.window = _Window()
         return self.copies
+
+
+def _load(db: Database) -> nd.BandIndex:
+    """The band keys of every document the project has signed the current way."""
+    index = nd.BandIndex()
+    after = 0
+    while True:
+        with db.read() as store:
+            page = stored.signatures_after(store, after, LOAD_BATCH, nd.VERSION)
+        if not page:
+            return index
+        after = page[-1][0]
+        ids, table = _as_table(dict(page))
+        # Pairs among the project's documents were looked for when they were signed.
+        index.hold(ids, nd.band_keys(table))
+
+
+def _as_table(signatures: dict[int, bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """The ids and ``(n, SLOTS)`` values of stored signatures (a damaged one, of another
+    length, is left out: its document is as if unsigned)."""
+    good = {d: sig for d, sig in signatures.items() if len(sig) == nd.SLOTS * 4}
+    ids = np.fromiter(good, dtype=np.int64, count=len(good))
+    table = np.frombuffer(b"".join(good.values()), dtype="<u4").reshape(len(good), nd.SLOTS)
+    return ids, table
 
 
 def find_new(
@@ -121,86 +187,84 @@ def find_new(
         if cancel is not None:
             cancel.check()
         with db.read() as store:
-            batch = stored.unsigned_documents(store, after, batch_size)
+            batch = stored.unsigned_documents(store, after, batch_size, nd.VERSION)
         if not batch:
             break
         signer.add(batch)
         after = batch[-1][0]
         progress(signer.signed, None, FINDING_NEAR_DUPLICATES)
+    signer.flush()
+    signer.catch_up()
     copies = signer.flush()
     progress(signer.signed, signer.signed, FINDING_NEAR_DUPLICATES)
     return copies
 
 
 class _Window:
-    """Documents signed since the last write: their signatures, their band keys (looked up
-    in memory by the documents signed after them) and the pairs found alike. Written in one
-    transaction every ``FLUSH_EVERY`` documents: band keys are random, so each write touches
-    pages all over their index, and fewer, larger writes touch each page fewer times."""
+    """Documents signed since the last write: their signatures (None for a text too short)
+    and the pairs found alike. Written in one transaction every ``FLUSH_EVERY`` documents."""
 
     def __init__(self) -> None:
-        self.signatures: dict[int, nd.Signature | None] = {}
-        self.keys: dict[int, list[int]] = {}
+        self.signatures: dict[int, bytes | None] = {}
         self.edges: list[tuple[int, int]] = []
         #: Signatures of the documents in ``edges``.
         self.known: dict[int, bytes] = {}
+        #: Signatures read from the project that verification needs beside the window's.
+        self.known_values: dict[int, bytes] = {}
 
-    def compare(self, store: Store, batch: dict[int, nd.Signature | None]) -> None:
-        """Find the documents each of ``batch`` is alike with: stored ones sharing a band key,
-        and the window's own (this batch's included)."""
-        signed = {doc_id: sig for doc_id, sig in batch.items() if sig is not None}
-        sharing = stored.documents_sharing(store, (key for s in signed.values() for key in s.bands))
-        window = self.keys
-        candidates: dict[int, set[int]] = {}
-        # Most documents share no key with any other: a dictionary probe per key, and a set
-        # only for those that do.
-        for doc_id, sig in signed.items():
-            for key in sig.bands:
-                found = sharing.get(key)
-                mine = window.get(key)
-                if found or mine:
-                    pool = candidates.setdefault(doc_id, set())
-                    pool.update(found or ())
-                    pool.update(mine or ())
-                if mine is None:
-                    window[key] = [doc_id]
-                else:
-                    mine.append(doc_id)
-        values = {doc_id: sig.values for doc_id, sig in signed.items()}
-        ours = {
-            other: sig.values
-            for found in candidates.values()
-            for other in found
-            if (sig := self.signatures.get(other)) is not None
-        }
-        values.update(ours)
-        outside = {c for found in candidates.values() for c in found} - values.keys()
-        values.update(stored.signatures_of(store, outside))
-        for doc_id, found in candidates.items():
-            for other in sorted(found):
-                if other in values and nd.similarity(values[doc_id], values[other]) >= THRESHOLD:
-                    self.edges.append((doc_id, other))
-                    self.known[doc_id] = values[doc_id]
-                    self.known[other] = values[other]
-        self.signatures.update(batch)
+    def keep(self, ids: np.ndarray, signed: nd.Signed) -> None:
+        values = dict.fromkeys(ids.tolist())
+        raw = signed.table.astype("<u4").tobytes()
+        width = nd.SLOTS * 4
+        for row, doc_id in enumerate(ids[signed.index].tolist()):
+            values[doc_id] = raw[row * width : (row + 1) * width]
+        self.signatures.update(values)
+
+    def verify(self, store: Store, pairs: np.ndarray) -> None:
+        """Keep the ``(m, 2)`` pairs of documents whose signatures are alike; a document's
+        signature is the window's, or read from the project."""
+        values: dict[int, bytes] = {}
+        missing = []
+        for doc_id in np.unique(pairs).tolist():
+            sig = self.signatures.get(doc_id) or self.known_values.get(doc_id)
+            if sig is None:
+                missing.append(doc_id)
+            else:
+                values[doc_id] = sig
+        values.update(stored.signatures_of(store, missing))
+        ids, table = _as_table(values)
+        order = np.argsort(ids)
+        ids, table = ids[order], table[order]
+        place = np.searchsorted(ids, pairs).clip(0, max(len(ids) - 1, 0))
+        # A document deleted since it was signed has no signature left: no pair.
+        present = (ids[place] == pairs).all(axis=1) if len(ids) else np.zeros(len(pairs), bool)
+        pairs, place = pairs[present], place[present]
+        equal = np.count_nonzero(table[place[:, 0]] == table[place[:, 1]], axis=1)
+        for a, b in pairs[equal >= THRESHOLD * nd.SLOTS].tolist():
+            self.edges.append((a, b))
+            self.known[a] = values[a]
+            self.known[b] = values[b]
 
     def flush(self, store: Store) -> int:
-        """Store the window's signatures and band keys and regroup what its pairs join;
-        returns how many of its documents are copies."""
-        stored.roomy_cache(store)
-        stored.store_signatures(
-            store,
-            [
-                (doc_id, sig.values if sig else None, sig.bands if sig else ())
-                for doc_id, sig in self.signatures.items()
-            ],
-            nd.VERSION,
-        )
+        """Store the window's signatures and regroup what its pairs join; returns how many
+        documents became copies (a copy signed before its original, which an import signs
+        again when its signature was made another way, counts when the original is)."""
+        stored.store_signatures(store, list(self.signatures.items()), nd.VERSION)
         if not self.edges:
             return 0
+        involved = {doc_id for edge in self.edges for doc_id in edge}
+        copies_before = {
+            m.document_id for m in stored.memberships(store, involved).values() if not m.is_original
+        }
         members = _regroup(store, self.edges, dict(self.known))
         stored.store_members(store, members)
-        return sum(1 for m in members if m.document_id in self.signatures and not m.is_original)
+        return sum(
+            1
+            for m in members
+            if not m.is_original
+            and m.document_id in involved
+            and m.document_id not in copies_before
+        )
 
 
 def recompute(

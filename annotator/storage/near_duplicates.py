@@ -1,5 +1,6 @@
-"""Near-duplicate documents: signatures, LSH band keys and the groups found
-(``near_duplicate_signatures``, ``near_duplicate_bands``, ``near_duplicate_members``).
+"""Near-duplicate documents: signatures and the groups found (``near_duplicate_signatures``,
+``near_duplicate_members``). Band keys are not stored: an import derives them from the
+signatures it loads (docs/adr/0021-near-duplicates-minhash.md).
 
 Functions over a store's session, used by :mod:`annotator.services.near_duplicates` (which
 computes what is stored here; the signatures are opaque bytes to this module) and by the
@@ -8,25 +9,21 @@ features that show or use the groups (export splits, statistics, the document li
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql
 
 from annotator.storage.bulk import chunks
 from annotator.storage.orm import (
     DocumentRow,
     IgnoredRangeRow,
-    NearDuplicateBandRow,
     NearDuplicateMemberRow,
     NearDuplicateSignatureRow,
 )
 from annotator.storage.unit import Unit
 
 _SIGNATURES = NearDuplicateSignatureRow.__table__
-_BANDS = NearDuplicateBandRow.__table__
 _MEMBERS = NearDuplicateMemberRow.__table__
 _DOCUMENTS = DocumentRow.__table__
 _IGNORED = IgnoredRangeRow.__table__
@@ -45,31 +42,21 @@ class Member:
         return self.document_id == self.group_id
 
 
-#: SQLite page cache (KiB) of a connection that reads or writes band keys: they are random,
-#: so with the default 2 MB cache every batch re-reads most of their index from the file.
-BAND_CACHE_KIB = 65536
-
-
-def roomy_cache(store: Unit) -> None:
-    """Give this connection a page cache that holds the band keys' index of a large project
-    (a fixed size: memory does not grow with the project beyond it)."""
-    conn = store.session.connection()
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(f"PRAGMA cache_size = -{int(BAND_CACHE_KIB)}")
-
-
 def unsigned_documents(
-    store: Unit, after: int, limit: int
+    store: Unit, after: int, limit: int, version: int
 ) -> list[tuple[int, str, list[tuple[int, int]]]]:
     """``(id, text, ignored ranges)`` of up to ``limit`` documents past id ``after`` that have
-    no signature yet, in id order."""
+    no signature yet, or one computed another way than ``version``, in id order."""
     conn = store.session.connection()
     rows = conn.execute(
         select(_DOCUMENTS.c.id, _DOCUMENTS.c.text)
         .select_from(
             _DOCUMENTS.outerjoin(_SIGNATURES, _SIGNATURES.c.document_id == _DOCUMENTS.c.id)
         )
-        .where(_DOCUMENTS.c.id > after, _SIGNATURES.c.document_id.is_(None))
+        .where(
+            _DOCUMENTS.c.id > after,
+            _SIGNATURES.c.document_id.is_(None) | (_SIGNATURES.c.version != version),
+        )
         .order_by(_DOCUMENTS.c.id)
         .limit(limit)
     ).fetchall()
@@ -87,88 +74,80 @@ def unsigned_documents(
 
 
 def store_signatures(
-    store: Unit, entries: Sequence[tuple[int, bytes | None, Sequence[int]]], version: int
+    store: Unit, entries: Sequence[tuple[int, bytes | None]], version: int
 ) -> None:
-    """Keep ``(document id, signature, band keys)`` for each document not signed yet; a
-    document without a signature (too short) is recorded too, so it is not read again. A
-    document is signed once: its band keys go when its signature goes (:func:`forget_all`),
-    so a key already there is one another client stored for it at the same time."""
+    """Keep ``(document id, signature)`` for each document, replacing the one it had; a
+    document without a signature (too short) is recorded too, so it is not read again."""
     conn = store.session.connection()
-    sqlite = conn.dialect.name == "sqlite"
     for chunk in chunks(entries, 5000):
-        ids = [doc_id for doc_id, _, _ in chunk]
-        signatures = [(doc_id, version, signature) for doc_id, signature, _ in chunk]
-        bands = _in_key_order(chunk)
-        if sqlite:
+        rows = [(doc_id, version, signature) for doc_id, signature in chunk]
+        if conn.dialect.name == "sqlite":
             # The import's hot path, as in Documents.insert_documents: the driver's
             # executemany costs a fraction of SQLAlchemy's per-row processing.
             conn.exec_driver_sql(
                 "INSERT OR REPLACE INTO near_duplicate_signatures "
                 "(document_id, version, signature) VALUES (?, ?, ?)",
-                signatures,
+                rows,
             )
-            if bands:
-                conn.exec_driver_sql(
-                    "INSERT OR IGNORE INTO near_duplicate_bands (band_key, document_id) "
-                    "VALUES (?, ?)",
-                    bands,
-                )
             continue
-        conn.execute(delete(_SIGNATURES).where(_SIGNATURES.c.document_id.in_(ids)))
+        conn.execute(
+            delete(_SIGNATURES).where(_SIGNATURES.c.document_id.in_([d for d, _, _ in rows]))
+        )
         conn.execute(
             _SIGNATURES.insert(),
-            [{"document_id": d, "version": v, "signature": sig} for d, v, sig in signatures],
+            [{"document_id": d, "version": v, "signature": sig} for d, v, sig in rows],
         )
-        if bands:
-            conn.execute(
-                postgresql.insert(_BANDS).on_conflict_do_nothing(),
-                [{"band_key": k, "document_id": d} for k, d in bands],
-            )
 
 
-def _in_key_order(
-    entries: Sequence[tuple[int, bytes | None, Sequence[int]]],
-) -> list[tuple[int, int]]:
-    """``(band key, document id)`` of ``entries`` in key order (neighbouring keys share
-    index pages, so inserting them in order touches each page once)."""
-    # Imported here: numpy is only needed while groups are stored, not to start the window.
-    import numpy as np
-
-    counts = np.fromiter(
-        (len(bands) for _, _, bands in entries), dtype=np.int64, count=len(entries)
-    )
-    total = int(counts.sum())
-    if not total:
-        return []
-    # Built in numpy: a window holds 80,000 keys, which a loop over Python lists spends a
-    # large part of a write on.
-    keys = np.fromiter(
-        itertools.chain.from_iterable(bands for _, _, bands in entries), dtype=np.int64, count=total
-    )
-    owners = np.repeat(np.fromiter((doc_id for doc_id, _, _ in entries), dtype=np.int64), counts)
-    order = np.argsort(keys, kind="stable")
-    return list(zip(keys[order].tolist(), owners[order].tolist(), strict=True))
-
-
-def documents_sharing(store: Unit, keys: Iterable[int]) -> dict[int, list[int]]:
-    """``band key -> ids of the documents that have it`` for the keys any document has."""
+def signatures_after(store: Unit, after: int, limit: int, version: int) -> list[tuple[int, bytes]]:
+    """``(id, signature)`` of up to ``limit`` documents past id ``after`` signed the
+    ``version`` way (those too short to have a signature are left out), in id order."""
     conn = store.session.connection()
-    found: dict[int, list[int]] = {}
-    for chunk in chunks(sorted(set(keys))):
-        if conn.dialect.name == "sqlite":
-            marks = ",".join("?" * len(chunk))
-            rows = conn.exec_driver_sql(
-                "SELECT band_key, document_id FROM near_duplicate_bands "
-                f"WHERE band_key IN ({marks})",
-                tuple(chunk),
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql(
+            "SELECT document_id, signature FROM near_duplicate_signatures "
+            "WHERE document_id > ? AND version = ? AND signature IS NOT NULL "
+            "ORDER BY document_id LIMIT ?",
+            (after, version, limit),
+        )
+    else:
+        rows = conn.execute(
+            select(_SIGNATURES.c.document_id, _SIGNATURES.c.signature)
+            .where(
+                _SIGNATURES.c.document_id > after,
+                _SIGNATURES.c.version == version,
+                _SIGNATURES.c.signature.is_not(None),
             )
-        else:
-            rows = conn.execute(
-                select(_BANDS.c.band_key, _BANDS.c.document_id).where(_BANDS.c.band_key.in_(chunk))
-            )
-        for key, doc_id in rows:
-            found.setdefault(int(key), []).append(int(doc_id))
-    return found
+            .order_by(_SIGNATURES.c.document_id)
+            .limit(limit)
+        )
+    return [(int(doc_id), bytes(signature)) for doc_id, signature in rows.fetchall()]
+
+
+def signed_ids_after(store: Unit, after: int, limit: int, version: int) -> list[int]:
+    """Ids of up to ``limit`` documents past id ``after`` signed the ``version`` way (too
+    short ones left out), in id order: what :func:`signatures_after` reads, without the
+    signatures."""
+    conn = store.session.connection()
+    if conn.dialect.name == "sqlite":
+        found = conn.exec_driver_sql(
+            "SELECT document_id FROM near_duplicate_signatures "
+            "WHERE document_id > ? AND version = ? AND signature IS NOT NULL "
+            "ORDER BY document_id LIMIT ?",
+            (after, version, limit),
+        )
+        return [doc_id for (doc_id,) in found.fetchall()]
+    rows = conn.execute(
+        select(_SIGNATURES.c.document_id)
+        .where(
+            _SIGNATURES.c.document_id > after,
+            _SIGNATURES.c.version == version,
+            _SIGNATURES.c.signature.is_not(None),
+        )
+        .order_by(_SIGNATURES.c.document_id)
+        .limit(limit)
+    )
+    return [int(doc_id) for (doc_id,) in rows]
 
 
 def signatures_of(store: Unit, ids: Iterable[int]) -> dict[int, bytes]:
@@ -239,9 +218,9 @@ def store_members(store: Unit, members: Sequence[Member]) -> None:
 
 
 def forget_all(store: Unit) -> None:
-    """Drop every signature, band key and group (before they are computed again)."""
+    """Drop every signature and group (before they are computed again)."""
     conn = store.session.connection()
-    for table in (_MEMBERS, _BANDS, _SIGNATURES):
+    for table in (_MEMBERS, _SIGNATURES):
         conn.execute(delete(table))
 
 

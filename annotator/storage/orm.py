@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     CheckConstraint,
     DateTime,
     Float,
@@ -296,9 +295,9 @@ class TokenBoundariesRow(Base):
 
 class NearDuplicateSignatureRow(Base):
     """A document's near-duplicate signature (annotator/core/near_duplicates.py), kept so that
-    a later import compares its documents with this one without reading its text again.
-    ``signature`` is None for a text too short to be compared; ``version`` names the way it
-    was computed."""
+    a later import compares its documents with this one without reading its text again (its
+    band keys are derived from it when that import starts). ``signature`` is None for a text
+    too short to be compared; ``version`` names the way it was computed."""
 
     __tablename__ = "near_duplicate_signatures"
 
@@ -307,20 +306,6 @@ class NearDuplicateSignatureRow(Base):
     )
     version: Mapped[int]
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
-
-
-class NearDuplicateBandRow(Base):
-    """One LSH band key of a document's signature: documents that share a key are compared.
-    The key and the document are the whole row and its primary key (on SQLite a table
-    without rowid: one B-tree, which an import adds 16 rows per document to)."""
-
-    __tablename__ = "near_duplicate_bands"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
-    )
 
 
 class NearDuplicateMemberRow(Base):

@@ -3,10 +3,12 @@ signature depends on nothing but its text (not the batch, not the process)."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import subprocess
 import sys
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,3 +81,69 @@ def test_signatures_are_the_same_in_another_process() -> None:
     values, bands = out.split(" ")
     assert values == here.values.hex()
     assert tuple(int(b) for b in bands.split(",")) == here.bands
+
+
+def test_signatures_are_pinned_to_their_version() -> None:
+    # Stored signatures of version VERSION are compared with new ones without being computed
+    # again: a change to what a text's signature or band keys are must bump VERSION (and
+    # this digest) so that the next import signs the project again.
+    texts = [story(random.Random(seed), paragraphs=1 + seed % 5) for seed in range(40)]
+    digest = hashlib.sha256()
+    for signature in nd.signatures(texts):
+        assert signature is not None
+        digest.update(signature.values)
+        digest.update(repr(signature.bands).encode())
+    assert nd.VERSION == 2
+    assert digest.hexdigest() == "3de6bb723aa810b48455da0f487c977fe98ef06fc0747069cb4006041dc3c0e6"
+
+
+def test_a_batch_larger_than_a_chunk_signs_each_text_as_alone() -> None:
+    texts = [story(random.Random(seed), paragraphs=3 + seed % 3) for seed in range(600)]
+    texts[300] = "too short"
+    signed = nd.sign(texts)
+    assert 300 not in signed.index.tolist()
+    assert len(signed.index) == 599
+    for row in (0, 255, 256, 299, 300, 598):
+        alone = nd.signatures([texts[int(signed.index[row])]])[0]
+        assert alone is not None
+        assert signed.values(row) == alone.values
+        assert tuple(signed.keys[row].tolist()) == alone.bands
+
+
+def _brute_force_pairs(held: dict[int, set[int]], ids: list[int]) -> set[tuple[int, int]]:
+    found = set()
+    for doc_id in ids:
+        for other, keys in held.items():
+            if other != doc_id and keys & held[doc_id]:
+                found.add((max(doc_id, other), min(doc_id, other)))
+    return found
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=12), st.integers(0, 2**16))
+def test_the_band_index_finds_every_document_sharing_a_key(sizes: list[int], seed: int) -> None:
+    # Batches of documents are added one after the other (runs merge as they grow); each
+    # batch's pairs are exactly those a comparison of every key set gives, with the
+    # documents held before it and within it.
+    rng = np.random.default_rng(seed)
+    index = nd.BandIndex()
+    held: dict[int, set[int]] = {}
+    next_id = 1
+    for size in sizes:
+        ids = np.arange(next_id, next_id + size, dtype=np.int64)
+        next_id += size
+        # Keys from a small pool, so that documents share some; spread over 63 bits.
+        keys = rng.integers(0, 60, size=(size, nd.BANDS), dtype=np.int64) * 0x0123456789ABCDE
+        for doc_id, row in zip(ids.tolist(), keys.tolist(), strict=True):
+            held[doc_id] = set(row)
+        pairs = {(int(a), int(b)) for a, b in index.add(ids, keys)}
+        assert pairs == _brute_force_pairs(held, ids.tolist())
+    assert index.ids().tolist() == list(range(1, next_id))
+
+
+def test_the_band_index_tells_keys_apart_by_their_top_bits() -> None:
+    index = nd.BandIndex()
+    keys = np.array([[k << 31 for k in range(1, nd.BANDS + 1)]], dtype=np.int64)
+    assert len(index.add(np.array([1]), keys)) == 0
+    assert index.add(np.array([2]), keys + 5).tolist() == [[2, 1]]
+    assert len(index.add(np.array([3]), keys + (1 << 40))) == 0

@@ -182,3 +182,52 @@ def test_the_import_signs_its_texts_as_its_boilerplate_pass_marks_them(
     assert _signatures(db) == signed_at_import
     assert _groups(db) == groups_at_import
     _assert_grouped_as(db, original_of)
+
+
+def test_a_signature_of_another_version_is_computed_again_by_the_next_import(
+    db: Database, tmp_path: Path
+) -> None:
+    # A signature stored by an older way of signing is not compared with new ones (its band
+    # keys would not match): the next import signs its document again, and finds the copy.
+    rng = random.Random(9)
+    original = story(rng)
+    first = [{"id": "o", "text": original, "source": "wire"}]
+    import_paths(db, [write_jsonl(tmp_path / "a.jsonl", first)])
+    with db.write() as store:
+        (doc_id,) = store.document_ids()
+        stored.store_signatures(store, [(doc_id, b"\x00" * nd.SLOTS * 4)], nd.VERSION - 1)
+    second = [{"id": "c", "text": syndicated(original, "wire", rng), "source": "daily"}]
+    summary = import_paths(db, [write_jsonl(tmp_path / "b.jsonl", second)])
+    assert summary.near_duplicates == 1
+    assert _groups(db)["c"][0] == "o"
+    assert _signatures(db)[doc_id] == nd.signatures([original])[0].values
+
+
+def test_copies_signed_by_another_client_during_an_import_are_compared_with_it(
+    db: Database, tmp_path: Path
+) -> None:
+    # Two imports at the same time: each loads the project's band keys when it starts, so
+    # neither sees the other's documents there; the one that finishes later compares the
+    # documents the other signed meanwhile with its own.
+    rng = random.Random(10)
+    originals = [story(rng) for _ in range(3)]
+    records = [{"id": f"o{i}", "text": text, "source": "wire"} for i, text in enumerate(originals)]
+    records += [
+        {"id": f"c{i}", "text": syndicated(text, "wire", rng), "source": "daily"}
+        for i, text in enumerate(originals)
+    ]
+    import_paths(db, [write_jsonl(tmp_path / "all.jsonl", records)], detect_near_duplicates=False)
+    with db.read() as store:
+        ids = {store.document(d).external_id: d for d in store.document_ids()}
+    texts = dict(zip([r["id"] for r in records], [r["text"] for r in records], strict=True))
+    later = near_duplicates.Signer(db)
+    later.add([(ids["o0"], texts["o0"], [])])  # loads the (empty) project, then signs o0
+    other = near_duplicates.Signer(db)
+    other.add([(ids[name], texts[name], []) for name in ("o1", "c1", "o2")])
+    assert other.flush() == 1
+    later.add([(ids[name], texts[name], []) for name in ("c0", "c2")])
+    later.flush()
+    assert near_duplicates.counts(db).copies == 2  # c0 of o0, c1 of o1; c2 not yet
+    later.catch_up()
+    later.flush()
+    _assert_grouped_as(db, {"c0": "o0", "c1": "o1", "c2": "o2"})
