@@ -390,7 +390,7 @@ def main() -> None:
             for name, seconds in native_parts(db, folder).items():
                 print(f"  {name:<27}{seconds:>7.3f}{seconds / base_cpu:>7.2f} x floor")
         db.close()
-        for fmt in args.memory_formats.split(","):
+        for fmt in filter(None, args.memory_formats.split(",")):  # "": no memory runs
             suffix = FORMATS[fmt].suffix
             # Both sizes tokenize (the worst case for memory): no stored tokens in either.
             forget_tokens(small_path)
