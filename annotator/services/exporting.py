@@ -38,6 +38,7 @@ from annotator.export.problems import ANNOTATOR_CONFLICT, ExportProblem, Problem
 from annotator.export.splitting import ALL, SplitSpec, assign
 from annotator.export.token_rows import documents as token_documents
 from annotator.export.writing import ExportContext, Writer
+from annotator.services import collecting
 from annotator.services.stored_tokens import stored_tokens
 from annotator.storage.database import Database
 from annotator.storage.export_rows import export_rows, plan_page, token_rows
@@ -193,7 +194,7 @@ def export(
     )
     rows = _reads_rows(spec, drop_ignored)
     row_check = native_rows.RowCheck()
-    with opener(out) as root:
+    with _collecting_less(spec.needs_tokens), opener(out) as root:
         writers = [
             spec.writer(spec.target(root, None if split is None else name), context)
             for name in names
@@ -632,6 +633,21 @@ def _load_rows(
     return token_documents(
         rows.documents, rows.spans, rows.annotators, owners, everyone=plan.everyone
     )
+
+
+@contextlib.contextmanager
+def _collecting_less(tokens: bool) -> Iterator[None]:
+    """For a token format, fewer garbage collections while it runs (as an import's,
+    :mod:`annotator.services.collecting`): with spaCy loaded, each full collection walks
+    its vocabulary and tables, none of it garbage; measured in benchmarks/README.md."""
+    if not tokens:
+        yield
+        return
+    paused = collecting.collect_less()
+    try:
+        yield
+    finally:
+        collecting.restore(paused)
 
 
 @contextlib.contextmanager
