@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -52,6 +53,7 @@ from annotator.export.problems import ProblemLog
 from annotator.export.writing import ExportContext
 from annotator.services import exporting
 from annotator.services.exporting import FORMATS, export
+from annotator.services.stored_tokens import stored_tokens
 from annotator.storage.database import Database
 from annotator.storage.export_rows import export_rows
 
@@ -316,6 +318,79 @@ def native_parts(db: Database, folder: Path) -> dict[str, float]:
     return parts
 
 
+def token_parts(db: Database, folder: Path, fmt: str) -> dict[str, float]:
+    """CPU seconds of each part of a repeated export of every done document in the token
+    format ``fmt``, each timed alone: the plan, reading the documents and spans (plain rows,
+    :mod:`annotator.export.token_rows`), reading their stored tokens, building and writing the
+    format, and its read-back check."""
+    spec = get(fmt)
+    plan = exporting._plan(
+        db,
+        spec,
+        annotator=None,
+        include_all=False,
+        split=None,
+        problems=ProblemLog(),
+        progress=lambda *_: None,
+        cancel=None,
+    )
+    pieces = range(0, len(plan.ids), exporting.BATCH)
+
+    def read() -> list:  # type: ignore[type-arg]
+        batches = []
+        for first in pieces:
+            ids = plan.ids[first : first + exporting.BATCH]
+            with db.read() as store:
+                batches.append(exporting._load_rows(store, plan, ids, first, None))
+        return batches
+
+    batches = read()
+
+    def tokens() -> list:  # type: ignore[type-arg]
+        return [
+            stored_tokens(db, [d.text for d in docs], batch=exporting.BATCH) for docs in batches
+        ]
+
+    tokenized = tokens()
+    suffix = FORMATS[fmt].suffix
+    out = folder / f"parts-{fmt}{'' if suffix == 'folder' else suffix}"
+
+    def write() -> None:
+        if out.is_dir():
+            shutil.rmtree(out)
+        if spec.is_folder:
+            out.mkdir()
+        context = ExportContext()
+        writer = spec.writer(spec.target(out, None), context)
+        for docs, tokens_of in zip(batches, tokenized, strict=True):
+            for doc, tokens_of_doc in zip(docs, tokens_of, strict=True):
+                writer.write(doc, tokens_of_doc)
+        writer.close()
+        if spec.finish is not None:
+            spec.finish(out, context)
+
+    write()
+    return {
+        "plan": cpu_best(
+            lambda: exporting._plan(
+                db,
+                spec,
+                annotator=None,
+                include_all=False,
+                split=None,
+                problems=ProblemLog(),
+                progress=lambda *_: None,
+                cancel=None,
+            ),
+            3,
+        ),
+        "read documents and spans": cpu_best(read, 3),
+        "read stored tokens": cpu_best(tokens, 3),
+        "build + write the format": cpu_best(write, 3),
+        "read-back check": cpu_best(lambda: check_export(out, fmt), 3),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
@@ -329,6 +404,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--parts", action="store_true", help="time the parts of a native export, each alone"
+    )
+    parser.add_argument(
+        "--token-parts",
+        action="store_true",
+        help="time the parts of each token format's export (--formats), each alone",
     )
     args = parser.parse_args()
     formats = args.formats.split(",")
@@ -389,8 +469,16 @@ def main() -> None:
             print(f"parts of a native export, CPU s (floor {base_cpu:.3f} s):")
             for name, seconds in native_parts(db, folder).items():
                 print(f"  {name:<27}{seconds:>7.3f}{seconds / base_cpu:>7.2f} x floor")
+        if args.token_parts:
+            base_cpu = min(floor(db_path, folder / "floor.jsonl")[1] for _ in range(3))
+            for fmt in formats:
+                if not get(fmt).needs_tokens:
+                    continue
+                print(f"parts of a {fmt} export, CPU s (floor {base_cpu:.3f} s):")
+                for name, seconds in token_parts(db, folder, fmt).items():
+                    print(f"  {name:<27}{seconds:>7.3f}{seconds / base_cpu:>7.2f} x floor")
         db.close()
-        for fmt in args.memory_formats.split(","):
+        for fmt in filter(None, args.memory_formats.split(",")):  # "": no memory runs
             suffix = FORMATS[fmt].suffix
             # Both sizes tokenize (the worst case for memory): no stored tokens in either.
             forget_tokens(small_path)

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from annotator.core.model import Span
 from annotator.core.tokens import Tokenized
+from annotator.export.document import AnySpan
 from annotator.export.problems import (
     CROSSES_SENTENCE,
     MISALIGNED,
@@ -45,7 +45,7 @@ class TokenSpan:
     start: int
     end: int
     label: str
-    span: Span | None = None
+    span: AnySpan | None = None
 
     @property
     def last(self) -> int:
@@ -62,7 +62,7 @@ def align(
     text: str,
     document: str,
     problems: ProblemLog,
-    span: Span | None = None,
+    span: AnySpan | None = None,
     what: str = "span",
 ) -> TokenSpan | None:
     """``start..end`` on whole tokens, widened and reported if it does not fit them."""
@@ -97,7 +97,7 @@ def align(
 
 def align_spans(
     tokens: Tokenized,
-    spans: Iterable[Span],
+    spans: Iterable[AnySpan],
     *,
     text: str,
     document: str,

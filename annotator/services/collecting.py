@@ -13,6 +13,7 @@ kept longer than the import, since both are undone when it ends.
 from __future__ import annotations
 
 import gc
+import threading
 from dataclasses import dataclass
 
 #: Allocations between young collections during an import (Python's default is 700).
@@ -26,16 +27,37 @@ class Paused:
     thresholds: tuple[int, int, int]
 
 
+# An import and an export may run at once (each in its own thread), and the collector is the
+# process's: the first to start eases it, the last to end puts it back as it was before the
+# first (each undoing only its own would leave it eased for good, or restored under the other).
+_lock = threading.Lock()
+_running = 0
+_before: Paused | None = None
+
+
 def collect_less() -> Paused:
     """Freeze the objects that exist now and collect young objects less often."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    if thresholds[0] and thresholds[0] < IMPORT_THRESHOLD:
-        gc.set_threshold(IMPORT_THRESHOLD, *thresholds[1:])
-    return Paused(thresholds)
+    global _running, _before
+    with _lock:
+        thresholds = gc.get_threshold()
+        if _running == 0:
+            _before = Paused(thresholds)
+            gc.freeze()
+            if thresholds[0] and thresholds[0] < IMPORT_THRESHOLD:
+                gc.set_threshold(IMPORT_THRESHOLD, *thresholds[1:])
+        _running += 1
+        return Paused(thresholds)
 
 
 def restore(paused: Paused) -> None:
-    """Put the collector back as it was: what was frozen is collectable again."""
-    gc.set_threshold(*paused.thresholds)
-    gc.unfreeze()
+    """Put the collector back as it was (once every :func:`collect_less` has ended): what
+    was frozen is collectable again."""
+    global _running, _before
+    with _lock:
+        _running -= 1
+        if _running > 0:
+            return
+        first = _before if _before is not None else paused
+        _before = None
+        gc.set_threshold(*first.thresholds)
+        gc.unfreeze()

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, cast
 
 from annotator.core.model import GOLD_ANNOTATOR, Document, Layer, Span
 from annotator.core.progress import DETAIL_SEPARATOR, CancelToken, ProgressCallback, no_progress
-from annotator.export import claimreview, manifest, native, native_rows
+from annotator.export import claimreview, conll, docbin, hf, manifest, native, native_rows, prodigy
 from annotator.export.atomic import atomic_file, atomic_folder
 from annotator.export.checking import check_export
 from annotator.export.choosing import CONFLICT, NOT_ADJUDICATED, NOT_DONE, Choice, choose
@@ -36,10 +36,12 @@ from annotator.export.formats import ExportFormat, get
 from annotator.export.ownership import ensure_replaceable
 from annotator.export.problems import ANNOTATOR_CONFLICT, ExportProblem, ProblemLog
 from annotator.export.splitting import ALL, SplitSpec, assign
+from annotator.export.token_rows import documents as token_documents
 from annotator.export.writing import ExportContext, Writer
+from annotator.services import collecting
 from annotator.services.stored_tokens import stored_tokens
 from annotator.storage.database import Database
-from annotator.storage.export_rows import export_rows, plan_page
+from annotator.storage.export_rows import export_rows, plan_page, token_rows
 from annotator.storage.store import Store
 
 
@@ -192,7 +194,7 @@ def export(
     )
     rows = _reads_rows(spec, drop_ignored)
     row_check = native_rows.RowCheck()
-    with opener(out) as root:
+    with _collecting_less(spec.needs_tokens), opener(out) as root:
         writers = [
             spec.writer(spec.target(root, None if split is None else name), context)
             for name in names
@@ -278,6 +280,17 @@ def _reads_rows(spec: ExportFormat, drop_ignored: bool) -> bool:
     (docs/adr/0027-export-reads-plain-rows.md), unless ``--drop-ignored`` rewrites its
     documents, which goes the way of every other format."""
     return spec.name == native.FORMAT and not drop_ignored
+
+
+#: The token formats that read plain rows (:mod:`annotator.export.token_rows`).
+_TOKEN_ROW_FORMATS = frozenset({prodigy.FORMAT, docbin.FORMAT, conll.FORMAT, hf.FORMAT})
+
+
+def _token_rows(spec: ExportFormat, drop_ignored: bool) -> bool:
+    """Whether a token format reads its documents as plain rows: Prodigy, spaCy, CoNLL and
+    Hugging Face do, unless ``--drop-ignored`` rewrites the documents (it works on core
+    values)."""
+    return spec.name in _TOKEN_ROW_FORMATS and not drop_ignored
 
 
 def _write_manifest(
@@ -483,7 +496,10 @@ def _write_documents(
             cancel.check()
         ids = plan.ids[first : first + batch]
         with db.read() as store:
-            docs = _load(store, spec, plan, ids, first, annotator, include_suggestions)
+            if _token_rows(spec, drop_ignored):
+                docs = _load_rows(store, plan, ids, first, annotator)
+            else:
+                docs = _load(store, spec, plan, ids, first, annotator, include_suggestions)
         if drop_ignored:
             docs = [drop_ignored_ranges(doc, problems) for doc in docs]
         if spec.needs_tokens:
@@ -600,6 +616,38 @@ def _load(
             )
         )
     return result
+
+
+def _load_rows(
+    store: Store, plan: _Plan, ids: list[int], first: int, annotator: str | None
+) -> list[ExportDocument]:
+    """:func:`_load` for the token formats: documents and spans as plain rows, each span a
+    light tuple instead of a frozen ``Span`` (no ignored ranges, states or decisions: these
+    formats write none)."""
+    # With gold a document's owner may be gold instead of ``annotator``: everyone's spans are
+    # read and each document keeps its owner's.
+    rows = token_rows(store, ids, annotator=None if plan.gold else annotator)
+    if len(rows.documents) != len(ids):
+        raise ExportError("documents were deleted while the export ran; run it again")
+    owners = plan.annotators[first : first + len(ids)]
+    return token_documents(
+        rows.documents, rows.spans, rows.annotators, owners, everyone=plan.everyone
+    )
+
+
+@contextlib.contextmanager
+def _collecting_less(tokens: bool) -> Iterator[None]:
+    """For a token format, fewer garbage collections while it runs (as an import's,
+    :mod:`annotator.services.collecting`): with spaCy loaded, each full collection walks
+    its vocabulary and tables, none of it garbage; measured in benchmarks/README.md."""
+    if not tokens:
+        yield
+        return
+    paused = collecting.collect_less()
+    try:
+        yield
+    finally:
+        collecting.restore(paused)
 
 
 @contextlib.contextmanager

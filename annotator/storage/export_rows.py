@@ -102,12 +102,7 @@ def export_rows(
         return ExportRows([], [], [], [], [], [], [] if suggestions else None, {})
     store.session.flush()  # the statements bypass the ORM: its pending changes first
     connection = store.session.connection()
-    # psycopg takes %s where sqlite3 takes ?: the only difference in these statements.
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    if ids[-1] - ids[0] + 1 == len(ids):
-        among, params = f"BETWEEN {mark} AND {mark}", [ids[0], ids[-1]]
-    else:
-        among, params = f"IN ({', '.join([mark] * len(ids))})", list(ids)
+    mark, among, params = _among(connection.dialect.paramstyle, ids)
     where = f"s.document_id {among}"
     only: list[int] = []
     if annotator is not None:
@@ -132,6 +127,70 @@ def export_rows(
         )
     finally:
         cursor.close()
+
+
+def _among(paramstyle: str, ids: Sequence[int]) -> tuple[str, str, list[Any]]:
+    """The parameter mark, the condition choosing ``ids`` (ascending) and its parameters:
+    consecutive ids as one range, others as an ``IN`` list of exactly them."""
+    # psycopg takes %s where sqlite3 takes ?: the only difference in these statements.
+    mark = "?" if paramstyle == "qmark" else "%s"
+    if ids[-1] - ids[0] + 1 == len(ids):
+        return mark, f"BETWEEN {mark} AND {mark}", [ids[0], ids[-1]]
+    return mark, f"IN ({', '.join([mark] * len(ids))})", list(ids)
+
+
+#: ``(id, external id, title, text, source)``.
+_TOKEN_DOCUMENTS = (
+    "SELECT id, external_id, title, text, source FROM documents WHERE {where} ORDER BY id"
+)
+#: ``(document id, id, layer, start, end, label, annotator id, attributes as JSON text or None
+#: when empty, ref, then the claim's details: span id (None: no claims row), claimant id, cue
+#: start, cue end, type, hedged)``, each document's in ``(start, end, id)`` order.
+_TOKEN_SPANS = (
+    'SELECT s.document_id, s.id, s.layer, s.start, s."end", s.label, s.annotator_id, '
+    "NULLIF(CAST(s.attributes AS TEXT), '{{}}'), s.ref, "
+    "c.span_id, c.claimant_id, c.cue_start, c.cue_end, c.claim_type, c.hedged "
+    "FROM spans s LEFT JOIN claims c ON c.span_id = s.id "
+    'WHERE {where} ORDER BY s.document_id, s.start, s."end", s.id'
+)
+
+
+class TokenRows(NamedTuple):
+    """One batch of documents as the token formats read them (layouts in the query
+    constants above)."""
+
+    documents: list[tuple[Any, ...]]
+    spans: list[tuple[Any, ...]]
+    #: Annotator id -> name, for every annotator of the project.
+    annotators: dict[int, str]
+
+
+def token_rows(store: Store, ids: Sequence[int], *, annotator: str | None = None) -> TokenRows:
+    """The documents ``ids`` (ascending) and their entities and claims (of ``annotator`` only
+    when given), as driver tuples: what the token formats write, without a ``Span`` per span
+    (docs/adr/0027-export-reads-plain-rows.md)."""
+    if not ids:
+        return TokenRows([], [], {})
+    store.session.flush()  # the statements bypass the ORM: its pending changes first
+    connection = store.session.connection()
+    mark, among, params = _among(connection.dialect.paramstyle, ids)
+    where = f"s.document_id {among}"
+    if annotator is not None:
+        where += f" AND s.annotator_id = {mark}"
+        spans_params = [*params, store.existing_annotator_id(annotator)]
+    else:
+        spans_params = params
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(_TOKEN_DOCUMENTS.format(where=f"id {among}"), params)
+        documents = cursor.fetchall()
+        cursor.execute(_TOKEN_SPANS.format(where=where), spans_params)
+        spans = cursor.fetchall()
+        cursor.execute("SELECT id, name FROM annotators")
+        annotators = dict(cursor.fetchall())
+    finally:
+        cursor.close()
+    return TokenRows(documents, spans, annotators)
 
 
 class PlanPage(NamedTuple):
