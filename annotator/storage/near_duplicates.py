@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql
 
 from annotator.storage.bulk import chunks
 from annotator.storage.orm import (
@@ -120,6 +119,9 @@ def store_signatures(
             [{"document_id": d, "version": v, "signature": sig} for d, v, sig in signatures],
         )
         if bands:
+            # Imported here: a window on a SQLite project never needs the PostgreSQL dialect.
+            from sqlalchemy.dialects import postgresql
+
             conn.execute(
                 postgresql.insert(_BANDS).on_conflict_do_nothing(),
                 [{"band_key": k, "document_id": d} for k, d in bands],
