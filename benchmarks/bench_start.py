@@ -33,8 +33,13 @@ def child(project: str) -> None:
     began, began_cpu = time.perf_counter(), time.process_time()
     marks: list[tuple[str, float, float]] = []
 
+    #: How many modules were imported when each mark was made (importing them is most of the
+    #: start's CPU time; `python -X importtime` says which).
+    modules: list[int] = []
+
     def mark(name: str) -> None:
         marks.append((name, time.perf_counter(), time.process_time()))
+        modules.append(len(sys.modules))
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop
@@ -70,7 +75,10 @@ def child(project: str) -> None:
         parts.append(f"{name} {at - last:.2f} s (CPU {cpu - last_cpu:.2f})")
         last, last_cpu = at, cpu
     total, total_cpu = last - began, last_cpu - began_cpu
-    print(f"shown after {total:.2f} s (CPU {total_cpu:.2f} s), resident {rss:.0f} MiB")
+    print(
+        f"shown after {total:.2f} s (CPU {total_cpu:.2f} s), resident {rss:.0f} MiB,"
+        f" {modules[len(marks) - 1]} modules imported"
+    )
     print("  " + "; ".join(parts))
     # After the first paint: the integrity check and backup, and the document's tokens (from
     # the suggestion process, which starts once the check has passed).

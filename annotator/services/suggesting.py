@@ -23,6 +23,7 @@ database, and a cancel keeps every batch already written.
 from __future__ import annotations
 
 import bisect
+import importlib
 import logging
 import threading
 import time
@@ -30,26 +31,28 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import OperationCancelled
 from annotator.core.model import Document, Suggestion
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.schema import LabelSchema, default_schema
-from annotator.core.tokens import Tokenized, tokenize_many
-from annotator.ingest.native import read_native
-from annotator.ingest.records import ImportedDocument, ImportProblem
 from annotator.storage.database import Database
 from annotator.storage.store import Store
-from annotator.suggest import registry
-from annotator.suggest.base import Suggester, SuggestInput
-from annotator.suggest.evaluation import GoldClaim, GoldDocument, Report, evaluate
-from annotator.suggest.gazetteer import Gazetteer, Term
-from annotator.suggest.registry import BuildContext, Factory, SuggesterSettings
-from annotator.suggest.seeds import NAME as SEEDS
-from annotator.suggest.seeds import RejectedTerms
-from annotator.suggest.terms import read_terms
+from annotator.suggest.settings import SETTINGS_KEY, SuggesterSettings, settings_from
 from annotator.suggest.versions import schema_tag
+
+# The suggesters, the tokenizer and the gazetteer are imported where first used: the window
+# makes its SuggestionService at start but computes in the suggestion process (ADR 31), so
+# its start needs only the settings (benchmarks/bench_start.py).
+if TYPE_CHECKING:
+    from annotator.core.tokens import Tokenized
+    from annotator.ingest.records import ImportedDocument
+    from annotator.suggest.base import Suggester
+    from annotator.suggest.evaluation import GoldDocument, Report
+    from annotator.suggest.gazetteer import Gazetteer, Term
+    from annotator.suggest.registry import Factory
+    from annotator.suggest.seeds import RejectedTerms
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +87,19 @@ class GazetteerCache:
         self.db = db
         self._lock = threading.Lock()
         self._gazetteer: Gazetteer | None = None
-        #: Texts and labels rejected in the project (the seed lists skip them); refreshed
-        #: from the database before each batch of suggestions, since a rejection is made
-        #: in the window without telling this cache.
-        self.rejected = RejectedTerms()
+        self._rejected: RejectedTerms | None = None
+
+    @property
+    def rejected(self) -> RejectedTerms:
+        """Texts and labels rejected in the project (the seed lists skip them); refreshed
+        from the database before each batch of suggestions, since a rejection is made in the
+        window without telling this cache. Made on first use (the seed lists' module)."""
+        with self._lock:
+            if self._rejected is None:
+                from annotator.suggest.seeds import RejectedTerms
+
+                self._rejected = RejectedTerms()
+            return self._rejected
 
     @property
     def built(self) -> bool:
@@ -109,6 +121,8 @@ class GazetteerCache:
         with self._lock:
             confirmed, terms = self._read()
             if self._gazetteer is None:
+                from annotator.suggest.gazetteer import Gazetteer
+
                 self._gazetteer = Gazetteer(confirmed, terms)
             else:
                 self._gazetteer.reset(confirmed, terms)
@@ -125,9 +139,13 @@ class GazetteerCache:
                 self._gazetteer.remove_confirmed(text, label, count)
 
     def _build(self) -> Gazetteer:
+        from annotator.suggest.gazetteer import Gazetteer
+
         return Gazetteer(*self._read())
 
     def _read(self) -> tuple[dict[tuple[str, str], int], list[Term]]:
+        from annotator.suggest.gazetteer import Term
+
         with self.db.read() as store:
             confirmed = store.confirmed_entity_texts()
             terms = [Term(t.term, t.label, t.case_sensitive, t.source) for t in store.terms()]
@@ -255,11 +273,11 @@ class SuggestionService:
 
     def settings(self) -> SuggesterSettings:
         with self.db.read() as store:
-            return registry.settings_from(store)
+            return settings_from(store)
 
     def save_settings(self, settings: SuggesterSettings) -> None:
         with self.db.write() as store:
-            store.set_setting(registry.SETTINGS_KEY, settings.to_value())
+            store.set_setting(SETTINGS_KEY, settings.to_value())
         self.invalidate()
 
     def invalidate(self) -> None:
@@ -290,6 +308,8 @@ class SuggestionService:
         """Import a term list (see :mod:`annotator.suggest.terms`) into the project and the
         gazetteer; ``replace`` first removes the terms of an earlier import of the same file
         name. Returns how many terms were added or changed."""
+        from annotator.suggest.terms import read_terms
+
         terms = read_terms(Path(path), label=label, case_sensitive=case_sensitive, fmt=fmt)
         source = Path(path).name
         with self.db.write() as store:
@@ -314,15 +334,19 @@ class SuggestionService:
     def _build(
         self, only: Collection[str] | None
     ) -> tuple[list[Suggester], dict[str, str], LabelSchema]:
+        from annotator.suggest import registry
+
         with self.db.read() as store:
-            settings = registry.settings_from(store)
+            settings = settings_from(store)
             schema = store.schema()
         key = (repr(sorted(settings.to_value().items())), schema_tag(schema), tuple(only or ()))
         with self._lock:
             if self._built is not None and self._built[0] == key:
                 return list(self._built[1]), dict(self._built[2]), schema
         extras = {name: hook(self.db) for name, hook in self._context_hooks().items()}
-        context = BuildContext(schema, self.gazetteer.get(), extras, self.gazetteer.rejected)
+        context = registry.BuildContext(
+            schema, self.gazetteer.get(), extras, self.gazetteer.rejected
+        )
         unavailable: dict[str, str] = {}
         built = registry.build(
             context,
@@ -336,7 +360,13 @@ class SuggestionService:
         return list(built), dict(unavailable), schema
 
     def _context_hooks(self) -> Mapping[str, ContextHook]:
-        return CONTEXT_HOOKS if self._hooks is None else self._hooks
+        if self._hooks is not None:
+            return self._hooks
+        # The model's service registers its hook when imported; the window imports it only
+        # when it needs the model, so a build here (the suggestion process, or the window's
+        # fallback when that process cannot run) makes sure it is there.
+        importlib.import_module("annotator.services.training")
+        return CONTEXT_HOOKS
 
     # -- computing --------------------------------------------------------------------------
 
@@ -399,6 +429,9 @@ class SuggestionService:
     ) -> _BatchResult:
         # Versions are read before computing: if knowledge changes meanwhile, what is stored
         # carries the older version and is recomputed next time (never the reverse).
+        from annotator.suggest.base import SuggestInput
+        from annotator.suggest.seeds import NAME as SEEDS
+
         with self.db.read() as store:
             if any(s.name == SEEDS for s in suggesters):
                 self.gazetteer.refresh_rejections(store)
@@ -468,6 +501,8 @@ class SuggestionService:
     def _tokenize(self, documents: Sequence[Document]) -> Iterable[Tokenized]:
         if self._tokens is not None:
             return (self._tokens(d) for d in documents)
+        from annotator.core.tokens import tokenize_many
+
         return tokenize_many(d.text for d in documents)
 
 
@@ -525,6 +560,9 @@ def import_terms(
 
 def read_gold(path: Path) -> tuple[list[GoldDocument], list[str]]:
     """The documents of a native-JSONL gold file, and its unreadable records described."""
+    from annotator.ingest.native import read_native
+    from annotator.ingest.records import ImportProblem
+
     documents: list[GoldDocument] = []
     problems: list[str] = []
     for index, item in enumerate(read_native(Path(path))):
@@ -536,6 +574,8 @@ def read_gold(path: Path) -> tuple[list[GoldDocument], list[str]]:
 
 
 def _gold(record: ImportedDocument, index: int) -> GoldDocument:
+    from annotator.suggest.evaluation import GoldClaim, GoldDocument
+
     entities = {e.ref: (e.start, e.end, e.label) for e in record.entities if e.ref is not None}
     claims = tuple(
         GoldClaim(
@@ -579,13 +619,17 @@ def evaluate_gold(
     one, the default schema and settings and an empty gazetteer. Suggesters that cannot run are
     left out, unless named in ``only``.
     """
+    from annotator.suggest import registry
+    from annotator.suggest.evaluation import evaluate
+    from annotator.suggest.registry import BuildContext
+
     documents, problems = read_gold(Path(gold_path))
     if db is not None:
         cache = GazetteerCache(db)
         gazetteer = cache.get()
         with db.read() as store:
             schema = store.schema()
-            settings = settings or registry.settings_from(store)
+            settings = settings or settings_from(store)
             cache.refresh_rejections(store)
         extras = {name: hook(db) for name, hook in CONTEXT_HOOKS.items()}
         context = BuildContext(schema, gazetteer, extras, cache.rejected)

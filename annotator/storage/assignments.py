@@ -32,7 +32,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from annotator.core.errors import InputError, NotFoundError
@@ -355,7 +354,11 @@ def _take_slot(store: Store, document_id: int, annotator_id: int, k: int | None)
         return False
     # The same person asking from two windows at once: the second insert finds the first's
     # row, and gives its slot back (the document is theirs all the same).
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    if conn.dialect.name == "postgresql":
+        # Imported here: a window on a SQLite project never needs the PostgreSQL dialect.
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        insert = sqlite_insert
     table = AssignmentRow.__table__
     added = conn.execute(
         insert(table)

@@ -9,7 +9,6 @@ offer the taken id and the insert would fail with a duplicate key.
 from __future__ import annotations
 
 from sqlalchemy import Column, func, literal, select
-from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Session
 
 
@@ -18,6 +17,9 @@ def keep_ahead_of(session: Session, column: Column[int] | object, value: int) ->
     below it. Only ever moves a sequence forward; a no-op on SQLite."""
     if session.get_bind().dialect.name != "postgresql":
         return
+    # Imported here: a window on a SQLite project never needs the PostgreSQL dialect.
+    from sqlalchemy.dialects.postgresql import REGCLASS
+
     table = column.table.name  # type: ignore[attr-defined]
     sequence = func.pg_get_serial_sequence(table, column.name)  # type: ignore[attr-defined]
     # last_value is NULL until the sequence has handed out its first id.

@@ -26,8 +26,8 @@ from typing import Any, Final, Protocol
 from annotator.core.commands import Applied, Changes
 from annotator.core.schema import LabelSchema
 from annotator.core.setting_commands import SetSetting, SettingStore
-from annotator.suggest import registry
 from annotator.suggest.errors import SuggesterUnavailable
+from annotator.suggest.settings import SETTINGS_KEY, SuggesterSettings
 
 __all__ = [
     "INSTALLED",
@@ -276,7 +276,7 @@ class ChoosePipeline:
 
     def value(self, current: Any) -> dict[str, Any]:
         """The new ``suggesters`` value made from ``current`` (checked like any stored one)."""
-        registry.SuggesterSettings.from_value(current)  # a damaged value is refused, not kept
+        SuggesterSettings.from_value(current)  # a damaged value is refused, not kept
         value = dict(current or {})
         entry = dict(value.get(INSTALLED) or {})
         entry.update(
@@ -288,8 +288,8 @@ class ChoosePipeline:
         return value
 
     def apply(self, store: SuggesterSettingStore) -> Applied:
-        value = self.value(store.get_setting(registry.SETTINGS_KEY))
-        return PutSuggesters(registry.SETTINGS_KEY, value, self.annotator, self.name).apply(store)
+        value = self.value(store.get_setting(SETTINGS_KEY))
+        return PutSuggesters(SETTINGS_KEY, value, self.annotator, self.name).apply(store)
 
 
 def choose_pipeline(

@@ -45,12 +45,10 @@ from annotator.suggest.base import SuggestInput
 from annotator.suggest.candidates import Candidate, entity_suggestions, longest_first
 from annotator.suggest.gazetteer import Gazetteer, fold
 from annotator.suggest.seed_lists import SeedData, SeedTerm, shipped
+from annotator.suggest.settings import DEFAULT_MIN_POPULATION as DEFAULT_MIN_POPULATION
 from annotator.suggest.versions import schema_tag, short_hash
 
 NAME = "seeds"
-#: Cities with fewer people are not suggested: below it, town names collide with surnames
-#: and words far more often (measured in benchmarks/bench_suggest.py).
-DEFAULT_MIN_POPULATION = 100_000
 #: A seed is a guess from a list, not project evidence: below a confirmed text's score.
 SCORE = 0.55
 #: Bump when the matching code changes (the lists' content changes the version by itself).

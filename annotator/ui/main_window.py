@@ -169,6 +169,8 @@ class MainWindow(QMainWindow):
         #: Role, whose work is on screen, Project > Team… (annotator.ui.team).
         self.team = TeamControls(self.context, self.status_annotator)
         self.transfer = Transfer(self.context, self.status_model, self._imported)
+        #: The model's status is shown once the first document shows (:meth:`_schema_loaded`).
+        self._model_status_due = False
         self.merging = MergeControls(self.context)  # File > Merge project…
         #: "Same claim elsewhere" in the inspector (annotator.ui.claim_matches).
         self.claim_matches = ClaimMatches(
@@ -235,9 +237,13 @@ class MainWindow(QMainWindow):
             ((e.name, e.hotkey) for e in schema.entities if e.hotkey), self.controller.apply_label
         )
         self.refresh_progress()
-        self.transfer.refresh_model_status()
         if self.view is None:
+            # The model's status once the first document shows: it imports the training
+            # service, which showing the document does not need (benchmarks/bench_start.py).
+            self._model_status_due = True
             self.executor.submit(self.workspace.first_document, self._open_if_any)
+        else:
+            self.transfer.refresh_model_status()
 
     def reload_schema(self) -> None:
         self.executor.submit(self.workspace.schema, self._schema_loaded)
@@ -245,6 +251,13 @@ class MainWindow(QMainWindow):
     def _open_if_any(self, document_id: int | None) -> None:
         if document_id is not None:
             self.open_document(document_id)
+        else:
+            self._refresh_model_status_if_due()
+
+    def _refresh_model_status_if_due(self) -> None:
+        if self._model_status_due:
+            self._model_status_due = False
+            self.transfer.refresh_model_status()
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -333,6 +346,7 @@ class MainWindow(QMainWindow):
             then()
         self._prefetch_neighbours(view)
         self.documentShown.emit(view.document.id)
+        self._refresh_model_status_if_due()
 
     def _remember_focus(self) -> None:
         if self.view is not None and self.article.focused is not None:

@@ -37,9 +37,7 @@ from annotator.core.setting_commands import (
     set_uncertain_first,
     uncertain_first,
 )
-from annotator.suggest.pipelines import INSTALLED, choose_pipeline
-from annotator.suggest.registry import SETTINGS_KEY, SuggesterSettings
-from annotator.ui.pipeline_choice import PipelineChoice
+from annotator.suggest.settings import SETTINGS_KEY, SuggesterSettings
 from annotator.ui.plain import label, message_box
 from annotator.ui.settings import (
     MAX_BACKUP_HOURS,
@@ -58,6 +56,7 @@ if TYPE_CHECKING:
     from annotator.ui.article_view import ArticleView
     from annotator.ui.context import WindowContext
     from annotator.ui.operations import Outcome
+    from annotator.ui.pipeline_choice import PipelineChoice
 
 #: Choices of a suggester's combo box, in order: follow the project, on, off.
 FOLLOW, ON, OFF = 0, 1, 2
@@ -306,7 +305,11 @@ def project_switches(value: SuggesterSettings) -> dict[str, bool]:
 
 
 def open_preferences(ctx: WindowContext, article: ArticleView) -> None:
-    """Edit > Preferences…: read the project's suggester switches, then show the dialog."""
+    """Edit > Preferences…: read the project's suggester switches, then show the dialog.
+    The pipeline choice is imported here: a new window applies the stored preferences
+    (:func:`apply_startup`) without it."""
+    from annotator.suggest.pipelines import INSTALLED, choose_pipeline
+    from annotator.ui.pipeline_choice import PipelineChoice
 
     def read() -> tuple[SuggesterSettings, bool]:
         with ctx.db.read() as store:

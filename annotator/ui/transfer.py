@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
-from annotator.export.splitting import parse_split
-from annotator.services.training import TrainingService, describe_status
 from annotator.ui.context import WindowContext
 from annotator.ui.dialogs import ExportDialog
 from annotator.ui.plain import message_box, tooltip
@@ -96,6 +94,7 @@ class Transfer:
     ) -> BackgroundTask | None:
         """File > Export: choose the format and options, then where; runs in the background.
         With ``path`` given (tests, scripts) the dialogs are skipped."""
+        from annotator.export import splitting
         from annotator.services import exporting
 
         ctx = self.ctx
@@ -120,7 +119,7 @@ class Transfer:
                 "only_done": dialog.only_done.isChecked(),
                 "drop_ignored": dialog.drop_ignored.isChecked(),
                 "gold": dialog.gold.isChecked(),
-                "split": parse_split(split_text, seed=int(dialog.seed.text()))
+                "split": splitting.parse_split(split_text, seed=int(dialog.seed.text()))
                 if split_text
                 else None,
             }
@@ -158,6 +157,8 @@ class Transfer:
         """Train the project's model in background processes; the window stays usable."""
         if self.ctx.tasks.running(TRAINING):
             return None
+        from annotator.services.training import TrainingService
+
         ctx = self.ctx
         training = TrainingService(ctx.db)
 
@@ -181,7 +182,11 @@ class Transfer:
         return task
 
     def refresh_model_status(self, *, retrain_if_due: bool = False) -> None:
-        """The model's held-out scores in the status bar; retrain when enough new work is done."""
+        """The model's held-out scores in the status bar; retrain when enough new work is done.
+        The training service (and the model's modules) are imported here, on first use, not
+        with the window (benchmarks/bench_start.py)."""
+        from annotator.services.training import TrainingService, describe_status
+
         training = TrainingService(self.ctx.db)
 
         def show(status: dict[str, Any]) -> None:
