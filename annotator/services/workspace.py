@@ -48,7 +48,7 @@ from annotator.storage import adjudication, assignments, uncertainty
 from annotator.storage.database import Database
 from annotator.storage.store import PageScan, Store
 from annotator.suggest.combining import combine, is_behind
-from annotator.suggest.seeds import hide_nested
+from annotator.suggest.nesting import hide_nested
 
 
 @dataclass(frozen=True, slots=True)

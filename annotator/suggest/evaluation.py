@@ -33,7 +33,7 @@ from annotator.core.schema import LabelSchema
 from annotator.core.tokens import tokenize_many
 from annotator.suggest.base import Suggester, SuggestInput
 from annotator.suggest.combining import combine, is_behind
-from annotator.suggest.seeds import hide_nested
+from annotator.suggest.nesting import hide_nested
 
 #: The union of every suggester's suggestions.
 ALL = "all suggesters"

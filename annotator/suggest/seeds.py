@@ -31,12 +31,11 @@ without NORP gets nationalities as MISC (CoNLL-2003); a label the schema lacks i
 
 from __future__ import annotations
 
-import bisect
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from typing import Final
 
-from annotator.core.model import Layer, Span, Suggestion
+from annotator.core.model import Suggestion
 from annotator.core.progress import CancelToken
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Token, Tokenized
@@ -44,11 +43,13 @@ from annotator.suggest import lexicon as lx
 from annotator.suggest.base import SuggestInput
 from annotator.suggest.candidates import Candidate, entity_suggestions, longest_first
 from annotator.suggest.gazetteer import Gazetteer, fold
+from annotator.suggest.nesting import SEEDS
+from annotator.suggest.nesting import hide_nested as hide_nested
 from annotator.suggest.seed_lists import SeedData, SeedTerm, shipped
 from annotator.suggest.settings import DEFAULT_MIN_POPULATION as DEFAULT_MIN_POPULATION
 from annotator.suggest.versions import schema_tag, short_hash
 
-NAME = "seeds"
+NAME = SEEDS
 #: A seed is a guess from a list, not project evidence: below a confirmed text's score.
 SCORE = 0.55
 #: Bump when the matching code changes (the lists' content changes the version by itself).
@@ -355,36 +356,3 @@ class SeedSuggester:
             rejected=self.rejected,
         )
         return entity_suggestions(found, item, NAME)
-
-
-def hide_nested(suggestions: Sequence[Suggestion], spans: Iterable[Span] = ()) -> list[Suggestion]:
-    """``suggestions`` without the seed lists' entity suggestions that lie inside a longer
-    entity: a confirmed span or another suggester's suggestion ("Russian" inside "Russian
-    Ministry of Defence"). Order is kept; nothing else is touched. O(n log n): an article
-    view can hold a thousand suggestions."""
-    ranges = sorted(
-        [(s.start, s.end) for s in spans if s.layer is Layer.ENTITY]
-        + [(s.start, s.end) for s in suggestions if s.layer is Layer.ENTITY and s.suggester != NAME]
-    )
-    if not ranges:
-        return list(suggestions)
-    starts = [start for start, _ in ranges]
-    # reach[i]: the furthest end of the ranges[:i + 1], all starting at or before ranges[i].
-    reach: list[int] = []
-    furthest = -1
-    for _, end in ranges:
-        furthest = max(furthest, end)
-        reach.append(furthest)
-
-    def inside_longer(s: Suggestion) -> bool:
-        before = bisect.bisect_left(starts, s.start)
-        if before and reach[before - 1] >= s.end:
-            return True  # starts earlier, ends at or after it
-        same = bisect.bisect_right(starts, s.start)
-        return same > before and ranges[same - 1][1] > s.end  # same start, ends later
-
-    return [
-        s
-        for s in suggestions
-        if not (s.suggester == NAME and s.layer is Layer.ENTITY and inside_longer(s))
-    ]

@@ -31,6 +31,11 @@ LATER = (
     "annotator.suggest.learned",
     "annotator.services.training",
     "annotator.export.splitting",
+    # The seed lists' suggester with the gazetteer and its automaton (the window only hides
+    # nested seed suggestions: annotator.suggest.nesting).
+    "annotator.suggest.seeds",
+    "annotator.suggest.gazetteer",
+    "ahocorasick",
     # A project on SQLite never needs the PostgreSQL dialect.
     "sqlalchemy.dialects.postgresql",
 )
