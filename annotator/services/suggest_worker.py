@@ -187,9 +187,14 @@ class WorkerProcess:
         child_tokens.close()
 
     def call(self, name: str, *args: Any) -> Any:
+        return self._exchange(self._connection, (name, args))
+
+    def _exchange(self, connection: Any, message: Any) -> Any:
+        """Send ``message`` on ``connection`` and return the answer (an error the process
+        sent back is raised here)."""
         try:
-            self._connection.send((name, args))
-            kind, value = self._connection.recv()
+            connection.send(message)
+            kind, value = connection.recv()
         except (EOFError, OSError) as exc:
             raise WorkerError(
                 f"the suggestion process stopped (exit code {self._process.exitcode})"
@@ -202,16 +207,7 @@ class WorkerProcess:
         """The documents' tokens, encoded (annotator.export.token_cache), on the token
         channel: answered while a suggestion request is still running. Thread-safe."""
         with self._tokens_lock:
-            try:
-                self._tokens.send(list(document_ids))
-                kind, value = self._tokens.recv()
-            except (EOFError, OSError) as exc:
-                raise WorkerError(
-                    f"the suggestion process stopped (exit code {self._process.exitcode})"
-                ) from exc
-        if kind == "error":
-            raise value
-        return dict(value)
+            return dict(self._exchange(self._tokens, list(document_ids)))
 
     @property
     def pid(self) -> int | None:
