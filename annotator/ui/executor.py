@@ -73,20 +73,28 @@ class DbExecutor(QObject):
             return self._pending > 0
 
     def wait_idle(self, timeout_ms: int = 10_000) -> bool:
-        """Process events until every submitted call has been delivered (tests, shutdown)."""
+        """Process events until every submitted call has been delivered (tests, shutdown).
+        A delivered result may submit more work (a document shown asks for its tokens), so
+        this waits again until a round of events leaves nothing pending, or the time is up."""
         loop = QEventLoop()
         timer = QTimer()
         timer.setInterval(5)
         timer.timeout.connect(lambda: None if self.busy else loop.quit())
         deadline = QTimer()
         deadline.setSingleShot(True)
+        expired = threading.Event()
+        deadline.timeout.connect(expired.set)
         deadline.timeout.connect(loop.quit)
         timer.start()
         deadline.start(timeout_ms)
-        if self.busy:
-            loop.exec()
+        while True:
+            if self.busy:
+                loop.exec()
+            QCoreApplication.processEvents()
+            if not self.busy or expired.is_set():
+                break
         timer.stop()
-        QCoreApplication.processEvents()
+        deadline.stop()
         return not self.busy
 
     def shutdown(self) -> None:
