@@ -15,18 +15,10 @@ from annotator.export.splitting import parse_split
 from annotator.services import exporting
 from annotator.services.exporting import export
 from annotator.storage.database import Database
-from tests.export.test_native_rows import varied
 
-
-@pytest.fixture
-def project_ids(backend_db: Database, tmp_path: Path) -> dict[str, int]:
-    return varied(backend_db, tmp_path)
-
-
-@pytest.fixture
-def project(backend_db: Database, project_ids: dict[str, int]) -> Database:
-    return backend_db
-
+# The varied project of the native export's comparison, on both backends: the same fixtures.
+from tests.export.test_native_rows import project as project
+from tests.export.test_native_rows import project_ids as project_ids
 
 OPTIONS: list[dict[str, Any]] = [
     {},
