@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -224,40 +223,23 @@ def remembered(url: URL) -> str:
     return openable(without_password(url))
 
 
-@dataclass(frozen=True, slots=True)
-class ServerAddress:
-    """A PostgreSQL server database as File > Connect to team database asks for it. The
-    password, when given, is kept out of ``repr`` (so out of tracebacks and logs)."""
+def server_url(host: str, port: int, database: str, user: str, password: str | None = None) -> URL:
+    """The URL of a PostgreSQL database from its parts (empty parts left out); the password,
+    if given, stays in it: see :func:`openable` and :func:`mask` for turning it into text."""
+    return URL.create(
+        "postgresql+psycopg",
+        username=user or None,
+        password=password or None,
+        host=host or None,
+        port=port,
+        database=database or None,
+    )
 
-    host: str
-    port: int
-    database: str
-    user: str
-    password: str | None = field(default=None, repr=False)
 
-    @classmethod
-    def of(cls, url: URL) -> ServerAddress:
-        return cls(url.host or "", url.port or 5432, url.database or "", url.username or "")
-
-    def url(self) -> URL:
-        return URL.create(
-            "postgresql+psycopg",
-            username=self.user or None,
-            password=self.password or None,
-            host=self.host or None,
-            port=self.port,
-            database=self.database or None,
-        )
-
-    def shown(self) -> str:
-        return mask(self.url())
-
-    def target(self) -> str:
-        """Opens it, password included: in memory only (see :func:`openable`)."""
-        return openable(self.url())
-
-    def remembered(self) -> str:
-        return remembered(self.url())
+def server_parts(url: URL) -> tuple[str, int, str, str]:
+    """``(host, port, database, user)`` of a server URL, empty where it names none (the
+    port: PostgreSQL's default); never the password."""
+    return (url.host or "", url.port or 5432, url.database or "", url.username or "")
 
 
 def openable(url: URL) -> str:

@@ -8,6 +8,7 @@ The figures are those of ``annotator agreement`` (:mod:`annotator.services.agree
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
 
 from annotator.core.agreement import AgreementReport, SpanF1, figure
 from annotator.services.agreement import AgreementOptions, compute_agreement
-from annotator.storage.database import Database
 from annotator.ui.plain import label
 from annotator.ui.tasks import BackgroundTask
+
+if TYPE_CHECKING:
+    from annotator.services.project import OpenProject
 
 DOCUMENT_COLUMNS = (
     "Id",
@@ -84,7 +87,7 @@ class AgreementView(QDialog):
 
     documentChosen = Signal(int)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: OpenProject, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("agreement-view")
         self.setWindowTitle("Agreement")
@@ -260,7 +263,7 @@ class AgreementView(QDialog):
 
 def open_agreement(
     window: QWidget,
-    db: Database,
+    db: OpenProject,
     open_document: Callable[[int], None],
     back_to_window: Callable[[], None] | None = None,
 ) -> AgreementView:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,13 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.storage.database import Database
-from annotator.storage.engine import ServerAddress, remembered
-from annotator.storage.probe import ServerCheck, check_server
+from annotator.services.project import recent_target
+from annotator.services.team_server import ServerAddress, check_server
 from annotator.ui import recent
+from annotator.ui.context import MAIN_WINDOW_NAME
 from annotator.ui.plain import label
 from annotator.ui.settings import open_settings
 from annotator.ui.tasks import BackgroundTask
+
+if TYPE_CHECKING:
+    from annotator.services.project import OpenProject
+    from annotator.services.team_server import ServerCheck
 
 DEFAULT_PORT = 5432
 
@@ -48,7 +53,7 @@ class ConnectDialog(QDialog):
     """The fields of a PostgreSQL URL, a background "Test connection", and Connect (which
     tests too, then asks for the project to be opened like File > Open project does)."""
 
-    def __init__(self, parent: QWidget | None = None, current: Database | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, current: OpenProject | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("connect-dialog")
         self.setWindowTitle("Connect to team database")
@@ -69,8 +74,9 @@ class ConnectDialog(QDialog):
             ("password", self.password),
         ):
             field.setObjectName(f"connect-{name}")
-        if current is not None and current.path is None:
-            self._fill_from(ServerAddress.of(current.url))
+        shown = ServerAddress.of(current) if current is not None else None
+        if shown is not None:
+            self._fill_from(shown)
 
         form = QFormLayout()
         form.addRow("&Host:", self.host)
@@ -153,9 +159,9 @@ class ConnectDialog(QDialog):
             self.database.setFocus()
             return
         address = self.address()
-        target = address.target()  # stays in memory: the task's closure and the opener
+        # The password stays in memory: in the task's closure and the opener.
         self._show(f"Connecting to {address.shown()}…")
-        task = BackgroundTask("Test connection", lambda _progress, _cancel: check_server(target))
+        task = BackgroundTask("Test connection", lambda _progress, _cancel: check_server(address))
         # Bound methods of this dialog, so the results arrive on the UI thread (queued).
         task.succeeded.connect(self._checked)
         task.failed.connect(self._failed)
@@ -226,13 +232,13 @@ def open_in_window(address: ServerAddress) -> None:
     recent.request_open(address.target())
     kept = address.remembered()
     for widget in QApplication.topLevelWidgets():
-        db = getattr(widget, "db", None)
-        if isinstance(db, Database) and widget.isVisible() and remembered(db.url) == kept:
+        window = widget.objectName() == MAIN_WINDOW_NAME and widget.isVisible()
+        if window and recent_target(widget.db) == kept:  # type: ignore[attr-defined]
             recent.remember(open_settings(), kept)
             return
 
 
-def connect_to_team_database(parent: QWidget, current: Database | None = None) -> ConnectDialog:
+def connect_to_team_database(parent: QWidget, current: OpenProject | None = None) -> ConnectDialog:
     """File > Connect to team database…"""
     dialog = ConnectDialog(parent, current)
     back = getattr(parent, "back_to_article", None)

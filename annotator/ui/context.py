@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
@@ -14,11 +15,13 @@ from PySide6.QtWidgets import QWidget
 from annotator.core.schema import LabelSchema
 from annotator.services.annotate import AnnotationService
 from annotator.services.workspace import DocumentView, Workspace
-from annotator.storage.database import Database
 from annotator.ui.executor import DbExecutor
 from annotator.ui.operations import Operations
 from annotator.ui.suggestions import SuggestionRunner
 from annotator.ui.taskman import TaskManager
+
+if TYPE_CHECKING:
+    from annotator.services.project import OpenProject
 
 #: The main window's object name: how a dialog finds an open window without importing
 #: the window's module (which imports the dialogs).
@@ -27,7 +30,7 @@ MAIN_WINDOW_NAME = "annotator-main-window"
 
 @dataclass(frozen=True, slots=True)
 class WindowContext:
-    db: Database
+    db: OpenProject
     annotator: str
     workspace: Workspace
     service: AnnotationService

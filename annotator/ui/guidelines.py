@@ -18,7 +18,7 @@ as inert text:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -47,9 +47,11 @@ from annotator.core.commands import Applied, Command
 from annotator.core.errors import InputError
 from annotator.core.guidelines import GUIDELINES_KEY, Guidelines, set_guidelines
 from annotator.core.setting_commands import changed_setting
-from annotator.storage.database import Database
 from annotator.ui.executor import DbExecutor
 from annotator.ui.plain import label, message_box
+
+if TYPE_CHECKING:
+    from annotator.services.project import OpenProject
 
 MARKDOWN_FEATURES: Final = (
     QTextDocument.MarkdownFeature.MarkdownNoHTML
@@ -256,7 +258,9 @@ class GuidelinesDock(QDockWidget):
     (the edit itself, its undo and its redo).
     """
 
-    def __init__(self, db: Database, executor: DbExecutor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: OpenProject, executor: DbExecutor, parent: QWidget | None = None
+    ) -> None:
         super().__init__("Guidelines", parent)
         self.setObjectName("guidelines-dock")
         self.db = db

@@ -15,21 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QSysInfo
 
-from annotator.storage.engine import resolve_url, sqlite_path
+from annotator.services.project import project_file as project_file
 
 log = logging.getLogger(__name__)
 
 LOCK_SUFFIX = ".lock"
-
-
-def project_file(target: str | os.PathLike[str] | None) -> Path | None:
-    """The SQLite file ``target`` (as ``--db`` takes it) names, or None for other databases."""
-    return sqlite_path(resolve_url(target))
 
 
 def lock_path(database: Path) -> Path:

@@ -13,6 +13,7 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
@@ -33,7 +34,6 @@ from annotator.core.schema import LabelSchema
 from annotator.services.annotate import AnnotationService, ReadOnlyError
 from annotator.services.suggesting import SuggestionService
 from annotator.services.workspace import DocumentView, SearchHit, Workspace
-from annotator.storage.database import Database
 from annotator.ui import preferences as preferences_dialog
 from annotator.ui.actions import ACTIONS, ActionTable
 from annotator.ui.annotation import AnnotationController
@@ -56,6 +56,9 @@ from annotator.ui.taskman import TaskManager
 from annotator.ui.team import TeamControls
 from annotator.ui.transfer import Transfer
 
+if TYPE_CHECKING:
+    from annotator.services.project import OpenProject
+
 log = logging.getLogger(__name__)
 
 #: A visit longer than this counts as this long: the annotator went for lunch.
@@ -66,7 +69,7 @@ class MainWindow(QMainWindow):
     #: A document is on screen (its id): the start's deferred work waits for the first.
     documentShown = Signal(int)
 
-    def __init__(self, db: Database, annotator: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: OpenProject, annotator: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(MAIN_WINDOW_NAME)
         self.db = db
@@ -645,17 +648,16 @@ class MainWindow(QMainWindow):
 
         from PySide6.QtCore import qVersion
 
-        from annotator.storage.backup import backup_dir
-        from annotator.storage.engine import data_dir
+        from annotator.services.project import places
 
-        path = self.db.path
+        where = places(self.db)
         text = (
             f"Annotator {__version__}\n"
             "Label entities and claims in news articles; export training data.\n\n"
             "MIT licence. Copyright (c) 2026 The Annotator developers.\n\n"
-            f"Project: {self.db.display_url}\n"
-            f"Backups: {backup_dir(path) if path is not None else 'kept by the database server'}\n"
-            f"Default project folder: {data_dir()}\n"
+            f"Project: {where.project}\n"
+            f"Backups: {where.backups or 'kept by the database server'}\n"
+            f"Default project folder: {where.default_folder}\n"
             f"Settings: {self.settings.fileName()}\n\n"
             f"Python {platform.python_version()}, Qt {qVersion()}"
         )

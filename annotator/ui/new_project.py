@@ -13,6 +13,7 @@ import, in the background.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,8 +35,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.schema import TEMPLATES, template_schema
 from annotator.services.labels import create_project
-from annotator.storage.database import Database
-from annotator.storage.engine import data_dir, resolve_url, sqlite_path
+from annotator.services.project import new_project_file, same_project
 from annotator.ui import recent
 from annotator.ui.context import MAIN_WINDOW_NAME
 from annotator.ui.pipeline_choice import PipelineChoice
@@ -43,18 +43,10 @@ from annotator.ui.plain import label, message_box
 from annotator.ui.settings import open_settings
 from annotator.ui.tasks import BackgroundTask
 
+if TYPE_CHECKING:
+    from annotator.services.project import OpenProject
+
 IMPORT_FILTER = "Articles (*.txt *.jsonl *.ndjson *.json *.csv *.tsv);;All files (*)"
-
-
-def default_location() -> Path:
-    """A file name in the data directory that is not taken yet."""
-    folder = data_dir()
-    candidate = folder / "project.sqlite"
-    number = 2
-    while candidate.exists():
-        candidate = folder / f"project-{number}.sqlite"
-        number += 1
-    return candidate
 
 
 def normalise_target(text: str) -> str:
@@ -68,17 +60,8 @@ def normalise_target(text: str) -> str:
     return str(path.resolve())
 
 
-def _same_project(target: str, db: Database | None) -> bool:
-    if db is None:
-        return False
-    path = sqlite_path(resolve_url(target))
-    if path is not None and db.path is not None:
-        return path.resolve() == db.path.resolve()
-    return resolve_url(target).render_as_string(False) == db.url.render_as_string(False)
-
-
 class NewProjectDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, current: Database | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, current: OpenProject | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("new-project-dialog")
         self.setWindowTitle("New project")
@@ -87,7 +70,7 @@ class NewProjectDialog(QDialog):
         #: The project created (its target), once it is.
         self.created: str | None = None
 
-        self.location = QLineEdit(str(default_location()))
+        self.location = QLineEdit(str(new_project_file()))
         self.location.setObjectName("location")
         self.location.setToolTip("A project file, or a team database URL such as postgresql://…")
         self.location.setPlaceholderText("project file, or postgresql+psycopg://user@host/db")
@@ -216,7 +199,7 @@ class NewProjectDialog(QDialog):
             self._refuse("Say where the project goes: a file or a database URL.")
             return
         target = normalise_target(self.location.text())
-        if _same_project(target, self.current):
+        if same_project(target, self.current):
             self._refuse(f"{target} is the project that is open now: choose another location.")
             return
         key = self.template_key
@@ -259,12 +242,12 @@ def find_window(target: str) -> QWidget | None:
     # Found by its object name rather than its class: the main window imports this module.
     for widget in QApplication.topLevelWidgets():
         visible = widget.objectName() == MAIN_WINDOW_NAME and widget.isVisible()
-        if visible and _same_project(target, widget.db):  # type: ignore[attr-defined]
+        if visible and same_project(target, widget.db):  # type: ignore[attr-defined]
             return widget
     return None
 
 
-def ask_new_project(parent: QWidget, current: Database | None = None) -> NewProjectDialog:
+def ask_new_project(parent: QWidget, current: OpenProject | None = None) -> NewProjectDialog:
     """Show the dialog (window-modal, not blocking); it opens the project when created."""
     dialog = NewProjectDialog(parent, current)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

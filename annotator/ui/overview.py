@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
@@ -25,17 +26,21 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import GOLD_ANNOTATOR
 from annotator.services.overview import DEFAULT_DAYS, Overview, chart_tables, compute_overview
-from annotator.storage.database import Database
 from annotator.ui.charts import ChartPanel
 from annotator.ui.executor import DbExecutor
 from annotator.ui.plain import label
+
+if TYPE_CHECKING:
+    from annotator.services.project import OpenProject
 
 EVERYONE = "Everyone"
 COLUMNS = 2
 
 
 class OverviewWindow(QWidget):
-    def __init__(self, db: Database, executor: DbExecutor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: OpenProject, executor: DbExecutor, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("overview-window")
         self.setWindowTitle("Overview — Annotator")
@@ -190,7 +195,7 @@ class OverviewWindow(QWidget):
             back()
 
 
-def show_overview(window: QWidget, db: Database, executor: DbExecutor) -> OverviewWindow:
+def show_overview(window: QWidget, db: OpenProject, executor: DbExecutor) -> OverviewWindow:
     """Open (or bring forward) the overview of ``window``'s project."""
     overview = window.findChild(OverviewWindow)
     if overview is None:

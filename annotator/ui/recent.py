@@ -19,14 +19,20 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
-from annotator.core.errors import StorageError
-from annotator.storage.database import Database
-from annotator.storage.engine import has_credentials, remembered, resolve_url
+# How the title bar names a project and what this list remembers for it (annotator.app and the
+# window use them from here, with the list).
+from annotator.services.project import project_label as project_label
+from annotator.services.project import recent_target as recent_target
+from annotator.services.project import writable_target
 from annotator.ui.settings import open_settings
+
+if TYPE_CHECKING:
+    from annotator.services.project import OpenProject
 
 MAX_RECENT = 8
 KEY = "recent/projects"
@@ -51,31 +57,6 @@ class RecentProject:
         return f"{path.name}  ({path.parent})"
 
 
-def project_label(db: Database) -> str:
-    """How the title bar names a project: the file's stem, or the (masked) URL."""
-    return db.path.stem if db.path is not None else db.display_url
-
-
-def recent_target(db: Database) -> str:
-    """What to remember for ``db``: its file, or its URL without any credential."""
-    if db.path is not None:
-        return str(db.path)
-    return remembered(db.url)
-
-
-def _writable(item: str) -> str | None:
-    """``item`` as it may stand in the settings file: a URL loses its credentials (a list
-    written by an older version may hold one); text that is not a URL at all is dropped, since
-    it could not be opened and cannot be shown safely."""
-    if "://" not in item:
-        return item
-    try:
-        url = resolve_url(item)
-    except StorageError:
-        return None
-    return remembered(url) if has_credentials(url) else item
-
-
 def _same(a: str, b: str) -> bool:
     if "://" in a or "://" in b:
         return a == b
@@ -93,7 +74,7 @@ def load(settings: QSettings) -> list[str]:
         items = [str(v) for v in value]
     unique: list[str] = []
     for item in items:
-        kept = _writable(item) if item else None
+        kept = writable_target(item) if item else None
         if kept and not any(_same(kept, seen) for seen in unique):
             unique.append(kept)
     if unique != items:
@@ -102,7 +83,7 @@ def load(settings: QSettings) -> list[str]:
 
 
 def _store(settings: QSettings, items: list[str]) -> list[str]:
-    items = [kept for kept in map(_writable, items) if kept]
+    items = [kept for kept in map(writable_target, items) if kept]
     settings.setValue(KEY, items)
     settings.sync()
     return items
@@ -153,13 +134,13 @@ def request_open(target: str) -> None:
     requests().openRequested.emit(target)
 
 
-def _start_folder(db: Database | None) -> str:
+def _start_folder(db: OpenProject | None) -> str:
     if db is not None and db.path is not None:
         return str(db.path.parent)
     return str(Path.home())
 
 
-def choose_project(parent: QWidget, db: Database | None = None) -> None:
+def choose_project(parent: QWidget, db: OpenProject | None = None) -> None:
     """File > Open project: pick an existing project file."""
     path, _ = QFileDialog.getOpenFileName(parent, "Open project", _start_folder(db), PROJECT_FILTER)
     if path:

@@ -23,8 +23,7 @@ from PySide6.QtCore import QSettings
 
 from annotator.core.errors import InputError
 from annotator.core.model import GOLD_ANNOTATOR
-from annotator.storage.backup import DEFAULT_KEEP
-from annotator.storage.database import BACKUP_INTERVAL_SECONDS
+from annotator.services.project import BACKUP_DEFAULTS
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ BACKUP_INTERVAL_KEY: Final = "backup/interval_hours"
 BACKUP_KEEP_KEY: Final = "backup/keep"
 
 THEMES: Final = ("system", "light", "dark")
-DEFAULT_BACKUP_HOURS: Final = BACKUP_INTERVAL_SECONDS / 3600
+DEFAULT_BACKUP_HOURS: Final = BACKUP_DEFAULTS.interval_hours
 MAX_BACKUP_HOURS: Final = 24 * 30
 MAX_BACKUP_KEEP: Final = 100
 MIN_FONT_SIZE: Final = 6.0
@@ -85,7 +84,7 @@ class Preferences:
     #: Suggester name -> on/off for this user; a suggester not named follows the project.
     suggesters: Mapping[str, bool] = field(default_factory=dict)
     backup_interval_hours: float = DEFAULT_BACKUP_HOURS
-    backup_keep: int = DEFAULT_KEEP
+    backup_keep: int = BACKUP_DEFAULTS.keep
 
     def __post_init__(self) -> None:
         if self.theme not in THEMES:
@@ -173,7 +172,9 @@ def load_preferences(settings: QSettings | None = None) -> Preferences:
         backup_interval_hours=_number(
             settings, BACKUP_INTERVAL_KEY, DEFAULT_BACKUP_HOURS, 0, MAX_BACKUP_HOURS
         ),
-        backup_keep=int(_number(settings, BACKUP_KEEP_KEY, DEFAULT_KEEP, 1, MAX_BACKUP_KEEP)),
+        backup_keep=int(
+            _number(settings, BACKUP_KEEP_KEY, BACKUP_DEFAULTS.keep, 1, MAX_BACKUP_KEEP)
+        ),
     )
 
 

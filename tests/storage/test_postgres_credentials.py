@@ -146,14 +146,3 @@ def test_urls_to_remember_and_to_open() -> None:
     odd = url.set(password="p@ss/w:rd%")
     assert resolve_url(openable(odd)).password == "p@ss/w:rd%"
     assert "p@ss" not in mask(odd)
-
-
-def test_a_server_address_keeps_its_password_out_of_sight() -> None:
-    from annotator.storage.engine import ServerAddress
-
-    address = ServerAddress("db.example", 5433, "corpus", "ana", password="s3cret")
-    assert "s3cret" not in repr(address) and "s3cret" not in address.shown()
-    assert "s3cret" not in address.remembered()
-    assert resolve_url(address.target()).password == "s3cret"
-    assert address.remembered() == "postgresql+psycopg://ana@db.example:5433/corpus"
-    assert ServerAddress.of(address.url()) == ServerAddress("db.example", 5433, "corpus", "ana")

@@ -14,10 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from annotator.app import Session
 from annotator.core.schema import TEMPLATES, template_schema
+from annotator.services.project import new_project_file
 from annotator.storage.database import Database
 from annotator.suggest.registry import SETTINGS_KEY, SuggesterSettings
 from annotator.ui import recent
-from annotator.ui.new_project import NewProjectDialog, default_location
+from annotator.ui.new_project import NewProjectDialog
 from annotator.ui.settings import open_settings
 
 ARTICLE = "Harbour reopens\nThe port authority said 41 ships had left by Monday.\n"
@@ -134,11 +135,11 @@ def test_creating_over_an_existing_project_is_refused(
 
 
 def test_default_location_is_a_new_file_in_the_data_directory() -> None:
-    first = default_location()
+    first = new_project_file()
     assert first.name == "project.sqlite"
     first.parent.mkdir(parents=True, exist_ok=True)
     first.write_bytes(b"x")
-    assert default_location().name == "project-2.sqlite"
+    assert new_project_file().name == "project-2.sqlite"
 
 
 def test_command_line_new_and_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
