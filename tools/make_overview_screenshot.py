@@ -1,6 +1,6 @@
 """Make docs/overview.png: View > Overview on a demo project with a few days of work by three
-annotators and some adjudication (seeded, so the picture is the same each run apart from the
-dates). Run under a display, e.g.:
+annotators, some adjudication and three wire copies found as near-duplicates (seeded, so the
+picture is the same each run apart from the dates). Run under a display, e.g.:
 
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python tools/make_overview_screenshot.py
 """
@@ -34,6 +34,7 @@ from annotator.core.model import (  # noqa: E402
     Status,
     SuggestionDecision,
 )
+from annotator.services.near_duplicates import find_new  # noqa: E402
 from annotator.storage.database import Database  # noqa: E402
 from annotator.storage.orm import DocumentStatusRow  # noqa: E402
 
@@ -45,18 +46,59 @@ TEMPLATE = (
     "Officials say repairs could take weeks.\n"
     "{person} of the {org} said 27 bridges had been damaged in {place} within 3 days. "
     "The {org} reported that 1,200 people were moved to shelters, allegedly ahead of schedule.\n"
+    "{local}\n"
 )
 LABELS = {"person": "PERSON", "org": "ORG", "place": "GPE", "27 bridges": "QUANTITY"}
+#: What each article tells of its own town, so that the articles are not near-duplicates of
+#: one another (only the planted wire copies are).
+WHO = ["Residents", "Shop owners", "Volunteers", "Farmers", "Engineers", "Teachers", "Nurses"]
+DID = [
+    "cleared mud from",
+    "sandbagged",
+    "inspected",
+    "photographed",
+    "queued outside",
+    "reopened",
+    "patrolled",
+    "mapped",
+    "pumped water out of",
+    "delivered food to",
+]
+WHERE = [
+    "the old market",
+    "a primary school",
+    "the rail depot",
+    "the riverside park",
+    "two clinics",
+    "the ferry terminal",
+    "a sports hall",
+    "the cathedral square",
+    "the northern suburbs",
+    "a care home",
+]
+WHEN = ["on Tuesday morning", "late into the night", "before dawn", "over the weekend", "by noon"]
+#: Articles that a wire service sent out again under another headline.
+COPIED = (3, 17, 41)
 
 
 def build(db: Database, now: datetime) -> None:
     rng = random.Random(8)
     texts = []
     for i in range(60):
+        local = " ".join(
+            f"{rng.choice(WHO)} {rng.choice(DID)} {rng.choice(WHERE)} {rng.choice(WHEN)}."
+            for _ in range(6)
+        )
         text = TEMPLATE.format(
-            place=PLACES[i % len(PLACES)], person=PEOPLE[i % len(PEOPLE)], org=ORGS[i % len(ORGS)]
+            place=PLACES[i % len(PLACES)],
+            person=PEOPLE[i % len(PEOPLE)],
+            org=ORGS[i % len(ORGS)],
+            local=local,
         )
         texts.append(text.replace("weeks", f"{i + 2} weeks"))
+    for i in COPIED:
+        headline, rest = texts[i].split("\n", 1)
+        texts.append(f"WIRE: {headline}\n{rest}Distributed by the Harbour Wire.\n")
     with db.write() as store:
         ids = list(
             store.insert_documents(
@@ -78,6 +120,8 @@ def build(db: Database, now: datetime) -> None:
                 text = store.document(doc).text
                 when = now - timedelta(hours=rng.uniform(1, 6 * 24))
                 when = when.replace(hour=rng.choice([8, 9, 10, 11, 13, 14, 15, 16]))
+                if when > now - timedelta(hours=1):  # a working hour of today still to come
+                    when -= timedelta(days=1)
                 for piece, label in _pieces(text):
                     start = text.index(piece)
                     if rng.random() < 0.12:
@@ -173,6 +217,7 @@ def main() -> None:
     os.environ["ANNOTATOR_CONFIG_DIR"] = str(folder / "config")
     db = Database.open(folder / "demo.sqlite")
     build(db, datetime.now(UTC))
+    find_new(db)  # as an import does
     app = QApplication(sys.argv)
     from annotator.ui.executor import DbExecutor
     from annotator.ui.overview import OverviewWindow

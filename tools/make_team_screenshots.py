@@ -60,9 +60,15 @@ def main() -> None:
         dialog.reject()
         view = open_agreement(window, db, window.open_document)
         view.resize(1100, 760)
-        QTimer.singleShot(6000, lambda: shoot_agreement(view))
+        QTimer.singleShot(1000, lambda: shoot_agreement(view))
 
     def shoot_agreement(view: object) -> None:
+        # The first run tokenizes the documents (spaCy): on a busy machine it takes a while,
+        # so wait for the report rather than for a fixed time.
+        if view.task is not None or view.report is None:  # type: ignore[attr-defined]
+            QTimer.singleShot(1000, lambda: shoot_agreement(view))
+            return
+        app.processEvents()
         out = ROOT / "docs" / "agreement.png"
         view.grab().save(str(out))  # type: ignore[attr-defined]
         print(f"wrote {out}")
