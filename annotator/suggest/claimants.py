@@ -182,6 +182,10 @@ class ClaimantFinder:
             while j < stop and _name_word(s, j):
                 j += 1
             j = _joined_by_and(s, j, stop)
+        if j == k + 1:
+            joined = self._one_name_by_and(s, k)
+            if joined is not None:
+                return token.start, s.tokens[joined - 1].end, "ORG", joined
         words = s.tokens[k:j]
         if len(words) == 1 and 2 <= len(token.text) <= 6 and token.text.isupper():
             return token.start, token.end, "ORG", j
@@ -197,6 +201,45 @@ class ClaimantFinder:
                 j += 1
             j = _joined_by_and(s, j, stop)
         return s.tokens[k].start, s.tokens[j - 1].end, label, j
+
+    def _one_name_by_and(self, s: Sentence, k: int) -> int | None:
+        """Where "A and B" ends (the token after B) when the single capitalised words A (token
+        ``k``) and B are one organisation's name: "Procter and Gamble", "Marks & Spencer",
+        "Johnson and Johnson". None when they may be two subjects ("Smith and Jones said",
+        "Army and Navy said"), which stay as they were.
+
+        Both sides must be a lone name word, neither an organisation noun, a demonym or a
+        title. Then what makes it one name: "&" (people are joined by "and"); the same word on
+        both sides (two people would be "the Johnsons"); a name listed as one
+        (:data:`lexicon.AND_NAMES`); or a singular verb or a possessive after it ("Marks and
+        Spencer has said"), when neither word is found on its own elsewhere in the article
+        ("Mr Smith ... Smith and Jones has" names people)."""
+        n = len(s)
+        if k + 2 >= n or s.words[k + 1] not in ("and", "&") or not _name_word(s, k + 2):
+            return None
+        if k + 3 < n and _name_word(s, k + 3):
+            return None  # "Ana and Tomas Berg": not a two-word name
+        first, second = s.tokens[k].text, s.tokens[k + 2].text
+        for word in (first, second):
+            if (
+                word in lx.ORG_HEADS
+                or word in lx.DEMONYMS
+                or word in lx.TITLE_HEADS
+                or word in HONORIFICS
+                or word in _NOT_NAMES
+                or not any(c.islower() for c in word)
+            ):
+                return None
+        if s.words[k + 1] == "&" or first == second or (first, second) in lx.AND_NAMES:
+            return k + 3
+        after = s.tokens[k + 3].text if k + 3 < n else ""
+        if after not in lx.SINGULAR_AFTER:
+            return None
+        # Either word alone elsewhere (outside "A and B" itself): people named apart.
+        rest = re.sub(rf"\b{re.escape(first)} and {re.escape(second)}\b", " ", self.text)
+        if re.search(rf"\b(?:{re.escape(first)}|{re.escape(second)})\b", rest):
+            return None
+        return k + 3
 
     def _label(self, s: Sentence, k: int, j: int) -> str:
         """PERSON or ORG for the capitalised run [k, j), from what surrounds it."""
