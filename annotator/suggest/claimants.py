@@ -26,6 +26,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final
 
+from annotator.suggest import and_names
 from annotator.suggest import lexicon as lx
 from annotator.suggest.attribution import Sentence
 
@@ -204,36 +205,23 @@ class ClaimantFinder:
 
     def _one_name_by_and(self, s: Sentence, k: int) -> int | None:
         """Where "A and B" ends (the token after B) when the single capitalised words A (token
-        ``k``) and B are one organisation's name: "Procter and Gamble", "Marks & Spencer",
-        "Johnson and Johnson". None when they may be two subjects ("Smith and Jones said",
-        "Army and Navy said"), which stay as they were.
-
-        Both sides must be a lone name word, neither an organisation noun, a demonym or a
-        title. Then what makes it one name: "&" (people are joined by "and"); the same word on
-        both sides (two people would be "the Johnsons"); a name listed as one
-        (:data:`lexicon.AND_NAMES`); or a singular verb or a possessive after it ("Marks and
-        Spencer has said"), when neither word is found on its own elsewhere in the article
-        ("Mr Smith ... Smith and Jones has" names people)."""
+        ``k``) and B are one organisation's name (annotator.suggest.and_names): by their
+        words alone, or by a singular verb or a possessive after them ("Halden and Vosk has
+        said") when neither word is found on its own elsewhere in the article ("Mr Halden
+        ... Halden and Vosk has" names people). None when they may be two subjects ("Smith
+        and Jones said", "Army and Navy said"), which stay as they were."""
         n = len(s)
-        if k + 2 >= n or s.words[k + 1] not in ("and", "&") or not _name_word(s, k + 2):
+        if k + 2 >= n or s.words[k + 1] not in and_names.JOINERS or not _name_word(s, k + 2):
             return None
         if k + 3 < n and _name_word(s, k + 3):
             return None  # "Ana and Tomas Berg": not a two-word name
-        first, second = s.tokens[k].text, s.tokens[k + 2].text
-        for word in (first, second):
-            if (
-                word in lx.ORG_HEADS
-                or word in lx.DEMONYMS
-                or word in lx.TITLE_HEADS
-                or word in HONORIFICS
-                or word in _NOT_NAMES
-                or not any(c.islower() for c in word)
-            ):
-                return None
-        if s.words[k + 1] == "&" or first == second or (first, second) in lx.AND_NAMES:
+        first, joiner, second = s.tokens[k].text, s.words[k + 1], s.tokens[k + 2].text
+        if and_names.one_name(first, joiner, second):
             return k + 3
         after = s.tokens[k + 3].text if k + 3 < n else ""
-        if after not in lx.SINGULAR_AFTER:
+        if not (and_names.may_join(first) and and_names.may_join(second)):
+            return None
+        if joiner != "and" or after not in lx.SINGULAR_AFTER:
             return None
         # Either word alone elsewhere (outside "A and B" itself): people named apart.
         rest = re.sub(rf"\b{re.escape(first)} and {re.escape(second)}\b", " ", self.text)
