@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from annotator.core.model import Decision, Layer, Suggestion
 from annotator.core.occurrence_commands import OCCURRENCES
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
-from annotator.core.tokens import Tokenized
+from annotator.core.tokens import Tokenized, tokenize_many
 from annotator.storage import occurrences as queries
 from annotator.storage.database import Database
 
@@ -101,9 +101,6 @@ def whole_words(text: str, needle: str) -> list[int]:
     if not places:
         return []
     contexts = [_context(text, start, start + len(needle)) for start in places]
-    # Imported here: only this path tokenizes in the caller's process (see the module).
-    from annotator.core.tokens import tokenize_many
-
     tokenized = tokenize_many([text[left:right] for left, right in contexts])
     return [
         start
