@@ -93,19 +93,23 @@ class TokensOnDemand:
 def cached_tokens(db: Database, documents: Sequence[Document]) -> dict[int, Tokenized]:
     """The tokens of those ``documents`` that the project's token cache holds for this
     tokenizer, by document id (a read only: cheap, and no tokenizer is loaded)."""
-    if not documents:
+    return _cached(db, {d.id: d.text for d in documents})
+
+
+def _cached(db: Database, texts: Mapping[int, str]) -> dict[int, Tokenized]:
+    if not texts:
         return {}
     # Keyed as the exports key them (the text's hash), so what an export tokenized is found.
-    hashes = {d.id: token_cache.text_hash(d.text) for d in documents}
+    hashes = {i: token_cache.text_hash(text) for i, text in texts.items()}
     with db.read() as store:
         stored = store.token_boundaries(list(hashes.values()), token_cache.TOKENIZER)
     found: dict[int, Tokenized] = {}
-    for document in documents:
-        data = stored.get(hashes[document.id])
+    for document_id, text in texts.items():
+        data = stored.get(hashes[document_id])
         if data is None:
             continue
         try:
-            found[document.id] = token_cache.decode(document.text, data)
+            found[document_id] = token_cache.decode(text, data)
         except ValueError:
             continue  # a damaged entry: worked out again by the caller
     return found
@@ -113,13 +117,39 @@ def cached_tokens(db: Database, documents: Sequence[Document]) -> dict[int, Toke
 
 def decode_tokens(document: Document, data: bytes) -> Tokenized | None:
     """Tokens sent by the suggestion process; None if the data does not fit the text."""
+    return _decode(document.text, data)
+
+
+def _decode(text: str, data: bytes) -> Tokenized | None:
     try:
-        tokens = token_cache.decode(document.text, data)
+        tokens = token_cache.decode(text, data)
     except ValueError:
         return None
-    if tokens.tokens and tokens.tokens[-1].end > len(document.text):
+    if tokens.tokens and tokens.tokens[-1].end > len(text):
         return None
     return tokens
+
+
+def corpus_tokens(
+    db: Database, texts: Mapping[int, str], remote: RemoteTokens | None
+) -> dict[int, Tokenized]:
+    """The tokens of documents that are not on screen (a search through the corpus, such as
+    Label all occurrences), by id, from ``{id: text}``: from the token cache, else ``remote``
+    (the suggestion process, which keeps what it tokenizes in the cache), else (``remote``
+    None or unable to answer) tokenized here, as :meth:`TokenSlots.supply` does. Documents
+    gone meanwhile are left out. It waits: call it from a background thread."""
+    found = _cached(db, texts)
+    missing = [i for i in texts if i not in found]
+    answered = remote(missing) if missing and remote is not None else None
+    for document_id in missing:
+        text = texts[document_id]
+        data = None if answered is None else answered.get(document_id)
+        tokens = None if data is None else _decode(text, data)
+        if tokens is not None:
+            found[document_id] = tokens
+        elif answered is None or data is not None:
+            found[document_id] = tokenize(text)  # no process to ask, or a wrong answer
+    return found
 
 
 def encoded_tokens(db: Database, document_ids: Sequence[int]) -> dict[int, bytes]:

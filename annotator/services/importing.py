@@ -10,7 +10,7 @@ never leaves half a batch. Bad files and records are reported and the rest goes 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -175,6 +175,12 @@ def import_paths(
     return summary
 
 
+#: More work for a batch's transaction: ``(store, the batch's documents, the conflicts
+#: bringing their work onto known documents met)`` → what it did. A merge writes the
+#: decisions and assignments that go with the documents' spans so.
+WithBatch = Callable[[Store, Sequence[ImportedDocument], Sequence[Conflict]], object]
+
+
 def store_documents(
     db: Database,
     documents: list[ImportedDocument],
@@ -182,13 +188,20 @@ def store_documents(
     *,
     annotator: str | None = None,
     replace: bool = False,
-) -> None:
+    with_batch: WithBatch | None = None,
+) -> list[object]:
     """Store documents read from elsewhere (another project) in one transaction, as an
     import of a native file would: new ones added, known ones' work brought onto them. Their
-    ignored ranges are kept as given."""
-    if documents:
-        native = [True] * len(documents)
-        _store(db, documents, native, annotator, summary, _Learners(counting=False), replace)
+    ignored ranges are kept as given. ``with_batch`` runs last in that same transaction, so
+    what it writes commits or rolls back with the documents; its results are returned, one
+    per transaction that committed (more than one when the database refused the batch and
+    its documents were stored one by one)."""
+    if not documents:
+        return []
+    native = [True] * len(documents)
+    return _store(
+        db, documents, native, annotator, summary, _Learners(counting=False), replace, with_batch
+    )
 
 
 @dataclass
@@ -203,6 +216,8 @@ class _Stored:
     #: ``(source, text)`` of the new documents whose boilerplate is ours to find.
     texts: list[tuple[str | None, str]] = field(default_factory=list)
     onto: Outcome = field(default_factory=Outcome)
+    #: What ``with_batch`` returned (see :func:`store_documents`).
+    extra: object = None
 
 
 def _store(
@@ -213,20 +228,21 @@ def _store(
     summary: ImportSummary,
     sources: _Learners,
     replace: bool = False,
-) -> None:
+    with_batch: WithBatch | None = None,
+) -> list[object]:
     """Store a batch in one transaction. Should the database refuse it all the same (the
     records were checked against every limit, so this is not expected), store its documents
     one by one to name the one refused and keep the others; if it refuses every one, the
     fault is the database's, not a record's, and it is raised."""
     try:
-        results = [_store_once(db, batch, native, annotator, replace)]
+        results = [_store_once(db, batch, native, annotator, replace, with_batch)]
     except StorageError as error:
         if len(batch) == 1:
             raise
         results = []
         for doc, is_native in zip(batch, native, strict=True):
             try:
-                results.append(_store_once(db, [doc], [is_native], annotator, replace))
+                results.append(_store_once(db, [doc], [is_native], annotator, replace, with_batch))
             except StorageError as exc:
                 results.append(_Stored(problems=[ImportProblem(doc.origin, f"not stored: {exc}")]))
         if not any(result.imported or result.duplicates for result in results):
@@ -243,6 +259,7 @@ def _store(
         summary.conflicts.extend(result.onto.conflicts)
         summary.entities += result.onto.entities
         summary.claims += result.onto.claims
+    return [result.extra for result in results if result.extra is not None]
 
 
 def _store_once(
@@ -251,10 +268,17 @@ def _store_once(
     native: list[bool],
     annotator: str | None,
     replace: bool = False,
+    with_batch: WithBatch | None = None,
 ) -> _Stored:
     # run_write: a batch that meets another client's import of the same ids is run again,
     # and then sees those ids as taken.
-    return db.run_write(lambda store: _store_batch(store, batch, native, annotator, replace))
+    def work(store: Store) -> _Stored:
+        result = _store_batch(store, batch, native, annotator, replace)
+        if with_batch is not None:
+            result.extra = with_batch(store, batch, result.onto.conflicts)
+        return result
+
+    return db.run_write(work)
 
 
 def _store_batch(

@@ -6,7 +6,9 @@ read in batches. Its documents and every annotator's work on them go through the
 (:mod:`annotator.services.importing`): a document this project has (same id or same text) is
 matched, its work brought onto it (:mod:`annotator.services.onto_existing`), so a second merge
 of the same file changes nothing. Decisions on suggestions (accepted or rejected) and the
-documents handed to each annotator follow (:mod:`annotator.services.merge_decisions`). The
+documents handed to each annotator follow (:mod:`annotator.services.merge_decisions`), in
+the same transaction as their batch's documents and spans: a batch commits whole or not at
+all, so a killed merge never leaves spans without their decisions. The
 label schema is reconciled first, or the merge refused with the differences listed: a label is
 never renamed or dropped on the way. Gazetteer terms are added; guidelines are taken when this
 project has none. This project is backed up first.
@@ -24,9 +26,15 @@ from annotator.core.model import Layer, Span
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.schema import LabelSchema, next_free_hotkey
 from annotator.ingest.records import ImportedClaim, ImportedDocument, ImportedEntity
-from annotator.services.importing import BATCH_SIZE, ImportSummary, sha256, store_documents
+from annotator.services.importing import (
+    BATCH_SIZE,
+    ImportSummary,
+    WithBatch,
+    sha256,
+    store_documents,
+)
 from annotator.services.merge_decisions import DecisionTally, IncomingWork, merge_work
-from annotator.services.onto_existing import tally_lines
+from annotator.services.onto_existing import Conflict, tally_lines
 from annotator.storage import assignments, project_contents
 from annotator.storage.database import Database
 from annotator.storage.engine import mask, resolve_url, sqlite_path
@@ -287,22 +295,37 @@ def _merge_documents(
     for done, total, batch in _batches(other, scope):
         if cancel is not None:
             cancel.check()
-        # One transaction per batch (store_documents): a cancel or crash keeps whole batches.
-        seen = len(summary.documents.conflicts)
-        store_documents(db, [doc for doc, _work in batch], summary.documents, replace=scope.replace)
-        # The decisions go with the version of the spans that was kept (see merge_decisions).
-        versions = {(c.origin, c.annotator): c.replaced for c in summary.documents.conflicts[seen:]}
-        work = [item for _doc, item in batch]
-        # A second transaction: were it lost, merging again brings what it would have.
-        summary.work.add(
-            db.run_write(
-                lambda store, w=work, v=versions: merge_work(store, w, v, replace=scope.replace)
-            )
-        )
+        # One transaction per batch: its documents, spans, statuses, decisions and
+        # assignments commit together, so a cancel, a crash or a refusal keeps whole batches.
+        for tally in store_documents(
+            db,
+            [doc for doc, _item in batch],
+            summary.documents,
+            replace=scope.replace,
+            with_batch=_decisions_of(batch, scope.replace),
+        ):
+            assert isinstance(tally, DecisionTally)
+            summary.work.add(tally)
         progress(done, total, MERGING)
 
 
 _Batch = list[tuple[ImportedDocument, IncomingWork]]
+
+
+def _decisions_of(batch: _Batch, replace: bool) -> WithBatch:
+    """What stores the decisions and assignments of a batch's documents, in the batch's
+    transaction (:func:`annotator.services.importing.store_documents`)."""
+    work = {doc.origin: item for doc, item in batch}
+
+    def decisions(
+        store: Store, documents: Sequence[ImportedDocument], conflicts: Sequence[Conflict]
+    ) -> DecisionTally:
+        # The decisions go with the version of the spans that was kept (merge_decisions).
+        versions = {(c.origin, c.annotator): c.replaced for c in conflicts}
+        items = [work[doc.origin] for doc in documents]
+        return merge_work(store, items, versions, replace=replace)
+
+    return decisions
 
 
 def _batches(other: Database, scope: _Scope) -> Iterator[tuple[int, int, _Batch]]:

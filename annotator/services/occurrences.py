@@ -14,8 +14,10 @@ and none of these hold:
 * an earlier "Label all occurrences" already stored it.
 
 The corpus is read a page at a time (only texts that may contain the string, filtered in the
-database: annotator.storage.occurrences), and only the few words around each place are
-tokenized. It runs as a
+database: annotator.storage.occurrences). By default only the few words around each place are
+tokenized, here; the window passes ``tokens`` instead, which gives whole documents' tokens
+from the token cache or the suggestion process (annotator.services.document_tokens), so its
+process never loads the tokenizer (ADR 31). It runs as a
 background task with progress and Cancel; nothing is written here (the window stores what was
 found as one command, annotator.core.occurrence_commands, after the annotator confirmed the
 count).
@@ -23,18 +25,22 @@ count).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from annotator.core.model import Decision, Layer, Suggestion
 from annotator.core.occurrence_commands import OCCURRENCES
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
-from annotator.core.tokens import tokenize_many
+from annotator.core.tokens import Tokenized, tokenize_many
 from annotator.storage import occurrences as queries
 from annotator.storage.database import Database
 
 #: Documents read per page.
 PAGE = 200
+
+#: The tokens of whole documents, asked for by ``{document id: text}``, by document id (a
+#: document left out is searched without its tokens being known: nowhere).
+DocumentTokens = Callable[[Mapping[int, str]], Mapping[int, Tokenized]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,16 @@ def whole_words(text: str, needle: str) -> list[int]:
     ]
 
 
+def whole_words_in(tokens: Tokenized, text: str, needle: str) -> list[int]:
+    """The starts of ``needle`` in ``text`` that start and end on ``tokens``' edges (the
+    tokens of the whole ``text``)."""
+    return [
+        start
+        for start in _places(text, needle)
+        if tokens.is_token_aligned(start, start + len(needle))
+    ]
+
+
 def find_occurrences(
     db: Database,
     annotator: str,
@@ -111,8 +127,10 @@ def find_occurrences(
     *,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    tokens: DocumentTokens | None = None,
 ) -> Occurrences:
-    """The places to suggest ``text`` as ``label`` to ``annotator`` (see the module)."""
+    """The places to suggest ``text`` as ``label`` to ``annotator`` (see the module);
+    ``tokens``, when given, is where the documents' tokens come from."""
     found: list[Suggestion] = []
     if not text or text != text.strip():
         return Occurrences(text, label, ())
@@ -135,8 +153,14 @@ def find_occurrences(
             ignored = store.ignored_by_documents(ids)
             stored = store.suggestions_by_documents(ids)
         after = ids[-1]
+        # (The database's filter may ignore case: only the texts that hold it need tokens.)
+        known = None if tokens is None else tokens({i: b for i, b in page if text in b})
         for doc_id, body in page:
-            places = whole_words(body, text)
+            if known is None:
+                places = whole_words(body, text)
+            else:
+                found_tokens = known.get(doc_id)
+                places = [] if found_tokens is None else whole_words_in(found_tokens, body, text)
             if not places:
                 continue
             own = spans.get(doc_id, [])

@@ -26,6 +26,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final
 
+from annotator.suggest import and_names
 from annotator.suggest import lexicon as lx
 from annotator.suggest.attribution import Sentence
 
@@ -182,6 +183,10 @@ class ClaimantFinder:
             while j < stop and _name_word(s, j):
                 j += 1
             j = _joined_by_and(s, j, stop)
+        if j == k + 1:
+            joined = self._one_name_by_and(s, k)
+            if joined is not None:
+                return token.start, s.tokens[joined - 1].end, "ORG", joined
         words = s.tokens[k:j]
         if len(words) == 1 and 2 <= len(token.text) <= 6 and token.text.isupper():
             return token.start, token.end, "ORG", j
@@ -197,6 +202,32 @@ class ClaimantFinder:
                 j += 1
             j = _joined_by_and(s, j, stop)
         return s.tokens[k].start, s.tokens[j - 1].end, label, j
+
+    def _one_name_by_and(self, s: Sentence, k: int) -> int | None:
+        """Where "A and B" ends (the token after B) when the single capitalised words A (token
+        ``k``) and B are one organisation's name (annotator.suggest.and_names): by their
+        words alone, or by a singular verb or a possessive after them ("Halden and Vosk has
+        said") when neither word is found on its own elsewhere in the article ("Mr Halden
+        ... Halden and Vosk has" names people). None when they may be two subjects ("Smith
+        and Jones said", "Army and Navy said"), which stay as they were."""
+        n = len(s)
+        if k + 2 >= n or s.words[k + 1] not in and_names.JOINERS or not _name_word(s, k + 2):
+            return None
+        if k + 3 < n and _name_word(s, k + 3):
+            return None  # "Ana and Tomas Berg": not a two-word name
+        first, joiner, second = s.tokens[k].text, s.words[k + 1], s.tokens[k + 2].text
+        if and_names.one_name(first, joiner, second):
+            return k + 3
+        after = s.tokens[k + 3].text if k + 3 < n else ""
+        if not (and_names.may_join(first) and and_names.may_join(second)):
+            return None
+        if joiner != "and" or after not in lx.SINGULAR_AFTER:
+            return None
+        # Either word alone elsewhere (outside "A and B" itself): people named apart.
+        rest = re.sub(rf"\b{re.escape(first)} and {re.escape(second)}\b", " ", self.text)
+        if re.search(rf"\b(?:{re.escape(first)}|{re.escape(second)})\b", rest):
+            return None
+        return k + 3
 
     def _label(self, s: Sentence, k: int, j: int) -> str:
         """PERSON or ORG for the capitalised run [k, j), from what surrounds it."""

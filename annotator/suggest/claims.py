@@ -67,7 +67,7 @@ from annotator.suggest.versions import schema_tag
 NAME = "claims"
 
 #: Bump when the code changes what is proposed (word lists are hashed with the rules').
-REVISION = "7"
+REVISION = "8"
 
 _LEADING: Final = frozenset({"that", ",", ":", ";", "—", "–", "-"})
 _FIGURE = re.compile(r"\d")

@@ -171,6 +171,33 @@ ORG_HEADS: Final = _words(
     Command Council Partnership Broadcasting Corporation Programme Program Unit
     """
 )
+#: Well-known names of one organisation made of two words joined by "and" (or "&"), which no
+#: cue in a single sentence tells from two people ("Procter and Gamble said"): ``(first,
+#: second)``. Others are joined only when the text says it is one name (see claimants).
+AND_NAMES: Final = frozenset(
+    {
+        ("Procter", "Gamble"),
+        ("Marks", "Spencer"),
+        ("Johnson", "Johnson"),
+        ("Ernst", "Young"),
+        ("Tate", "Lyle"),
+        ("Barnes", "Noble"),
+        ("Simon", "Schuster"),
+        ("Dolce", "Gabbana"),
+        ("Black", "Decker"),
+        ("Bang", "Olufsen"),
+        ("Lea", "Perrins"),
+        ("Crosse", "Blackwell"),
+    }
+)
+#: A verb or possessive after two names joined by "and" that takes one subject: "Marks and
+#: Spencer has said", "Procter and Gamble says", "Smith and Nephew's shares".
+SINGULAR_AFTER: Final = _words(
+    """
+    has is was does 's ’s says tells announces claims reports warns insists denies confirms
+    expects believes argues adds states plans estimates predicts
+    """
+)
 #: Words after a demonym that make it part of a place name rather than a NORP.
 PLACE_HEADS: Final = _words("Federation Republic Empire Kingdom Emirates Peninsula Sea Gulf")
 

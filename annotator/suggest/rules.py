@@ -47,6 +47,7 @@ from annotator.core.model import Suggestion
 from annotator.core.progress import CancelToken
 from annotator.core.schema import LabelSchema
 from annotator.core.tokens import Token, Tokenized
+from annotator.suggest import and_names
 from annotator.suggest import lexicon as lx
 from annotator.suggest.base import SuggestInput
 from annotator.suggest.candidates import Candidate, entity_suggestions, longest_first
@@ -64,7 +65,7 @@ NAME = "rules"
 
 #: Bump when the code of a rule changes; changes to the word lists and patterns change the
 #: version by themselves (they are hashed).
-REVISION = "2"
+REVISION = "3"
 
 # Ties between candidates of equal length: names beat equipment beat dates beat figures.
 _PRIORITY: Final = {"PERSON": 6, "ORG": 5, "WEAPON": 4, "DATE": 3, "QUANTITY": 2, "NORP": 1}
@@ -150,6 +151,7 @@ class Rules:
             sentence = tokens.sentence_tokens(index)
             found += self._people(sentence)
             found += self._organisations(sentence)
+            found += self._joined_names(sentence)
             found += self._demonyms(sentence)
             found += self._figures(sentence)
         return longest_first(found)
@@ -265,6 +267,31 @@ class Rules:
                     else f"“{head.text} {sentence[h + 1].text} …” names an organisation",
                 )
             )
+        return found
+
+    def _joined_names(self, sentence: Sequence[Token]) -> list[Candidate]:
+        """ "Procter and Gamble", "Marks & Spencer": one organisation named by two single
+        words joined by "and" or "&" (annotator.suggest.and_names); two names joined by
+        "and" ("Smith and Jones") are left alone."""
+        found: list[Candidate] = []
+        for i in range(len(sentence) - 2):
+            first, joiner, second = sentence[i : i + 3]
+            if (
+                i > 0
+                and _is_capitalised(sentence[i - 1])
+                and sentence[i - 1].text not in lx.CAPITALISED_FUNCTION_WORDS
+            ) or (i + 3 < len(sentence) and _is_capitalised(sentence[i + 3])):
+                continue  # a side of more than one word: not this kind of name
+            if and_names.one_name(first.text, joiner.text, second.text):
+                found.append(
+                    _candidate(
+                        first.start,
+                        second.end,
+                        "ORG",
+                        0.7,
+                        f"“{first.text} {joiner.text} {second.text}”: one organisation's name",
+                    )
+                )
         return found
 
     def _demonyms(self, sentence: Sequence[Token]) -> list[Candidate]:

@@ -2,10 +2,13 @@
 its label at every other place in the corpus as pending suggestions.
 
 The places are found in a background task (progress and Cancel for a large corpus:
-annotator.services.occurrences); the count is shown first ("N occurrences in M documents"),
-and only Yes stores them, as one command through the one path, so Ctrl+Z takes them all back
-in one step. Which entity: the focused one, else the one last confirmed in the open document
-(accepting moves the focus on to the next suggestion, so "confirm, then Ctrl+L" works).
+annotator.services.occurrences), with the documents' tokens from the token cache or the
+suggestion process (annotator.services.document_tokens: this process never loads the
+tokenizer, ADR 31), so the count comes once they have arrived; it is shown first ("N
+occurrences in M documents"), and only Yes stores them, as one command through the one path,
+so Ctrl+Z takes them all back in one step. Which entity: the focused one, else the one last
+confirmed in the open document (accepting moves the focus on to the next suggestion, so
+"confirm, then Ctrl+L" works).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from annotator.core.model import Layer, Span
 from annotator.core.occurrence_commands import AddOccurrences
 from annotator.core.progress import CancelToken, ProgressCallback
 from annotator.services.annotate import ReadOnlyError
+from annotator.services.document_tokens import corpus_tokens
 from annotator.services.occurrences import Occurrences, find_occurrences
 from annotator.ui.article_view import ArticleView
 from annotator.ui.context import WindowContext
@@ -71,10 +75,17 @@ class OccurrenceLabeller(QObject):
             return
         text = view.document.text[span.start : span.end]
         db, annotator, document_id = self.ctx.db, self.ctx.workspace.acting, view.document.id
+        remote = self.ctx.suggestions.remote_tokens
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> Occurrences:
             return find_occurrences(
-                db, annotator, text, span.label, progress=progress, cancel=cancel
+                db,
+                annotator,
+                text,
+                span.label,
+                progress=progress,
+                cancel=cancel,
+                tokens=lambda texts: corpus_tokens(db, texts, remote),
             )
 
         self.ctx.tasks.start_task(

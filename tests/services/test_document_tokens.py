@@ -5,10 +5,11 @@ when that process cannot answer; every source gives the tokenizer's own tokens."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from annotator.core.tokens import tokenize
 from annotator.export import token_cache
-from annotator.services.document_tokens import TokenSlots, encoded_tokens
+from annotator.services.document_tokens import TokenSlots, corpus_tokens, encoded_tokens
 from annotator.services.stored_tokens import stored_tokens
 from annotator.storage.database import Database
 from tests.builders import insert_documents, titled
@@ -88,3 +89,40 @@ def test_an_answer_that_does_not_fit_the_text_is_worked_out_here_instead(db: Dat
     with db.read() as store:
         first = store.document(ids[0])
     assert slots.slot(first).peek() == tokenize(TEXTS[0])  # worked out here instead
+
+
+def test_corpus_tokens_come_from_the_cache_then_the_process_then_here(
+    db: Database, tmp_path: Path
+) -> None:
+    """Tokens of documents not on screen (Label all occurrences): the cache first, then the
+    suggestion process's side (here called in this process), and, with no process to answer,
+    tokenized here."""
+    ids = documents(db)
+    texts = dict(zip(ids, TEXTS, strict=True))
+    stored_tokens(db, TEXTS[:1], batch=8)  # the first is in the cache
+    asked: list[Sequence[int]] = []
+
+    def remote(wanted: Sequence[int]) -> dict[int, bytes]:
+        asked.append(list(wanted))
+        return encoded_tokens(db, wanted)
+
+    found = corpus_tokens(db, texts, remote)
+    assert asked == [[ids[1]]]
+    assert found == {i: tokenize(text) for i, text in texts.items()}
+    # The process kept what it tokenized: the next search asks nobody.
+    asked.clear()
+    assert corpus_tokens(db, texts, remote) == found and asked == []
+
+    other = Database.open(tmp_path / "other.sqlite")  # nothing cached there
+    try:
+        with other.write() as store:
+            again = insert_documents(store, [titled(t) for t in TEXTS])
+        assert corpus_tokens(other, dict(zip(again, TEXTS, strict=True)), None) == {
+            i: tokenize(t) for i, t in zip(again, TEXTS, strict=True)
+        }
+        # A document gone meanwhile (the process leaves it out of its answer) is left out.
+        gone = {**dict(zip(again, TEXTS, strict=True)), 999_999: "Gone\nA text.\n"}
+        left = corpus_tokens(other, gone, lambda wanted: encoded_tokens(other, wanted))
+        assert set(left) == set(again)
+    finally:
+        other.close()

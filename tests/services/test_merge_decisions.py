@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.errors import StorageError
 from annotator.core.model import Decision, Span
 from annotator.services.annotate import AnnotationService
 from annotator.services.merging import MergeSummary, merge_project, open_other
@@ -356,3 +357,109 @@ def test_onto_either_backend_twice(backend_db: Database, tmp_path: Path) -> None
         ids = store.document_ids()
         assert assignments.assigned_documents(store, "ana") == ids
         assert assignments.assignees(store, ids) == {ids[0]: 1, ids[1]: 1}
+
+
+# -- a batch commits whole ------------------------------------------------------------------
+
+
+def _refuse_decisions(db: Database, document_id: int | None = None) -> None:
+    """Make the database itself refuse new decisions (of one document, or of all): a trigger
+    that raises, so the failure is the database's own, as a full disk or a constraint would
+    be, in the middle of the merge's transaction."""
+    only = "" if document_id is None else f" WHEN (NEW.document_id = {document_id})"
+    if db.engine.dialect.name == "sqlite":
+        statements = [
+            f"CREATE TRIGGER refuse_decisions BEFORE INSERT ON decisions FOR EACH ROW{only} "
+            "BEGIN SELECT RAISE(ABORT, 'decisions refused'); END"
+        ]
+    else:
+        statements = [
+            "CREATE FUNCTION refuse_decisions() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'decisions refused'; END $$ LANGUAGE plpgsql",
+            f"CREATE TRIGGER refuse_decisions BEFORE INSERT ON decisions FOR EACH ROW{only} "
+            "EXECUTE FUNCTION refuse_decisions()",
+        ]
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+
+
+def _allow_decisions(db: Database) -> None:
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("DROP TRIGGER refuse_decisions")
+        else:
+            conn.exec_driver_sql("DROP TRIGGER refuse_decisions ON decisions")
+
+
+def _laptop_with_work(tmp_path: Path) -> Path:
+    """Ana's laptop: a span and a rejection on the strikes, an accepted (then deleted)
+    suggestion on the floods."""
+    laptop = tmp_path / "ana" / "project.sqlite"
+    laptop.parent.mkdir()
+    db = Database.open(laptop)
+    try:
+        with db.write() as store:
+            insert_documents(store, [titled(STRIKES, "Strikes"), titled(FLOODS, "Floods")])
+    finally:
+        db.close()
+    _suggest(laptop)
+    _work_on(laptop, "ana", "label Kharkiv", "reject strikes", "accept then delete Odesa")
+    return laptop
+
+
+def _document_of(db: Database, text: str) -> int:
+    with db.read() as store:
+        return next(i for i in store.document_ids() if store.document(i).text == text)
+
+
+def test_decisions_refused_roll_the_batch_spans_back(backend_db: Database, tmp_path: Path) -> None:
+    """A batch's spans and its decisions are one transaction: when the database refuses the
+    decisions, the spans of the same batch are not left behind without them (a crash between
+    the two would leave suggestions already decided on proposed again)."""
+    with backend_db.write() as store:
+        insert_documents(store, [titled(STRIKES, "Strikes"), titled(FLOODS, "Floods")])
+    laptop = _laptop_with_work(tmp_path)
+    before = _snapshot(backend_db)
+    _refuse_decisions(backend_db)
+
+    with pytest.raises(StorageError, match="decisions refused"):
+        _merge(backend_db, laptop)
+    assert _snapshot(backend_db) == before  # no span, status or decision of the batch
+
+    # Once the database takes decisions again, the same merge brings everything, whole.
+    _allow_decisions(backend_db)
+    summary = _merge(backend_db, laptop)
+    assert "Decisions on suggestions: 2 added, 0 already here, 0 conflicting" in summary.lines()
+    assert _decisions(backend_db, "ana") == {
+        ("33 air strikes", "QUANTITY", Decision.REJECTED),
+        ("Odesa", "GPE", Decision.ACCEPTED),
+    }
+    assert [(STRIKES[s.start : s.end], s.label) for s in _spans(backend_db, STRIKES)] == [
+        ("Kharkiv", "GPE")
+    ]
+
+
+def test_a_document_whose_decisions_are_refused_comes_whole_or_not_at_all(
+    backend_db: Database, tmp_path: Path
+) -> None:
+    """The database refuses the decisions of one document only: the batch is stored document
+    by document, the other comes with its decisions, the refused one with none of its work,
+    and the report names it."""
+    with backend_db.write() as store:
+        insert_documents(store, [titled(STRIKES, "Strikes"), titled(FLOODS, "Floods")])
+    laptop = _laptop_with_work(tmp_path)
+    _refuse_decisions(backend_db, _document_of(backend_db, STRIKES))
+
+    summary = _merge(backend_db, laptop)
+    assert _decisions(backend_db, "ana") == {("Odesa", "GPE", Decision.ACCEPTED)}
+    assert _spans(backend_db, STRIKES) == []  # Kharkiv went back with its refused decision
+    assert "Decisions on suggestions: 1 added, 0 already here, 0 conflicting" in summary.lines()
+    refused = [line for line in summary.lines() if line.startswith("Not merged:")]
+    assert len(refused) == 1 and "decisions refused" in refused[0]
+
+
+def _spans(db: Database, text: str) -> list[Span]:
+    doc = _document_of(db, text)
+    with db.read() as store:
+        return sorted(store.spans_by_documents([doc]).get(doc, []), key=lambda s: s.start)

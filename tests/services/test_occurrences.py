@@ -173,3 +173,29 @@ def test_whole_words_agree_with_tokenizing_the_whole_text(text: str) -> None:
         if text.startswith(needle, start) and tokens.is_token_aligned(start, start + len(needle))
     ]
     assert whole_words(text, needle) == expected
+
+
+def test_with_whole_documents_tokens_from_elsewhere_the_same_places_are_found(
+    db: Database,
+) -> None:
+    """The window gives the documents' tokens (from the token cache or the suggestion
+    process, annotator.services.document_tokens) instead of tokenizing around each place:
+    the places are the same, and only documents holding the exact text are asked for."""
+    ids = _setup(db)
+    asked: list[int] = []
+
+    def tokens(texts):  # type: ignore[no-untyped-def]
+        asked.extend(texts)
+        return {i: tokenize(text) for i, text in texts.items()}
+
+    here = find_occurrences(db, "ana", "Haverly", "GPE")
+    given_tokens = find_occurrences(db, "ana", "Haverly", "GPE", tokens=tokens)
+    assert given_tokens == here and len(here.suggestions) == 3
+    assert sorted(asked) == ids  # every one holds "Haverly"
+
+    # A document whose tokens did not come is not searched (nothing is guessed for it).
+    def without_the_third(texts):  # type: ignore[no-untyped-def]
+        return {i: tokenize(text) for i, text in texts.items() if i != ids[2]}
+
+    partial = find_occurrences(db, "ana", "Haverly", "GPE", tokens=without_the_third)
+    assert [s for s in here.suggestions if s.document_id != ids[2]] == list(partial.suggestions)

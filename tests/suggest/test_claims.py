@@ -509,6 +509,23 @@ def test_an_unnamed_spokesman_speaks_for_the_last_organisation() -> None:
             "Redrock Minerals and Coastal Energy Networks said prices would rise by 4%.",
             ("Redrock Minerals", "ORG"),
         ),
+        # One organisation named by two words joined by "and" is whole: a name known as one,
+        # the same word on both sides, "&", or a singular verb after it ...
+        ("Procter and Gamble said sales would fall by 4%.", ("Procter and Gamble", "ORG")),
+        ("Johnson and Johnson said the vaccine was safe.", ("Johnson and Johnson", "ORG")),
+        ("Marks and Spencer said 30 stores would close.", ("Marks and Spencer", "ORG")),
+        ("Sales will fall by 4%, according to Marks and Spencer.", ("Marks and Spencer", "ORG")),
+        (
+            "A spokesman for Procter and Gamble said 300 jobs would go.",
+            ("Procter and Gamble", "ORG"),
+        ),
+        ("Halden & Vosk said 300 jobs would go.", ("Halden & Vosk", "ORG")),
+        ("Halden and Vosk has said 300 jobs would go.", ("Halden and Vosk", "ORG")),
+        # ... but two subjects stay two, and when nothing says it is one name it is not
+        # guessed (no claimant, as before)
+        ("Smith and Jones said the deal was dead.", None),
+        ("Mr Halden spoke first.\nHalden and Vosk has said 300 jobs would go.", None),
+        ("Army and Navy said 30 ships were ready.", None),
     ],
 )
 def test_claimants(sentence: str, claimant: tuple[str, str] | None) -> None:

@@ -227,6 +227,32 @@ def test_not_organisations(sentence: str) -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
+        ("Procter and Gamble said sales would fall.", ["Procter and Gamble"]),
+        ("Shares in Marks and Spencer rose on Monday.", ["Marks and Spencer"]),
+        ("Johnson and Johnson recalled the drug.", ["Johnson and Johnson"]),
+        ("The deal with Halden & Vosk was signed.", ["Halden & Vosk"]),
+    ],
+)
+def test_one_organisation_joined_by_and(sentence: str, expected: list[str]) -> None:
+    assert found(sentence, "ORG") == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Smith and Jones said the deal was dead.",  # two people, or nothing says otherwise
+        "Ana Lisk and Marks met on Monday.",  # a side of two words
+        "The Army and Navy took part.",  # organisation nouns: two bodies
+        "Varnia and Kostrova agree on a ceasefire.",
+    ],
+)
+def test_two_subjects_joined_by_and_stay_apart(sentence: str) -> None:
+    assert found(sentence, "ORG") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
         ("Russian jets and French ships took part.", ["Russian", "French"]),
         (
             "Portuguese, Greek, Polish, Irish and Italian ministers met.",

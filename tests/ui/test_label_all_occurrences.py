@@ -3,7 +3,11 @@ read the count, answer Yes; every place becomes a suggestion, and one Ctrl+Z rem
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -98,3 +102,95 @@ def test_no_entity_says_what_to_do(qtbot, window: MainWindow, db: Database) -> N
     key(qtbot, window, Qt.Key.Key_L, C)
     assert "Confirm or focus an entity first" in window.statusBar().currentMessage()
     assert _box(window) is None and _stored(db) == []
+
+
+#: Ctrl+L in a fresh window process, driven by key presses: the other documents' tokens come
+#: from the token cache or the suggestion process (docs/adr/0031-start-window.md), so finding
+#: the occurrences never imports spaCy into the window's process.
+SESSION = """
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+app = QApplication([])
+
+from annotator.core.model import Layer, Suggestion
+from annotator.core.occurrence_commands import OCCURRENCES
+from annotator.services.project import open_project
+from annotator.ui.main_window import MainWindow
+from tests.builders import insert_documents, turn_off_live_suggesters
+from tests.ui.windows import wait_for_tokens
+
+FIRST, SECOND, THIRD = sys.argv[2:5]
+db = open_project(Path(sys.argv[1]) / "p.annotator")
+with db.write() as store:
+    turn_off_live_suggesters(store)
+    first, _second, _third = insert_documents(store, [FIRST, SECOND, THIRD])
+    start = FIRST.index("Haverly")
+    store.add_suggestions([Suggestion(
+        None, first, Layer.ENTITY, start, start + 7, "GPE", "rules", 0.8, "a place"
+    )])
+
+window = MainWindow(db, "ana")
+window.show()
+window.activateWindow()
+
+
+def until(condition):
+    while not condition():
+        QCoreApplication.processEvents()
+    assert window.executor.wait_idle(120_000)  # a loaded machine: wait, never fail on time
+
+
+def box():
+    found = [
+        b for b in window.findChildren(QMessageBox)
+        if b.objectName() == "confirm-occurrences" and b.isVisible()
+    ]
+    return found[-1] if found else None
+
+
+def stored():
+    with db.read() as store:
+        return sum(
+            1 for i in store.document_ids() for s in store.suggestions(i)
+            if s.suggester == OCCURRENCES
+        )
+
+
+until(lambda: window.view is not None and window.view.document.id == first)
+wait_for_tokens(window)
+window.article.setFocus()
+QTest.keyClick(window.article, Qt.Key.Key_Return)  # confirm the suggested "Haverly"
+until(lambda: len(window.view.spans) == 1)
+QTest.keyClick(window.article, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+until(lambda: box() is not None)
+print(box().text().splitlines()[0])
+QTest.keyClick(QApplication.focusWidget() or box(), Qt.Key.Key_Return)  # Yes
+until(lambda: stored() == 4)
+window.close()
+print(stored())
+print(sorted(m for m in ("spacy", "thinc") if m in sys.modules))
+"""
+
+
+def test_ctrl_l_takes_tokens_from_the_suggestion_process_not_spacy_in_the_window(
+    tmp_path: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SESSION, str(tmp_path), FIRST, SECOND, THIRD],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    counted, stored, imported = done.stdout.strip().splitlines()[-3:]
+    # The same places as in this process, where the tokenizer may load: the work was done.
+    assert counted == "“Haverly” as GPE: 4 occurrences in 3 documents."
+    assert stored == "4"
+    assert imported == "[]"
