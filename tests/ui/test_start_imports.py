@@ -167,7 +167,20 @@ def test_a_session_never_imports_spacy_nor_later_work_before_the_first_document(
 #: and the later work imported by then.
 ORDER = """
 import sys
+import threading
 
+
+class WhoImports:
+    \"\"\"Records which thread imports the training service (finds nothing itself).\"\"\"
+
+    threads = []
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "annotator.services.training":
+            self.threads.append(threading.current_thread() is threading.main_thread())
+
+
+sys.meta_path.insert(0, WhoImports())
 import annotator.app  # what the annotator-gui script imports first
 
 from PySide6.QtCore import QCoreApplication
@@ -185,6 +198,10 @@ late = names[names.index("PySide6") :]
 print(sorted(n for n in late if n.startswith(("sqlalchemy", "annotator.storage"))))
 print(sum(1 for n in names if n.split(".")[0] == "sqlalchemy"))
 print(sorted(m for m in LATER if m in names))
+# The model's status, read once the first document shows: on the database worker.
+while not session.window.transfer.model_label.text().startswith("Model: "):
+    QCoreApplication.processEvents()
+print(["window's thread" if main else "worker" for main in WhoImports.threads])
 session.close()
 """
 
@@ -218,7 +235,10 @@ def test_the_start_imports_sqlalchemy_and_the_storage_layer_before_qt(tmp_path) 
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    late, sqlalchemy_modules, later_work = done.stdout.strip().splitlines()[-3:]
+    late, sqlalchemy_modules, later_work, training = done.stdout.strip().splitlines()[-4:]
     assert int(sqlalchemy_modules) > 100  # the start did import SQLAlchemy: before Qt
     assert late == "[]"
     assert later_work == "[]"  # nor anything the first document does not need
+    # Importing the training service with the suggesters' modules (about 0.1 s of CPU) right
+    # after the first document showed kept the window's thread from painting it.
+    assert training == "['worker']"
