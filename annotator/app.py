@@ -19,6 +19,23 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+# isort: off
+# The services the window uses at start, with SQLAlchemy and the storage layer under them, are
+# imported before Qt on purpose: PySide6 hooks every import made after it and reads each new
+# module's source, which for these 300-odd modules cost about 0.13 s of CPU at every start
+# (docs/adr/0036-start-before-orm.md). tests/ui/test_start_imports.py keeps them first.
+import annotator.services.annotate
+import annotator.services.claim_groups
+import annotator.services.occurrences
+import annotator.services.project
+import annotator.services.suggest_worker
+import annotator.services.suggesting
+import annotator.services.take_over
+import annotator.services.team
+import annotator.services.view_after
+import annotator.services.workspace  # noqa: F401
+
+# isort: on
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget

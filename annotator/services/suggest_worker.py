@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import pickle
 import threading
 from collections.abc import Collection, Mapping, Sequence
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import AnnotatorError
 from annotator.services.document_tokens import encoded_tokens
 from annotator.services.suggesting import SuggestCounts, SuggestionService
 from annotator.storage.database import Database
 from annotator.suggest.errors import SuggesterUnavailable
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,9 @@ class WorkerProcess:
     """The parent's end: one request at a time (call it from one thread)."""
 
     def __init__(self, target: str) -> None:
+        # Imported here: the window starts the process after its first document (ADR 36).
+        import multiprocessing
+
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
         self._tokens, child_tokens = context.Pipe()

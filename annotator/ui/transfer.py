@@ -183,13 +183,19 @@ class Transfer:
 
     def refresh_model_status(self, *, retrain_if_due: bool = False) -> None:
         """The model's held-out scores in the status bar; retrain when enough new work is done.
-        The training service (and the model's modules) are imported here, on first use, not
-        with the window (benchmarks/bench_start.py)."""
-        from annotator.services.training import TrainingService, describe_status
+        The training service (and the model's modules, about 0.1 s of CPU) is imported on the
+        database worker, on first use: not with the window, nor on the window's thread right
+        after the first document shows (benchmarks/bench_start.py)."""
+        db = self.ctx.db
 
-        training = TrainingService(self.ctx.db)
+        def read() -> tuple[dict[str, Any], list[str]]:
+            from annotator.services.training import TrainingService, describe_status
 
-        def show(status: dict[str, Any]) -> None:
+            status = TrainingService(db).status()
+            return status, describe_status(status)
+
+        def show(found: tuple[dict[str, Any], list[str]]) -> None:
+            status, description = found
             if status.get("trained"):
                 entities = status.get("entities") or {}
                 f1 = entities.get("f1")
@@ -199,8 +205,8 @@ class Transfer:
                 )
             else:
                 self.model_label.setText("Model: not trained")
-            self.model_label.setToolTip(tooltip("\n".join(describe_status(status))))
+            self.model_label.setToolTip(tooltip("\n".join(description)))
             if retrain_if_due and status.get("due"):
                 self.train_model(automatic=True)
 
-        self.ctx.executor.submit(training.status, show)
+        self.ctx.executor.submit(read, show)

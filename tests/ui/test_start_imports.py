@@ -40,12 +40,17 @@ LATER = (
     "sqlalchemy.dialects.postgresql",
 )
 
+#: Imported when the suggestion process starts: once the integrity check has passed, or on the
+#: database worker when the shown document's tokens are asked of it (a text not in the token
+#: cache); never by the window's modules.
+WHEN_SUGGESTING = ("multiprocessing",)
+
 
 def test_the_window_modules_leave_later_work_unimported() -> None:
     script = (
         "import sys\n"
         "import annotator.app, annotator.services.project, annotator.ui.main_window\n"
-        f"print(sorted(m for m in {LATER!r} if m in sys.modules))\n"
+        f"print(sorted(m for m in {LATER + WHEN_SUGGESTING!r} if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -155,3 +160,85 @@ def test_a_session_never_imports_spacy_nor_later_work_before_the_first_document(
     assert spans == "['Officials', 'Petra Novak', 'Valmora']"  # the session did its work
     assert at_first_document == "[[]]"
     assert imported == "[]"
+
+
+#: The application's start, as the annotator-gui script runs it (annotator.app first), up to the
+#: first document; prints the SQLAlchemy and storage modules imported after PySide6 by then,
+#: and the later work imported by then.
+ORDER = """
+import sys
+import threading
+
+
+class WhoImports:
+    \"\"\"Records which thread imports the training service (finds nothing itself).\"\"\"
+
+    threads = []
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "annotator.services.training":
+            self.threads.append(threading.current_thread() is threading.main_thread())
+
+
+sys.meta_path.insert(0, WhoImports())
+import annotator.app  # what the annotator-gui script imports first
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+app = QApplication([])
+session = annotator.app.Session(app, unattended=True)
+assert session.open(sys.argv[1])
+shown = []  # the modules the moment the first document shows (the model's status comes next)
+session.window.documentShown.connect(lambda _id: shown or shown.append(list(sys.modules)))
+while not shown:
+    QCoreApplication.processEvents()
+names = shown[0]
+late = names[names.index("PySide6") :]
+print(sorted(n for n in late if n.startswith(("sqlalchemy", "annotator.storage"))))
+print(sum(1 for n in names if n.split(".")[0] == "sqlalchemy"))
+print(sorted(m for m in LATER if m in names))
+# The model's status, read once the first document shows: on the database worker.
+while not session.window.transfer.model_label.text().startswith("Model: "):
+    QCoreApplication.processEvents()
+print(["window's thread" if main else "worker" for main in WhoImports.threads])
+session.close()
+"""
+
+
+def test_the_start_imports_sqlalchemy_and_the_storage_layer_before_qt(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # PySide6 reads the source of every module imported after it (its import hook looks for
+    # "from __feature__ import"): the start imports the window's services, with SQLAlchemy and
+    # the storage layer, before Qt (docs/adr/0036-start-before-orm.md).
+    from annotator.services.project import open_project
+    from tests.builders import add_documents
+
+    db = open_project(tmp_path / "p.annotator", seed=False)
+    add_documents(db, ["Ferry resumes\nThe Valmora ferry company said services would resume.\n"])
+    db.close()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"LATER = {LATER!r}\n{ORDER}",
+            str(tmp_path / "p.annotator"),
+        ],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "ANNOTATOR_CONFIG_DIR": str(tmp_path / "config"),
+            "ANNOTATOR_DATA_DIR": str(tmp_path / "data"),
+        },
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    late, sqlalchemy_modules, later_work, training = done.stdout.strip().splitlines()[-4:]
+    assert int(sqlalchemy_modules) > 100  # the start did import SQLAlchemy: before Qt
+    assert late == "[]"
+    assert later_work == "[]"  # nor anything the first document does not need
+    # Importing the training service with the suggesters' modules (about 0.1 s of CPU) right
+    # after the first document showed kept the window's thread from painting it.
+    assert training == "['worker']"
