@@ -258,11 +258,29 @@ def _with_attributes(item: dict[str, Any], raw: str) -> dict[str, Any]:
 def _claim(
     row: Row, doc_id: Any, text: str, own: int | None, names: dict[int, str], check: RowCheck
 ) -> dict[str, Any]:
-    (_, key, start, end, label, annotator, origin, attributes, details) = row[:9]
+    (
+        _,
+        key,
+        start,
+        end,
+        label,
+        annotator,
+        origin,
+        attributes,
+        details,
+        cue_start,
+        cue_end,
+        claim_type,
+        hedged,
+        at_doc,
+        at_annotator,
+        at_layer,
+        at_key,
+    ) = row
     claimant = cue = None
-    claim_type, hedged = "other", False  # a claim without a claims row (ClaimDetails())
-    if details is not None:
-        cue_start, cue_end, claim_type, hedged, at_doc, at_annotator, at_layer, at_key = row[9:]
+    if details is None:  # a claim without a claims row (ClaimDetails())
+        claim_type, hedged = "other", False
+    else:
         hedged = bool(hedged)
         # The claimant's id when that span goes out with this record (as the native record
         # of a Span does: its key among the record's spans, else null).
@@ -300,6 +318,14 @@ def _claim(
 def _add_statuses(record: dict[str, Any], states: Sequence[Row], names: dict[int, str]) -> None:
     """``status`` (the most advanced), ``statuses`` and ``seconds`` by annotator name in code
     point order, as :func:`annotator.export.native.document_record` writes them."""
+    if len(states) == 1:  # the usual case, without the sorting and the loops below
+        _, annotator, status, seconds = states[0]
+        name = names[annotator]
+        record["status"] = status if _RANK.get(status, -1) > 0 else "new"
+        record["statuses"] = {} if status == "new" else {name: status}
+        if seconds and float(seconds) > 0:
+            record["seconds"] = {name: float(seconds)}
+        return
     if len(states) > 1:
         states = sorted(states, key=lambda row: names[row[1]])
     best = "new"

@@ -194,7 +194,7 @@ def export(
     )
     rows = _reads_rows(spec, drop_ignored)
     row_check = native_rows.RowCheck()
-    with _collecting_less(spec.needs_tokens), opener(out) as root:
+    with _collecting_less(spec.needs_tokens or rows), opener(out) as root:
         writers = [
             spec.writer(spec.target(root, None if split is None else name), context)
             for name in names
@@ -636,11 +636,13 @@ def _load_rows(
 
 
 @contextlib.contextmanager
-def _collecting_less(tokens: bool) -> Iterator[None]:
-    """For a token format, fewer garbage collections while it runs (as an import's,
-    :mod:`annotator.services.collecting`): with spaCy loaded, each full collection walks
-    its vocabulary and tables, none of it garbage; measured in benchmarks/README.md."""
-    if not tokens:
+def _collecting_less(less: bool) -> Iterator[None]:
+    """For a token format or the native one, fewer garbage collections while it runs (as an
+    import's, :mod:`annotator.services.collecting`): with spaCy loaded, each full collection
+    walks its vocabulary and tables, none of it garbage; the native format makes a dict per
+    span, which set off a young collection every few documents and now and then a full one
+    (docs/adr/0034-native-export-reading.md); measured in benchmarks/README.md."""
+    if not less:
         yield
         return
     paused = collecting.collect_less()

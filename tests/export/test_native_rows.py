@@ -4,6 +4,7 @@ kind of field, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from annotator.core.model import (
     SuggestionDecision,
 )
 from annotator.export.splitting import parse_split
-from annotator.services import exporting
+from annotator.services import collecting, exporting
 from annotator.services.exporting import export
 from annotator.storage.database import Database
 from tests.export.corpus import QUANTITY, at, claim, entity, fill, flag_record, nested_record
@@ -248,3 +249,22 @@ def test_the_compared_project_has_every_field(
     assert [(c["claimant"], c["cue"], c["type"], c["hedged"]) for c in bare] == [
         (None, None, "other", False)
     ]
+
+
+def test_a_native_export_eases_the_collector_and_restores_it(
+    project: Database, tmp_path: Path
+) -> None:
+    """A dict per span set off a young collection every few documents and now and then a
+    full one (docs/adr/0034-native-export-reading.md): eased while the rows are written, as
+    it was once the export ends."""
+    before = gc.get_threshold(), gc.get_freeze_count()
+    during: list[tuple[int, int]] = []
+
+    def seen(done: int, total: int | None, phase: str) -> None:
+        if phase == "Exporting documents" and done:
+            during.append((gc.get_threshold()[0], gc.get_freeze_count()))
+
+    summary = export(project, tmp_path / "out.jsonl", fmt="annotator", progress=seen)
+    assert summary.documents > 0
+    assert during and all(t == collecting.IMPORT_THRESHOLD and n > 0 for t, n in during)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
