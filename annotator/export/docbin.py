@@ -23,6 +23,7 @@ train`` and ``Corpus`` read a folder of ``.spacy`` files as one corpus.
 from __future__ import annotations
 
 import contextlib
+import operator
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -33,8 +34,15 @@ from annotator.core.tokens import Tokenized
 from annotator.export.alignment import TokenSpan, align, align_spans, outermost
 from annotator.export.claims_json import quantities_of
 from annotator.export.document import ExportDocument, span_key
+from annotator.export.read_back import WrittenPieces
 from annotator.export.validation import Findings
-from annotator.export.writing import CUE_LABEL, OFFSETS, ExportContext
+from annotator.export.writing import (
+    CUE_LABEL,
+    OFFSETS,
+    ExportContext,
+    close_output,
+    open_output,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, DocBin
@@ -45,6 +53,7 @@ SHARD_DOCS = 1000
 SUFFIX = ".spacy"
 GROUPS = ("entities", "claims", "cues")
 _ATTRS = ["ENT_IOB", "ENT_TYPE", "SENT_START"]
+_LABEL = operator.attrgetter("label")
 
 
 def words_and_spaces(
@@ -86,6 +95,7 @@ def make_doc(vocab: Vocab, doc: ExportDocument, tokens: Tokenized, context: Expo
     from spacy.tokens import Doc, Span
 
     text, key, problems = doc.text, doc.key, context.problems
+    context.built.document(key, text, tokens.starts, tokens.ends)
     words, spaces, index, starts = words_and_spaces(text, tokens)
     made = Doc(vocab, words=words, spaces=spaces, sent_starts=starts if words else None)
 
@@ -93,6 +103,7 @@ def make_doc(vocab: Vocab, doc: ExportDocument, tokens: Tokenized, context: Expo
         return Span(made, index[item.first], index[item.last] + 1, label=item.label)
 
     aligned = align_spans(tokens, doc.spans, text=text, document=key, problems=problems)
+    context.built.labels(map(_LABEL, aligned))
     entities = [s for s in aligned if s.span is not None and s.span.layer is Layer.ENTITY]
     claims = [s for s in aligned if s.span is not None and s.span.layer is Layer.CLAIM]
     kept = outermost(
@@ -197,6 +208,7 @@ class DocBinWriter:
         self.vocab: Vocab | None = None
         self.count = 0
         self.hooks: MsgpackHooks | None = None
+        self.written: list[WrittenPieces] = []
 
     def write(self, doc: ExportDocument, tokens: Tokenized | None) -> None:
         from spacy.tokens import DocBin
@@ -218,15 +230,30 @@ class DocBinWriter:
     def _flush(self) -> None:
         if self.bin is not None and self.count:
             with self.hooks.active() if self.hooks is not None else contextlib.nullcontext():
-                self.bin.to_disk(self.folder / f"docs-{self.shard:05d}{SUFFIX}")
+                self._save(self.bin)
             self.shard += 1
         self.bin, self.vocab, self.count = None, None, 0
+
+    def _save(self, made: DocBin) -> None:
+        """What ``DocBin.to_disk`` writes, synced, and noted for :meth:`read_back`."""
+        path = self.folder / f"docs-{self.shard:05d}{SUFFIX}"
+        written = WrittenPieces(path)
+        handle = open_output(path)
+        try:
+            handle.write(written.add(made.to_bytes()))
+        finally:
+            close_output(handle)
+        self.written.append(written)
 
     def close(self) -> None:
         self._flush()
         if self.shard == 0:
             # An empty split is still a corpus spaCy can open (an empty DocBin).
-            DocBinWriter._empty().to_disk(self.folder / f"docs-00000{SUFFIX}")
+            self._save(DocBinWriter._empty())
+
+    def read_back(self) -> list[str]:
+        """Every shard compared with what was written (the shards are spaCy's own bytes)."""
+        return [message for written in self.written for message in written.read_back()]
 
     @staticmethod
     def _empty() -> DocBin:

@@ -8,6 +8,7 @@ sentence is a valid IOB2 sequence on its own.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,9 +18,11 @@ from annotator.core.tokens import Tokenized
 from annotator.export.alignment import align_spans, iob2, outermost, restart_at, sentence_ranges
 from annotator.export.document import ExportDocument
 from annotator.export.problems import UNSAFE_TOKEN, ProblemLog
+from annotator.export.writing import ExportContext
 
 # Matches exactly the characters ``str.isspace`` is true for (re's Unicode ``\s``).
 _SPACE = re.compile(r"\s")
+_LABEL = operator.attrgetter("label")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +34,15 @@ class TaggedSentence:
 
 
 def tagged_sentences(
-    doc: ExportDocument, tokens: Tokenized, problems: ProblemLog
+    doc: ExportDocument, tokens: Tokenized, context: ExportContext, *, spaced_labels: bool = True
 ) -> Iterator[TaggedSentence]:
-    text, key = doc.text, doc.key
+    """Each sentence's words and tags; what was built is noted in ``context.built``
+    (``spaced_labels``: whether the format can write a label holding whitespace)."""
+    text, key, problems = doc.text, doc.key, context.problems
     count = len(tokens.tokens)
+    context.built.document(key, text, tokens.starts, tokens.ends)
     aligned = align_spans(tokens, doc.spans, text=text, document=key, problems=problems)
+    context.built.labels(map(_LABEL, aligned), spaced=spaced_labels)
     columns = []
     for layer, name in ((Layer.ENTITY, "entity"), (Layer.CLAIM, "claim")):
         spans = [s for s in aligned if s.span is not None and s.span.layer is layer]
