@@ -165,6 +165,45 @@ def make_doc(vocab: Vocab, doc: ExportDocument, tokens: Tokenized, context: Expo
     return made
 
 
+#: The token attributes whose strings ``DocBin.add`` keeps (``token.text``, ``tag_``,
+#: ``lemma_``, ``norm_``, ``morph``, ``dep_``, ``ent_type_``, ``ent_kb_id_``, ``ent_id_``).
+_STRING_ATTRS = ["ORTH", "TAG", "LEMMA", "NORM", "MORPH", "DEP", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
+
+
+def add(bin: DocBin, made: Doc) -> None:
+    """``bin.add(made)``, with the strings of its tokens taken from one array of their
+    hashes instead of nine attributes of a ``Token`` object per token, which was most of
+    ``DocBin.add``'s time (docs/adr/0035-token-format-writing.md). Every other step is
+    ``DocBin.add``'s own; a test compares the DocBin's bytes with ``DocBin.add``'s."""
+    import numpy
+    import srsly
+    from spacy.attrs import SPACY
+
+    array = made.to_array(bin.attrs)
+    if len(array.shape) == 1:
+        array = array.reshape((array.shape[0], 1))
+    bin.tokens.append(array)
+    spaces = made.to_array(SPACY)
+    bin.spaces.append(numpy.asarray(spaces.reshape((spaces.shape[0], 1)), dtype=bool))
+    bin.flags.append({"has_unknown_spaces": made.has_unknown_spaces})
+    if len(made):
+        # Each attribute's string is the string store's entry for its hash (0: "").
+        hashes = numpy.unique(made.to_array(_STRING_ATTRS)).tolist()
+        bin.strings.update(map(made.vocab.strings.__getitem__, hashes))
+    bin.cats.append(made.cats)
+    if bin.store_user_data:
+        bin.user_data.append(srsly.msgpack_dumps(made.user_data))
+    bin.span_groups.append(made.spans.to_bytes())
+    strings = made.vocab.strings
+    for group in made.spans.values():
+        for span in group:
+            bin.strings.add(span.label_)
+            if span.kb_id in strings:
+                bin.strings.add(span.kb_id_)
+            if span.id in strings:
+                bin.strings.add(span.id_)
+
+
 class MsgpackHooks:
     """srsly's msgpack encoders and decoders, looked up once and reused while active.
 
@@ -222,7 +261,7 @@ class DocBinWriter:
         if self.hooks is None:
             self.hooks = MsgpackHooks()
         with self.hooks.active():
-            self.bin.add(make_doc(self.vocab, doc, tokens, self.context))
+            add(self.bin, make_doc(self.vocab, doc, tokens, self.context))
         self.count += 1
         if self.count == SHARD_DOCS:
             self._flush()
