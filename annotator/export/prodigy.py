@@ -70,8 +70,8 @@ def record(doc: ExportDocument, tokens: Tokenized, context: ExportContext) -> di
     spaces = _followed_by_space(text, ends)
     token_rows = [
         {"text": word, "start": start, "end": end, "id": index, "ws": ws}
-        for index, (word, start, end, ws) in enumerate(
-            zip(tokens.words(text), starts, ends, spaces, strict=True)
+        for word, start, end, index, ws in zip(
+            tokens.words(text), starts, ends, range(len(spaces)), spaces, strict=True
         )
     ]
     aligned = align_spans(tokens, doc.spans, text=text, document=key, problems=problems)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from annotator.core.model import Layer
 from annotator.core.tokens import Tokenized
@@ -25,8 +25,7 @@ _SPACE = re.compile(r"\s")
 _LABEL = operator.attrgetter("label")
 
 
-@dataclass(frozen=True, slots=True)
-class TaggedSentence:
+class TaggedSentence(NamedTuple):
     index: int
     tokens: list[str]
     entity_tags: list[str]
@@ -64,15 +63,14 @@ def tagged_sentences(
     for index, indices in enumerate(sentence_ranges(tokens)):
         if not indices:
             continue
+        first, stop = indices.start, indices.stop
         for tags, column in ((entity_tags, "entity"), (claim_tags, "claim")):
-            restart_at(
-                tags, indices.start, tokens=tokens, document=key, problems=problems, column=column
-            )
+            if tags[first][0] == "I":  # a span runs on from the previous sentence (rare)
+                restart_at(
+                    tags, first, tokens=tokens, document=key, problems=problems, column=column
+                )
         yield TaggedSentence(
-            index,
-            words[indices.start : indices.stop],
-            entity_tags[indices.start : indices.stop],
-            claim_tags[indices.start : indices.stop],
+            index, words[first:stop], entity_tags[first:stop], claim_tags[first:stop]
         )
 
 

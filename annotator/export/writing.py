@@ -53,6 +53,10 @@ class LabelIds:
     def ids_of(self, tags: Sequence[str]) -> list[int]:
         """:meth:`id` of each tag; looked up in C once every tag is known. New labels get
         their ids in the order they first appear, as with :meth:`id`."""
+        try:
+            return list(map(self.ids.__getitem__, tags))
+        except KeyError:
+            pass  # a tag met for the first time: below, in order
         for tag in dict.fromkeys(tags):
             if tag not in self.ids:
                 self.id(tag)
