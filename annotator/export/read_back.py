@@ -22,18 +22,16 @@ from pathlib import Path
 
 from annotator.export.validation import Findings
 
-#: Read back in pieces of at most this many bytes (one document's piece is a few dozen KB).
-_CHUNK = 1 << 22
-
 
 class WrittenPieces:
-    """The CRC-32 and length of every piece written to one file, in order (8 bytes a
-    piece: one document's line or lines), for :meth:`read_back` once the file is synced."""
+    """The CRC-32, length and line count of every piece written to one file, in order (16
+    bytes a piece: one document's line or lines, or a DocBin shard), for :meth:`read_back`
+    once the file is synced."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.sums = array("I")
-        self.sizes = array("I")
+        self.sizes = array("Q")  # a DocBin shard may pass 4 GB
         self.lines = array("I")
 
     def add(self, data: bytes) -> bytes:
