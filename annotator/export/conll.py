@@ -15,6 +15,7 @@ from pathlib import Path
 from annotator.core.tokens import Tokenized
 from annotator.export.alignment import valid_iob2
 from annotator.export.document import ExportDocument
+from annotator.export.read_back import WrittenPieces
 from annotator.export.tagging import tagged_sentences
 from annotator.export.validation import Findings
 from annotator.export.writing import ExportContext, close_output, open_output
@@ -27,18 +28,22 @@ class ConllWriter:
     def __init__(self, path: Path, context: ExportContext) -> None:
         self.handle = open_output(path)
         self.context = context
+        self.written = WrittenPieces(path)
 
     def write(self, doc: ExportDocument, tokens: Tokenized | None) -> None:
         assert tokens is not None
         lines = [DOCSTART, ""]
-        for sentence in tagged_sentences(doc, tokens, self.context.problems):
+        for sentence in tagged_sentences(doc, tokens, self.context, spaced_labels=False):
             columns = zip(sentence.tokens, sentence.entity_tags, sentence.claim_tags, strict=True)
             lines.extend(map(" ".join, columns))
             lines.append("")
-        self.handle.write(("\n".join(lines) + "\n").encode("utf-8"))
+        self.handle.write(self.written.add(("\n".join(lines) + "\n").encode("utf-8")))
 
     def close(self) -> None:
         close_output(self.handle)
+
+    def read_back(self) -> list[str]:
+        return self.written.read_back()
 
 
 def check(path: Path) -> list[str]:

@@ -23,6 +23,7 @@ train`` and ``Corpus`` read a folder of ``.spacy`` files as one corpus.
 from __future__ import annotations
 
 import contextlib
+import operator
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -33,8 +34,15 @@ from annotator.core.tokens import Tokenized
 from annotator.export.alignment import TokenSpan, align, align_spans, outermost
 from annotator.export.claims_json import quantities_of
 from annotator.export.document import ExportDocument, span_key
+from annotator.export.read_back import WrittenPieces
 from annotator.export.validation import Findings
-from annotator.export.writing import CUE_LABEL, OFFSETS, ExportContext
+from annotator.export.writing import (
+    CUE_LABEL,
+    OFFSETS,
+    ExportContext,
+    close_output,
+    open_output,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, DocBin
@@ -45,6 +53,7 @@ SHARD_DOCS = 1000
 SUFFIX = ".spacy"
 GROUPS = ("entities", "claims", "cues")
 _ATTRS = ["ENT_IOB", "ENT_TYPE", "SENT_START"]
+_LABEL = operator.attrgetter("label")
 
 
 def words_and_spaces(
@@ -86,6 +95,7 @@ def make_doc(vocab: Vocab, doc: ExportDocument, tokens: Tokenized, context: Expo
     from spacy.tokens import Doc, Span
 
     text, key, problems = doc.text, doc.key, context.problems
+    context.built.document(key, text, tokens.starts, tokens.ends)
     words, spaces, index, starts = words_and_spaces(text, tokens)
     made = Doc(vocab, words=words, spaces=spaces, sent_starts=starts if words else None)
 
@@ -93,6 +103,7 @@ def make_doc(vocab: Vocab, doc: ExportDocument, tokens: Tokenized, context: Expo
         return Span(made, index[item.first], index[item.last] + 1, label=item.label)
 
     aligned = align_spans(tokens, doc.spans, text=text, document=key, problems=problems)
+    context.built.labels(map(_LABEL, aligned))
     entities = [s for s in aligned if s.span is not None and s.span.layer is Layer.ENTITY]
     claims = [s for s in aligned if s.span is not None and s.span.layer is Layer.CLAIM]
     kept = outermost(
@@ -154,6 +165,45 @@ def make_doc(vocab: Vocab, doc: ExportDocument, tokens: Tokenized, context: Expo
     return made
 
 
+#: The token attributes whose strings ``DocBin.add`` keeps (``token.text``, ``tag_``,
+#: ``lemma_``, ``norm_``, ``morph``, ``dep_``, ``ent_type_``, ``ent_kb_id_``, ``ent_id_``).
+_STRING_ATTRS = ["ORTH", "TAG", "LEMMA", "NORM", "MORPH", "DEP", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
+
+
+def add(bin: DocBin, made: Doc) -> None:
+    """``bin.add(made)``, with the strings of its tokens taken from one array of their
+    hashes instead of nine attributes of a ``Token`` object per token, which was most of
+    ``DocBin.add``'s time (docs/adr/0035-token-format-writing.md). Every other step is
+    ``DocBin.add``'s own; a test compares the DocBin's bytes with ``DocBin.add``'s."""
+    import numpy
+    import srsly
+    from spacy.attrs import SPACY
+
+    array = made.to_array(bin.attrs)
+    if len(array.shape) == 1:
+        array = array.reshape((array.shape[0], 1))
+    bin.tokens.append(array)
+    spaces = made.to_array(SPACY)
+    bin.spaces.append(numpy.asarray(spaces.reshape((spaces.shape[0], 1)), dtype=bool))
+    bin.flags.append({"has_unknown_spaces": made.has_unknown_spaces})
+    if len(made):
+        # Each attribute's string is the string store's entry for its hash (0: "").
+        hashes = numpy.unique(made.to_array(_STRING_ATTRS)).tolist()
+        bin.strings.update(map(made.vocab.strings.__getitem__, hashes))
+    bin.cats.append(made.cats)
+    if bin.store_user_data:
+        bin.user_data.append(srsly.msgpack_dumps(made.user_data))
+    bin.span_groups.append(made.spans.to_bytes())
+    strings = made.vocab.strings
+    for group in made.spans.values():
+        for span in group:
+            bin.strings.add(span.label_)
+            if span.kb_id in strings:
+                bin.strings.add(span.kb_id_)
+            if span.id in strings:
+                bin.strings.add(span.id_)
+
+
 class MsgpackHooks:
     """srsly's msgpack encoders and decoders, looked up once and reused while active.
 
@@ -197,6 +247,7 @@ class DocBinWriter:
         self.vocab: Vocab | None = None
         self.count = 0
         self.hooks: MsgpackHooks | None = None
+        self.written: list[WrittenPieces] = []
 
     def write(self, doc: ExportDocument, tokens: Tokenized | None) -> None:
         from spacy.tokens import DocBin
@@ -210,7 +261,7 @@ class DocBinWriter:
         if self.hooks is None:
             self.hooks = MsgpackHooks()
         with self.hooks.active():
-            self.bin.add(make_doc(self.vocab, doc, tokens, self.context))
+            add(self.bin, make_doc(self.vocab, doc, tokens, self.context))
         self.count += 1
         if self.count == SHARD_DOCS:
             self._flush()
@@ -218,15 +269,30 @@ class DocBinWriter:
     def _flush(self) -> None:
         if self.bin is not None and self.count:
             with self.hooks.active() if self.hooks is not None else contextlib.nullcontext():
-                self.bin.to_disk(self.folder / f"docs-{self.shard:05d}{SUFFIX}")
+                self._save(self.bin)
             self.shard += 1
         self.bin, self.vocab, self.count = None, None, 0
+
+    def _save(self, made: DocBin) -> None:
+        """What ``DocBin.to_disk`` writes, synced, and noted for :meth:`read_back`."""
+        path = self.folder / f"docs-{self.shard:05d}{SUFFIX}"
+        written = WrittenPieces(path)
+        handle = open_output(path)
+        try:
+            handle.write(written.add(made.to_bytes()))
+        finally:
+            close_output(handle)
+        self.written.append(written)
 
     def close(self) -> None:
         self._flush()
         if self.shard == 0:
             # An empty split is still a corpus spaCy can open (an empty DocBin).
-            DocBinWriter._empty().to_disk(self.folder / f"docs-00000{SUFFIX}")
+            self._save(DocBinWriter._empty())
+
+    def read_back(self) -> list[str]:
+        """Every shard compared with what was written (the shards are spaCy's own bytes)."""
+        return [message for written in self.written for message in written.read_back()]
 
     @staticmethod
     def _empty() -> DocBin:

@@ -18,6 +18,7 @@ from annotator.export import (
     labelstudio,
     native,
     prodigy,
+    read_back,
 )
 from annotator.export.writing import ExportContext, Writer
 
@@ -46,6 +47,16 @@ class ExportFormat:
     shared: tuple[str, ...] = ()
     #: For formats whose split is a folder: the names (glob patterns) of what is in it.
     members: tuple[str, ...] = ()
+    #: For formats whose writers read their output back cheaply (``read_back()``, and
+    #: ``ExportContext.built``; :mod:`annotator.export.read_back`): what is still checked of a
+    #: split whose files read back as written from values found clean.
+    check_written: Callable[[Path], list[str]] | None = None
+
+    @property
+    def reads_back(self) -> bool:
+        """Whether the export compares its files with what was written instead of running
+        :attr:`check` every time."""
+        return self.check_written is not None
 
     @property
     def is_folder(self) -> bool:
@@ -77,6 +88,7 @@ _ALL = (
         True,
         prodigy.ProdigyWriter,
         prodigy.check,
+        check_written=read_back.nothing_more,
     ),
     ExportFormat(
         docbin.FORMAT,
@@ -86,6 +98,7 @@ _ALL = (
         docbin.DocBinWriter,
         docbin.check,
         members=(f"*{docbin.SUFFIX}",),
+        check_written=read_back.nothing_more,
     ),
     ExportFormat(
         conll.FORMAT,
@@ -94,6 +107,7 @@ _ALL = (
         True,
         conll.ConllWriter,
         conll.check,
+        check_written=read_back.nothing_more,
     ),
     ExportFormat(
         hf.FORMAT,
@@ -106,6 +120,7 @@ _ALL = (
         unsplit=hf.UNSPLIT + hf.SUFFIX,
         finish=hf.write_labels,
         shared=(hf.LABELS,),
+        check_written=hf.check_written,
     ),
     ExportFormat(
         brat.FORMAT,

@@ -21,6 +21,7 @@ import orjson
 from annotator.core.tokens import Tokenized
 from annotator.export.alignment import valid_iob2
 from annotator.export.document import ExportDocument
+from annotator.export.read_back import WrittenPieces
 from annotator.export.tagging import tagged_sentences
 from annotator.export.validation import Findings, is_int, iter_json_lines
 from annotator.export.writing import ExportContext, close_output, open_output
@@ -37,24 +38,34 @@ class HfWriter:
     def __init__(self, path: Path, context: ExportContext) -> None:
         self.handle = open_output(path)
         self.context = context
+        self.written = WrittenPieces(path)
 
     def write(self, doc: ExportDocument, tokens: Tokenized | None) -> None:
         assert tokens is not None
         key = doc.key
         entity_ids, claim_ids = self.context.entity_tags, self.context.claim_tags
-        for sentence in tagged_sentences(doc, tokens, self.context.problems):
-            row = {
-                "id": f"{key}:{sentence.index}",
-                "document_id": key,
-                "sentence": sentence.index,
-                "tokens": sentence.tokens,
-                "ner_tags": entity_ids.ids_of(sentence.entity_tags),
-                "claim_tags": claim_ids.ids_of(sentence.claim_tags),
-            }
-            self.handle.write(orjson.dumps(row) + b"\n")
+        lines = [
+            orjson.dumps(
+                {
+                    "id": f"{key}:{sentence.index}",
+                    "document_id": key,
+                    "sentence": sentence.index,
+                    "tokens": sentence.tokens,
+                    "ner_tags": entity_ids.ids_of(sentence.entity_tags),
+                    "claim_tags": claim_ids.ids_of(sentence.claim_tags),
+                },
+                option=orjson.OPT_APPEND_NEWLINE,
+            )
+            for sentence in tagged_sentences(doc, tokens, self.context)
+        ]
+        # One piece per document, compared as a whole when the file is read back.
+        self.handle.write(self.written.add(b"".join(lines)))
 
     def close(self) -> None:
         close_output(self.handle)
+
+    def read_back(self) -> list[str]:
+        return self.written.read_back()
 
 
 def write_labels(root: Path, context: ExportContext) -> None:
@@ -103,6 +114,17 @@ def check(path: Path) -> list[str]:
     for where, row in iter_json_lines(path, findings):
         _check_row(row, names, where, findings, seen)
     if not findings.count:
+        _load_with_datasets(path, names, findings)
+    return findings.result()
+
+
+def check_written(path: Path) -> list[str]:
+    """What is left to check of a split file that reads back exactly as it was written from
+    values found clean (:mod:`annotator.export.read_back`): ``labels.json`` beside it, and
+    loading it with ``datasets`` when that is installed."""
+    findings = Findings()
+    names = read_labels(path.parent, findings)
+    if names is not None:
         _load_with_datasets(path, names, findings)
     return findings.result()
 

@@ -26,6 +26,7 @@ from annotator.core.tokens import Tokenized
 from annotator.export.alignment import TokenSpan, align, align_spans
 from annotator.export.claims_json import quantities_of
 from annotator.export.document import ExportDocument
+from annotator.export.read_back import WrittenPieces
 from annotator.export.validation import (
     Findings,
     check_range,
@@ -46,6 +47,7 @@ FORMAT = "prodigy"
 CLAIMANT = "CLAIMANT"
 CUE = "CUE"
 ANSWERS = frozenset({"accept", "reject", "ignore"})
+_LABEL = operator.attrgetter("label")
 
 
 def _span_ref(span: TokenSpan) -> dict[str, Any]:
@@ -64,14 +66,16 @@ def record(doc: ExportDocument, tokens: Tokenized, context: ExportContext) -> di
     problems = context.problems
     # From the offset arrays, no Token object per token (hundreds per article).
     starts, ends = tokens.starts, tokens.ends
+    context.built.document(key, text, starts, ends)
     spaces = _followed_by_space(text, ends)
     token_rows = [
         {"text": word, "start": start, "end": end, "id": index, "ws": ws}
-        for index, (word, start, end, ws) in enumerate(
-            zip(tokens.words(text), starts, ends, spaces, strict=True)
+        for word, start, end, index, ws in zip(
+            tokens.words(text), starts, ends, range(len(spaces)), spaces, strict=True
         )
     ]
     aligned = align_spans(tokens, doc.spans, text=text, document=key, problems=problems)
+    context.built.labels(map(_LABEL, aligned))
     by_id = {s.span.id: s for s in aligned if s.span is not None}
     spans: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
@@ -140,13 +144,18 @@ class ProdigyWriter:
     def __init__(self, path: Path, context: ExportContext) -> None:
         self.handle = open_output(path)
         self.context = context
+        self.written = WrittenPieces(path)
 
     def write(self, doc: ExportDocument, tokens: Tokenized | None) -> None:
         assert tokens is not None
-        self.handle.write(orjson.dumps(record(doc, tokens, self.context)) + b"\n")
+        line = orjson.dumps(record(doc, tokens, self.context), option=orjson.OPT_APPEND_NEWLINE)
+        self.handle.write(self.written.add(line))
 
     def close(self) -> None:
         close_output(self.handle)
+
+    def read_back(self) -> list[str]:
+        return self.written.read_back()
 
 
 def check(path: Path) -> list[str]:

@@ -8,22 +8,24 @@ sentence is a valid IOB2 sequence on its own.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from annotator.core.model import Layer
 from annotator.core.tokens import Tokenized
 from annotator.export.alignment import align_spans, iob2, outermost, restart_at, sentence_ranges
 from annotator.export.document import ExportDocument
 from annotator.export.problems import UNSAFE_TOKEN, ProblemLog
+from annotator.export.writing import ExportContext
 
 # Matches exactly the characters ``str.isspace`` is true for (re's Unicode ``\s``).
 _SPACE = re.compile(r"\s")
+_LABEL = operator.attrgetter("label")
 
 
-@dataclass(frozen=True, slots=True)
-class TaggedSentence:
+class TaggedSentence(NamedTuple):
     index: int
     tokens: list[str]
     entity_tags: list[str]
@@ -31,11 +33,15 @@ class TaggedSentence:
 
 
 def tagged_sentences(
-    doc: ExportDocument, tokens: Tokenized, problems: ProblemLog
+    doc: ExportDocument, tokens: Tokenized, context: ExportContext, *, spaced_labels: bool = True
 ) -> Iterator[TaggedSentence]:
-    text, key = doc.text, doc.key
+    """Each sentence's words and tags; what was built is noted in ``context.built``
+    (``spaced_labels``: whether the format can write a label holding whitespace)."""
+    text, key, problems = doc.text, doc.key, context.problems
     count = len(tokens.tokens)
+    context.built.document(key, text, tokens.starts, tokens.ends)
     aligned = align_spans(tokens, doc.spans, text=text, document=key, problems=problems)
+    context.built.labels(map(_LABEL, aligned), spaced=spaced_labels)
     columns = []
     for layer, name in ((Layer.ENTITY, "entity"), (Layer.CLAIM, "claim")):
         spans = [s for s in aligned if s.span is not None and s.span.layer is layer]
@@ -57,15 +63,14 @@ def tagged_sentences(
     for index, indices in enumerate(sentence_ranges(tokens)):
         if not indices:
             continue
+        first, stop = indices.start, indices.stop
         for tags, column in ((entity_tags, "entity"), (claim_tags, "claim")):
-            restart_at(
-                tags, indices.start, tokens=tokens, document=key, problems=problems, column=column
-            )
+            if tags[first][0] == "I":  # a span runs on from the previous sentence (rare)
+                restart_at(
+                    tags, first, tokens=tokens, document=key, problems=problems, column=column
+                )
         yield TaggedSentence(
-            index,
-            words[indices.start : indices.stop],
-            entity_tags[indices.start : indices.stop],
-            claim_tags[indices.start : indices.stop],
+            index, words[first:stop], entity_tags[first:stop], claim_tags[first:stop]
         )
 
 

@@ -13,6 +13,7 @@ from annotator.core.schema import LabelSchema, default_schema
 from annotator.core.tokens import Tokenized
 from annotator.export.document import ExportDocument
 from annotator.export.problems import ProblemLog
+from annotator.export.read_back import BuiltCheck
 
 #: Written into every export that has a place for it (docs/ARCHITECTURE.md, "The offset contract").
 OFFSETS = "codepoint"
@@ -52,6 +53,10 @@ class LabelIds:
     def ids_of(self, tags: Sequence[str]) -> list[int]:
         """:meth:`id` of each tag; looked up in C once every tag is known. New labels get
         their ids in the order they first appear, as with :meth:`id`."""
+        try:
+            return list(map(self.ids.__getitem__, tags))
+        except KeyError:
+            pass  # a tag met for the first time: below, in order
         for tag in dict.fromkeys(tags):
             if tag not in self.ids:
                 self.id(tag)
@@ -78,6 +83,9 @@ class ExportContext:
     #: Finds the project's known entities in a claim's text (claim groups: the claimreview
     #: format); set by the export service, ``None`` where only entity spans count.
     find_entities: EntityFinder | None = None
+    #: What the token formats' writers built, tested as they build it (their cheap
+    #: read-back, :mod:`annotator.export.read_back`).
+    built: BuiltCheck = field(default_factory=BuiltCheck)
 
     def __post_init__(self) -> None:
         for name in self.schema.entity_names:

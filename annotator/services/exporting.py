@@ -250,6 +250,8 @@ def export(
             progress(0, len(plan.ids), "Reading the export back")
             if rows:
                 found = _read_back_native(root, fmt, folder, writers, row_check)
+            elif spec.reads_back:
+                found = _read_back_tokens(root, spec, folder, writers, context)
             else:
                 found = check_export(root, fmt) if folder else spec.check(root)
             progress(len(plan.ids), len(plan.ids), "Reading the export back")
@@ -564,6 +566,21 @@ def _read_back_native(
     if found or not check.clean:
         return (check_export(root, fmt) if folder else get(fmt).check(root)) + found
     return check_export(root, fmt, check_split=_nothing_more) if folder else []
+
+
+def _read_back_tokens(
+    root: Path, spec: ExportFormat, folder: bool, writers: Sequence[Writer], context: ExportContext
+) -> list[str]:
+    """A token format's read-back (:mod:`annotator.export.read_back`): every file compared
+    with what was written, what was built tested as it was built; the detailed check (which
+    names the line and field) runs only when either found something."""
+    found = [message for writer in writers for message in cast(Any, writer).read_back()]
+    if found or not context.built.clean:
+        return (check_export(root, spec.name) if folder else spec.check(root)) + found
+    assert spec.check_written is not None
+    if folder:
+        return check_export(root, spec.name, check_split=spec.check_written)
+    return spec.check_written(root)
 
 
 def _nothing_more(_path: Path) -> list[str]:
