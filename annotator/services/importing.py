@@ -13,13 +13,13 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError, OperationCancelled, StorageError
 from annotator.core.model import (
     Decision,
-    DocumentState,
     IgnoredRange,
     Layer,
     Status,
@@ -40,12 +40,13 @@ from annotator.services.onto_existing import (
     owner_of,
 )
 from annotator.storage.database import Database
-from annotator.storage.store import NewWork, Store
+from annotator.storage.store import NewState, NewWork, Store
 
 if TYPE_CHECKING:
     from annotator.services import near_duplicates
 
 BATCH_SIZE = 500
+_annotator = attrgetter("annotator")
 #: Progress is reported at least this often (records read), between batches too.
 PROGRESS_EVERY = 100
 #: The phases of an import in progress reports.
@@ -362,26 +363,27 @@ def _new_work(doc_id: int, doc: ImportedDocument, owner: str) -> NewWork:
         )
         for item in doc.rejected
     ]
-    states: list[DocumentState] = []
+    states: list[NewState] = []
     if doc.statuses or doc.seconds:
         seconds = {name or owner: spent for name, spent in doc.seconds.items()}
         states.extend(
-            DocumentState(doc_id, name or owner, status, seconds.pop(name or owner, 0.0))
+            (name or owner, status, seconds.pop(name or owner, 0.0))
             for name, status in doc.statuses.items()
         )
-        states.extend(
-            DocumentState(doc_id, name, Status.NEW, spent) for name, spent in seconds.items()
-        )
+        states.extend((name, Status.NEW, spent) for name, spent in seconds.items())
     return NewWork(doc_id, owner, doc.entities, doc.claims, decisions, states)
 
 
 def _annotators_of_new(work: NewWork) -> set[str]:
     """Everyone with work in a new document (as ``annotators_of`` its record)."""
-    owner = work.owner
-    names = {span.annotator or owner for span in work.entities}
-    names.update(span.annotator or owner for span in work.claims)
+    # The spans' own names gathered in C; those that name nobody are the owner's.
+    names = set(map(_annotator, work.entities))
+    names.update(map(_annotator, work.claims))
+    if None in names or "" in names:
+        names.difference_update((None, ""))
+        names.add(work.owner)
     names.update(d.annotator for d in work.decisions)
-    names.update(s.annotator for s in work.states)
+    names.update(state[0] for state in work.states)
     return names
 
 

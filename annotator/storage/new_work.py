@@ -18,7 +18,7 @@ import orjson
 from sqlalchemy import Connection, Table, func, select
 
 from annotator.core.errors import NotFoundError, StorageError
-from annotator.core.model import MANUAL, DocumentState, Layer, SuggestionDecision
+from annotator.core.model import MANUAL, Layer, Status, SuggestionDecision
 from annotator.storage.bulk import SQLITE_TIME, chunks
 from annotator.storage.orm import (
     ClaimRow,
@@ -73,6 +73,10 @@ class NewClaim(NewSpan, Protocol):
     def hedged(self) -> bool: ...
 
 
+#: A new document's status for one annotator: ``(annotator, status, seconds spent)``.
+NewState = tuple[str, Status, float]
+
+
 class NewWork(NamedTuple):
     """Everything one newly stored document brings with it: a tuple, as one is built per
     document (docs/adr/0030-native-import-rows.md). ``owner`` owns each span that names
@@ -83,7 +87,7 @@ class NewWork(NamedTuple):
     entities: Sequence[NewEntity] = ()
     claims: Sequence[NewClaim] = ()
     decisions: Sequence[SuggestionDecision] = ()
-    states: Sequence[DocumentState] = ()
+    states: Sequence[NewState] = ()
 
 
 #: A span's row without its id: ``(document_id, layer, start, end, label, annotator_id,
@@ -124,17 +128,14 @@ class NewWorkWrites(Unit):
         claim_ids = self._insert_spans(conn, claims)
         self._insert_claims(conn, works, entity_ids, claim_ids)
         self._insert_decisions(conn, [d for w in works for d in w.decisions], when)
-        self._insert_states(conn, [s for w in works for s in w.states], when)
+        self._insert_states(conn, works, when)
 
     def _span_rows(
         self, conn: Connection, works: Sequence[NewWork], layer: Layer, when: Any
     ) -> list[_SpanRow]:
         """The rows of the entities or claims of ``works``, in order."""
         entity = layer is Layer.ENTITY
-        names = {
-            s.annotator or w.owner for w in works for s in (w.entities if entity else w.claims)
-        }
-        ids = {name: self.annotator_id(name) for name in sorted(names)}
+        ids = _AnnotatorIds(self)
         kind = layer.value
         # The driver takes no mapping: on SQLite the JSON column is bound as its text, as
         # SQLAlchemy's JSON type would write it; on PostgreSQL that type takes the mapping.
@@ -192,28 +193,28 @@ class NewWorkWrites(Unit):
             if not 0 <= cue_start < cue_end <= lengths[doc_id]:
                 raise NotFoundError(f"cue {cue_start}..{cue_end} is outside the document")
 
-    def _lengths(self, conn: Connection, ids: Sequence[int]) -> dict[int, int]:
-        """``document id -> length of its text`` of the documents with these ids."""
-        lengths: dict[int, int] = {}
-        if not ids:
-            return lengths
-        if conn.dialect.name == "sqlite":
-            # A plain statement on the driver: SQLAlchemy's building of an ``IN`` of a
-            # batch's ids cost more than the look-up. A batch's new documents were inserted
-            # one after the other, so their ids are one range: that range is read.
-            wanted = set(ids)
-            found = conn.exec_driver_sql(
-                "SELECT id, length(text) FROM documents WHERE id BETWEEN ? AND ?",
-                (min(ids), max(ids)),
-            )
-            lengths.update((doc_id, length) for doc_id, length in found if doc_id in wanted)
-            return lengths
-        for chunk in chunks(ids):
-            found = conn.execute(
-                select(DocumentRow.id, func.length(DocumentRow.text)).where(
-                    DocumentRow.id.in_(chunk)
+    def _lengths(self, conn: Connection, ids: Sequence[int]) -> Mapping[int, int]:
+        """``document id -> length of its text`` of the documents with these ids: known for
+        those inserted in this unit (an import's), read for the others."""
+        known = self._inserted_lengths
+        missing = [doc_id for doc_id in ids if doc_id not in known]
+        if not missing:
+            return known
+        lengths = dict(known)
+        for chunk in chunks(missing):
+            if conn.dialect.name == "sqlite":
+                # A plain statement on the driver: SQLAlchemy's building of an ``IN`` of
+                # many ids costs more than the look-up.
+                marks = ", ".join("?" * len(chunk))
+                found = conn.exec_driver_sql(
+                    f"SELECT id, length(text) FROM documents WHERE id IN ({marks})", tuple(chunk)
                 )
-            )
+            else:
+                found = conn.execute(
+                    select(DocumentRow.id, func.length(DocumentRow.text)).where(
+                        DocumentRow.id.in_(chunk)
+                    )
+                )
             lengths.update({doc_id: length for doc_id, length in found})
         return lengths
 
@@ -294,11 +295,12 @@ class NewWorkWrites(Unit):
         )
         _insert_tuples(conn, DecisionRow.__table__, names, list(rows.values()))
 
-    def _insert_states(self, conn: Connection, states: Iterable[DocumentState], when: Any) -> None:
+    def _insert_states(self, conn: Connection, works: Sequence[NewWork], when: Any) -> None:
         rows: dict[tuple[int, int], tuple[Any, ...]] = {}
-        for state in states:
-            key = (state.document_id, self.annotator_id(state.annotator))
-            rows[key] = (*key, state.status.value, state.seconds_spent, state.skip_reason, when)
+        for work in works:
+            for name, status, seconds in work.states:
+                key = (work.document_id, self.annotator_id(name))
+                rows[key] = (*key, status.value, seconds, None, when)
         names = (
             "document_id",
             "annotator_id",
@@ -308,6 +310,19 @@ class NewWorkWrites(Unit):
             "updated_at",
         )
         _insert_tuples(conn, DocumentStatusRow.__table__, names, list(rows.values()))
+
+
+class _AnnotatorIds(dict[str, int]):
+    """``name -> annotator id``, each name looked up (or registered) when first asked for:
+    a row is built with a plain look-up, without a first pass to gather the names."""
+
+    def __init__(self, unit: Unit) -> None:
+        super().__init__()
+        self._unit = unit
+
+    def __missing__(self, name: str) -> int:
+        found = self[name] = self._unit.annotator_id(name)
+        return found
 
 
 def _when(conn: Connection, now: datetime) -> Any:

@@ -9,7 +9,6 @@ from annotator.core.errors import NotFoundError
 from annotator.core.model import (
     ClaimDetails,
     Decision,
-    DocumentState,
     Layer,
     Span,
     Status,
@@ -68,7 +67,7 @@ def test_spans_claims_decisions_and_statuses_of_two_documents(backend_db: Databa
                     first, "ana", Layer.ENTITY, 0, 5, "ORG", Decision.REJECTED, "rules"
                 ),
             ],
-            states=[DocumentState(first, "ana", Status.DONE, 12.5)],
+            states=[("ana", Status.DONE, 12.5)],
         ),
         NewWork(
             second,
@@ -159,3 +158,31 @@ def test_offsets_out_of_order_are_refused(backend_db: Database, start: int, end:
     work = NewWork(first, "ana", entities=[_entity(start, end, "ORG")])
     with pytest.raises(ValueError, match="0 <= start < end"), backend_db.write() as store:
         store.add_new_work([work])
+
+
+def test_spans_of_documents_inserted_in_the_same_unit_are_checked_too(
+    backend_db: Database,
+) -> None:
+    """An import inserts its documents and their work in one transaction; the lengths of the
+    texts it has just inserted are what a span is held to there, as a stored text's is."""
+    row = {"title": "t", "text": TEXTS[0], "sha256": sha256_hex(TEXTS[0]), "source": "wire"}
+    with (
+        pytest.raises(NotFoundError, match="past the end"),
+        backend_db.write() as store,
+    ):
+        doc_id = store.insert_documents([row])[row["sha256"]]
+        end = len(TEXTS[0])
+        store.add_new_work(
+            [
+                NewWork(
+                    doc_id, "ana", entities=[_entity(0, 5, "ORG"), _entity(end - 3, end + 1, "X")]
+                )
+            ]
+        )
+    with backend_db.read() as store:
+        assert store.document_count() == 0
+    with backend_db.write() as store:
+        doc_id = store.insert_documents([row])[row["sha256"]]
+        store.add_new_work([NewWork(doc_id, "ana", entities=[_entity(end - 3, end, "X")])])
+    with backend_db.read() as store:
+        assert [(s.start, s.end) for s in store.spans(doc_id)] == [(end - 3, end)]
