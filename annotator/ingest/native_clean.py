@@ -16,9 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.core.model import CLAIM_TYPES, MANUAL
-from annotator.ingest.records import ImportedClaim, ImportedEntity
+from annotator.ingest.records import NO_ATTRIBUTES, ImportedClaim, ImportedEntity
 
 _SUGGESTED = "suggested:"
+#: Where each of the first spans of a list is, made once: the records of a file share them.
+_PLACES = 256
+_ENTITY_PLACES = tuple(f"entities[{index}]" for index in range(_PLACES))
+_CLAIM_PLACES = tuple(f"claims[{index}]" for index in range(_PLACES))
 #: Builds a span's tuple without the Python-level ``__new__`` of a NamedTuple (all fields
 #: given, in order).
 _new = tuple.__new__
@@ -80,15 +84,25 @@ def clean_entities(
             origin == MANUAL or (origin.startswith(_SUGGESTED) and len(origin) > len(_SUGGESTED))
         ):
             return None
-        attributes = get("attributes")  # meta_object
+        attributes = get("attributes")  # meta_object (none: the shared empty mapping)
         if attributes is None:
-            attributes = {}
+            attributes = NO_ATTRIBUTES
         elif type(attributes) is not dict:
             return None
         append(
             _new(
                 ImportedEntity,
-                (ref, start, end, label, name, origin, attributes, f"entities[{index}]", None),
+                (
+                    ref,
+                    start,
+                    end,
+                    label,
+                    name,
+                    origin,
+                    attributes,
+                    _ENTITY_PLACES[index] if index < _PLACES else f"entities[{index}]",
+                    None,
+                ),
             )
         )
     return tuple(result)
@@ -182,7 +196,7 @@ def clean_claims(
             return None
         attributes = get("attributes")
         if attributes is None:
-            attributes = {}
+            attributes = NO_ATTRIBUTES
         elif type(attributes) is not dict:
             return None
         append(
@@ -200,7 +214,7 @@ def clean_claims(
                     origin,
                     label,
                     attributes,
-                    f"claims[{index}]",
+                    _CLAIM_PLACES[index] if index < _PLACES else f"claims[{index}]",
                 ),
             )
         )
