@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 
 import orjson
@@ -137,9 +138,28 @@ class NewWorkWrites(Unit):
         entity = layer is Layer.ENTITY
         ids = _AnnotatorIds(self)
         kind = layer.value
-        # The driver takes no mapping: on SQLite the JSON column is bound as its text, as
-        # SQLAlchemy's JSON type would write it; on PostgreSQL that type takes the mapping.
-        text = conn.dialect.name == "sqlite"
+        by_document = ((w.document_id, w.owner, w.entities if entity else w.claims) for w in works)
+        if conn.dialect.name != "sqlite":
+            # SQLAlchemy's JSON type takes the mapping.
+            return [
+                (
+                    doc_id,
+                    kind,
+                    s.start,
+                    s.end,
+                    s.label,
+                    ids[s.annotator or owner],
+                    s.origin or MANUAL,
+                    dict(s.attributes),
+                    s.ref,
+                    when,
+                    when,
+                )
+                for doc_id, owner, spans in by_document
+                for s in spans
+            ]
+        # The driver takes no mapping: the JSON column is bound as the text SQLAlchemy's JSON
+        # type would write (written out here: a call per span costs as much as the rest).
         return [
             (
                 doc_id,
@@ -149,14 +169,12 @@ class NewWorkWrites(Unit):
                 s.label,
                 ids[s.annotator or owner],
                 s.origin or MANUAL,
-                _attributes(s.attributes) if text else dict(s.attributes),
+                orjson.dumps(dict(s.attributes)).decode() if s.attributes else "{}",
                 s.ref,
                 when,
                 when,
             )
-            for doc_id, owner, spans in (
-                (w.document_id, w.owner, w.entities if entity else w.claims) for w in works
-            )
+            for doc_id, owner, spans in by_document
             for s in spans
         ]
 
@@ -259,7 +277,7 @@ class NewWorkWrites(Unit):
             count = len(work.entities)
             if work.claims:
                 ids = entity_ids[at : at + count]
-                cited = dict(zip((e.cited_as for e in work.entities), ids, strict=True))
+                cited = dict(zip(map(_cited_as, work.entities), ids, strict=True))
                 rows.extend(
                     (
                         next(span_ids),
@@ -312,6 +330,9 @@ class NewWorkWrites(Unit):
         _insert_tuples(conn, DocumentStatusRow.__table__, names, list(rows.values()))
 
 
+_cited_as = attrgetter("cited_as")
+
+
 class _AnnotatorIds(dict[str, int]):
     """``name -> annotator id``, each name looked up (or registered) when first asked for:
     a row is built with a plain look-up, without a first pass to gather the names."""
@@ -328,11 +349,6 @@ class _AnnotatorIds(dict[str, int]):
 def _when(conn: Connection, now: datetime) -> Any:
     """``now`` as a bound value: on SQLite the text SQLAlchemy's DateTime would store."""
     return now.strftime(SQLITE_TIME) if conn.dialect.name == "sqlite" else now
-
-
-def _attributes(attributes: Mapping[str, Any]) -> str:
-    """A span's attributes as the JSON text SQLAlchemy's JSON type would store."""
-    return "{}" if not attributes else orjson.dumps(dict(attributes)).decode()
 
 
 def _insert_tuples(
