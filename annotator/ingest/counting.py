@@ -70,11 +70,15 @@ def _lines(path: Path, *, header: bool) -> int | None:
             tail = b""
             while chunk := handle.read(_CHUNK):
                 # Whole lines of this chunk, counted in C: line breaks less blank lines (a
-                # Python loop over the lines cost a sixth of a JSONL import).
-                data = tail + chunk
+                # Python loop over the lines cost a sixth of a JSONL import), in place
+                # rather than in copies of the chunk.
+                data = tail + chunk if tail else chunk
                 cut = data.rfind(b"\n") + 1
-                whole, tail = data[:cut], data[cut:]
-                count += whole.count(b"\n") - len(_BLANK_LINE.findall(b"\n" + whole))
+                if cut:
+                    count += data.count(b"\n", 0, cut) - len(_BLANK_LINE.findall(data, 0, cut))
+                    # The first line has no line break in front of it to be found by.
+                    count -= not data[: data.find(b"\n")].strip()
+                tail = data[cut:]
             count += bool(tail.strip())
     except OSError:
         return 1  # the reader reports why it cannot be read

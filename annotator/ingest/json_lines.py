@@ -39,7 +39,8 @@ def iter_json_objects(path: Path) -> Iterator[NumberedObject | ImportProblem]:
             yield item
             continue
         number, line = item
-        if not line.strip():
+        # (Not ``strip``: that copies every line to find out it is not blank.)
+        if not line or line.isspace():
             continue
         if "\x00" in line:
             # A raw NUL is not valid JSON. Written as its escape, a NUL inside a string is

@@ -59,6 +59,7 @@ _RECORD_KEYS = frozenset(
 )
 _SPAN_LISTS = ("entities", "claims", "rejected", "ignored")
 _STATUSES = ", ".join(status.value for status in Status)
+_STATUS_OF = {status.value: status for status in Status}
 
 
 def read_native(
@@ -66,8 +67,19 @@ def read_native(
 ) -> Iterator[ImportedDocument | ImportProblem]:
     """Stream the documents of a native JSONL file, with a problem for each bad record."""
 
-    def parse(record: Mapping[str, Any], **where: Any) -> tuple[ImportedDocument, list[str]]:
-        return parse_native(record, **where), []
+    def parse(
+        record: Mapping[str, Any],
+        *,
+        path: str,
+        line: int,
+        default_annotator: str | None,
+        source: str | None,
+    ) -> tuple[ImportedDocument, list[str]]:
+        # Named, not ``**where``: no mapping of them made twice per record.
+        document = parse_native(
+            record, path=path, line=line, default_annotator=default_annotator, source=source
+        )
+        return document, []
 
     return read_json_lines(path, parse, default_annotator=default_annotator, source=source)
 
@@ -99,21 +111,26 @@ def parse_native(
         )
     own_annotator = optional_str(record.get("annotator"), field="annotator")
     annotator = own_annotator or default_annotator
-    spans = _SpanReader(text, annotator)
     # A clean list is read in one pass; any doubt, and it is read again field by field, which
     # names the bad field (native_clean.py).
     value = record.get("entities")
     entities = clean_entities(value, text, annotator)
     if entities is None:
-        entities = spans.entities(value)
-    refs = {e.ref for e in entities if e.ref is not None}
+        entities = _SpanReader(text, annotator).entities(value)
     value = record.get("claims")
-    claims = clean_claims(value, text, annotator, refs)
-    if claims is None:
-        claims = spans.claims(value, refs)
+    claims: tuple[ImportedClaim, ...] = ()
+    if value is not None:
+        refs = {e.ref for e in entities if e.ref is not None}
+        found = clean_claims(value, text, annotator, refs)
+        claims = _SpanReader(text, annotator).claims(value, refs) if found is None else found
     title = optional_str(record.get("title"), field="title")
     meta = meta_object(record.get("meta"), field="meta")
-    extra = {key: value for key, value in record.items() if key not in _RECORD_KEYS}
+    # Nearly every record has only keys of the format: nothing to keep from it.
+    if record.keys() <= _RECORD_KEYS:
+        extra = None
+    else:
+        extra = {key: value for key, value in record.items() if key not in _RECORD_KEYS}
+    rejected, ignored = record.get("rejected"), record.get("ignored")
     return ImportedDocument(
         text=text,
         title=clean_title(title, path=path, line=line, field="title")
@@ -124,8 +141,8 @@ def parse_native(
         meta={**extra, **meta} if extra else meta,
         entities=entities,
         claims=claims,
-        rejected=spans.rejected(record.get("rejected")),
-        ignored=spans.ignored(record.get("ignored")),
+        rejected=() if rejected is None else _SpanReader(text, annotator).rejected(rejected),
+        ignored=() if ignored is None else _SpanReader(text, annotator).ignored(ignored),
         statuses=_statuses(record, annotator),
         seconds=_seconds(record.get("seconds")),
         origin=f"{path}:{line}",
@@ -323,6 +340,10 @@ def _flag(value: Any, field: str) -> bool:
 
 
 def _status(value: Any, field: str) -> Status:
+    # A dictionary look-up first: calling the enumeration costs several times as much.
+    found = _STATUS_OF.get(value) if type(value) is str else None
+    if found is not None:
+        return found
     try:
         return Status(value)
     except ValueError:

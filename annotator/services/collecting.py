@@ -16,8 +16,12 @@ import gc
 import threading
 from dataclasses import dataclass
 
-#: Allocations between young collections during an import (Python's default is 700).
-IMPORT_THRESHOLD = 10_000
+#: Allocations between young collections during an import (Python's default is 700). Above
+#: what one batch keeps alive: a batch of 500 native records with ten spans each holds about
+#: 12,000 tracked objects until it is stored, and young collections while they lived (at
+#: 10,000) walked them again and again and moved them up a generation, 7-10 us of CPU per
+#: document; at 25,000 and above under 1 us (docs/adr/0033-native-import-rows.md).
+IMPORT_THRESHOLD = 50_000
 
 
 @dataclass(frozen=True, slots=True)

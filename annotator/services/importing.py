@@ -10,16 +10,16 @@ never leaves half a batch. Bad files and records are reported and the rest goes 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError, OperationCancelled, StorageError
 from annotator.core.model import (
-    MANUAL,
     Decision,
-    DocumentState,
     IgnoredRange,
     Layer,
     Status,
@@ -33,7 +33,6 @@ from annotator.ingest.record_checks import check_annotator_name
 from annotator.ingest.records import ImportedDocument, ImportProblem
 from annotator.services import collecting
 from annotator.services.onto_existing import (
-    NEW,
     Conflict,
     Outcome,
     Tally,
@@ -41,12 +40,13 @@ from annotator.services.onto_existing import (
     owner_of,
 )
 from annotator.storage.database import Database
-from annotator.storage.store import NewWork, Store
+from annotator.storage.store import NewState, NewWork, Store
 
 if TYPE_CHECKING:
     from annotator.services import near_duplicates
 
 BATCH_SIZE = 500
+_annotator = attrgetter("annotator")
 #: Progress is reported at least this often (records read), between batches too.
 PROGRESS_EVERY = 100
 #: The phases of an import in progress reports.
@@ -334,18 +334,25 @@ def _store_batch(
     ids = store.insert_documents(rows)
     works: list[NewWork] = []
     ignored: dict[int, list[IgnoredRange]] = {}
+    # Everyone with work in each new document, counted once per document.
+    new_work = Counter[str]()
+    # Who owns what names nobody (as ``owner_of`` says).
+    owner = owner_of(None, annotator)
     for doc, digest, is_native in keep:
         doc_id = ids[digest]
         if not is_native:
             result.texts.append((doc.source, doc.text))
         if doc.entities or doc.claims or doc.rejected or doc.statuses or doc.seconds:
             # (Most plain imports bring no work: nothing to build for them.)
-            work = _new_work(doc_id, doc, annotator, result)
+            work = _new_work(doc_id, doc, owner)
             works.append(work)
-            for name in _annotators_of_new(work):
-                result.onto.count(name, NEW)
+            new_work.update(_annotators_of_new(work))
+            result.entities += len(doc.entities)
+            result.claims += len(doc.claims)
         if is_native and doc.ignored:
             ignored[doc_id] = list(doc.ignored)
+    for name, documents in new_work.items():
+        result.onto.tallies.setdefault(name, Tally()).new += documents
     # One statement per table for the whole batch (storage/new_work.py).
     store.add_new_work(works)
     if ignored:
@@ -362,35 +369,15 @@ def _store_batch(
     return result
 
 
-def _new_work(
-    doc_id: int,
-    doc: ImportedDocument,
-    default_annotator: str | None,
-    summary: _Stored,
-) -> NewWork:
+def _new_work(doc_id: int, doc: ImportedDocument, owner: str) -> NewWork:
     """What a new document brings: entities (claims cite them by their name in the file),
-    claims, rejections and statuses, stored with the rest of the batch's. The spans are the
-    values of their rows (``NewWork``), as ``entity_span`` and ``claim_span`` would make
-    them: a :class:`Span` per span cost more than storing it."""
-    fallback = owner_of(None, default_annotator)
-
-    def owner(name: str | None) -> str:
-        return name or fallback
-
-    entities = [
-        (e.start, e.end, e.label, e.annotator or fallback, e.origin or MANUAL, e.attributes, e.ref)
-        for e in doc.entities
-    ]
-    claims = [
-        (c.start, c.end, c.label, c.annotator or fallback, c.origin or MANUAL, c.attributes, c.ref)
-        for c in doc.claims
-    ]
-    summary.entities += len(entities)
-    summary.claims += len(claims)
+    claims, rejections and statuses, stored with the rest of the batch's. Its spans go to
+    storage as the values the reader made (docs/adr/0033-native-import-rows.md); ``owner``
+    owns what names nobody."""
     decisions = [
         SuggestionDecision(
             document_id=doc_id,
-            annotator=owner(item.get("annotator")),
+            annotator=item.get("annotator") or owner,
             layer=Layer(item.get("layer", "entity")),
             start=int(item["start"]),
             end=int(item["end"]),
@@ -400,30 +387,27 @@ def _new_work(
         )
         for item in doc.rejected
     ]
-    seconds = {owner(name): spent for name, spent in doc.seconds.items()}
-    states = [
-        DocumentState(doc_id, owner(name), status, seconds.pop(owner(name), 0.0))
-        for name, status in doc.statuses.items()
-    ]
-    states.extend(DocumentState(doc_id, name, Status.NEW, spent) for name, spent in seconds.items())
-    return NewWork(
-        document_id=doc_id,
-        entities=entities,
-        cited_as=[ent.cited_as for ent in doc.entities],
-        claims=claims,
-        claim_details=[(c.cue, c.claim_type, c.hedged) for c in doc.claims],
-        claimants=[claim.claimant for claim in doc.claims],
-        decisions=decisions,
-        states=states,
-    )
+    states: list[NewState] = []
+    if doc.statuses or doc.seconds:
+        seconds = {name or owner: spent for name, spent in doc.seconds.items()}
+        states.extend(
+            (name or owner, status, seconds.pop(name or owner, 0.0))
+            for name, status in doc.statuses.items()
+        )
+        states.extend((name, Status.NEW, spent) for name, spent in seconds.items())
+    return NewWork(doc_id, owner, doc.entities, doc.claims, decisions, states)
 
 
 def _annotators_of_new(work: NewWork) -> set[str]:
     """Everyone with work in a new document (as ``annotators_of`` its record)."""
-    names = {span[3] for span in work.entities}
-    names.update(span[3] for span in work.claims)
+    # The spans' own names gathered in C; those that name nobody are the owner's.
+    names = set(map(_annotator, work.entities))
+    names.update(map(_annotator, work.claims))
+    if None in names or "" in names:
+        names.difference_update((None, ""))
+        names.add(work.owner)
     names.update(d.annotator for d in work.decisions)
-    names.update(s.annotator for s in work.states)
+    names.update(state[0] for state in work.states)
     return names
 
 

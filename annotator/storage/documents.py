@@ -152,12 +152,15 @@ class Documents(Unit):
             ]
             conn.execute(DocumentRow.__table__.insert(), values)
         if conn.dialect.name != "sqlite":
-            return self.existing_hashes(row["sha256"] for row in rows)
-        return dict(
-            conn.exec_driver_sql(
-                "SELECT sha256, id FROM documents WHERE id > ?", (before,)
-            ).fetchall()
-        )
+            ids = self.existing_hashes(row["sha256"] for row in rows)
+        else:
+            ids = dict(
+                conn.exec_driver_sql(
+                    "SELECT sha256, id FROM documents WHERE id > ?", (before,)
+                ).fetchall()
+            )
+        self._inserted_lengths.update((ids[row["sha256"]], len(row["text"])) for row in rows)
+        return ids
 
     def document_index(
         self, *, after_id: int = 0, limit: int = 1000

@@ -33,7 +33,7 @@ from annotator.storage.document_list import DocumentList, PageScan
 from annotator.storage.documents import Documents
 from annotator.storage.event_log import EventLog
 from annotator.storage.models import Models, StoredModel
-from annotator.storage.new_work import NewWork, NewWorkWrites
+from annotator.storage.new_work import NewState, NewWork, NewWorkWrites
 from annotator.storage.settings import Settings
 from annotator.storage.spans import Spans
 from annotator.storage.statuses import Statuses
@@ -42,7 +42,7 @@ from annotator.storage.terms import Gazetteer, StoredTerm
 from annotator.storage.token_cache import TokenCache
 
 #: Values that Store methods return, importable from here with the store itself.
-__all__ = ["NewWork", "PageScan", "Store", "StoredModel", "StoredTerm"]
+__all__ = ["NewState", "NewWork", "PageScan", "Store", "StoredModel", "StoredTerm"]
 
 
 class Store(

@@ -26,6 +26,9 @@ class Unit:
         self.session = session
         self._annotator_ids: dict[str, int] = {}
         self._annotator_names: dict[int, str] = {}
+        #: ``document id -> length of its text`` of the documents inserted in this unit: the
+        #: spans stored with them are checked against these, not against the texts read back.
+        self._inserted_lengths: dict[int, int] = {}
 
     # -- annotators -------------------------------------------------------------------------
 

@@ -49,8 +49,10 @@ def test_blank_lines_are_not_counted_wherever_chunks_end(
 ) -> None:
     records = tmp_path / "gaps.jsonl"
     lines = [b'{"text": "a"}', b"", b" \t\r", b'{"text": "b"}', b"\x0c", b'{"text": "c"}', b"  "]
-    records.write_bytes(b"\n".join(lines))  # no line break after the last line
-    for chunk in (1, 2, 5, 1 << 20):
-        monkeypatch.setattr(counting, "_CHUNK", chunk)
-        assert count_records([records]) == 3, chunk
-        assert count_records([records]) == sum(1 for _ in read_all([records]))
+    # No line break after the last line; then blank lines first as well.
+    for content in (b"\n".join(lines), b"\n \n" + b"\n".join(lines)):
+        records.write_bytes(content)
+        for chunk in (1, 2, 5, 1 << 20):
+            monkeypatch.setattr(counting, "_CHUNK", chunk)
+            assert count_records([records]) == 3, (content, chunk)
+            assert count_records([records]) == sum(1 for _ in read_all([records]))

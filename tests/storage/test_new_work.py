@@ -9,14 +9,13 @@ from annotator.core.errors import NotFoundError
 from annotator.core.model import (
     ClaimDetails,
     Decision,
-    DocumentState,
     Layer,
     Span,
     Status,
     SuggestionDecision,
 )
+from annotator.ingest.records import ImportedClaim, ImportedEntity
 from annotator.storage.database import Database
-from annotator.storage.new_work import ClaimValues, SpanValues
 from annotator.storage.store import NewWork
 from tests.builders import sha256_hex
 
@@ -36,16 +35,21 @@ def _documents(db: Database) -> list[int]:
     return [by_sha[row["sha256"]] for row in rows]
 
 
-def _entity(start: int, end: int, label: str, name: str = "ana") -> SpanValues:
-    return (start, end, label, name, "manual", {"k": "ü"}, None)
+def _entity(
+    start: int, end: int, label: str, name: str | None = "ana", ref: str | None = None
+) -> ImportedEntity:
+    return ImportedEntity(ref, start, end, label, name, attributes={"k": "ü"})
 
 
-def _claim(start: int, end: int) -> SpanValues:
-    return (start, end, "CLAIM", "ana", "manual", {}, None)
-
-
-def _details(cue: tuple[int, int] | None) -> ClaimValues:
-    return (cue, "quantity", True)
+def _claim(
+    start: int,
+    end: int,
+    claimant: str | None = None,
+    cue: tuple[int, int] | None = None,
+) -> ImportedClaim:
+    return ImportedClaim(
+        None, start, end, claimant, cue, "quantity", True, "ana", label="CLAIM", attributes={}
+    )
 
 
 def test_spans_claims_decisions_and_statuses_of_two_documents(backend_db: Database) -> None:
@@ -53,11 +57,9 @@ def test_spans_claims_decisions_and_statuses_of_two_documents(backend_db: Databa
     works = [
         NewWork(
             first,
-            entities=[_entity(6, 17, "PERSON"), _entity(35, 42, "GPE", "bo")],
-            cited_as=["T1", "T2"],
-            claims=[_claim(23, 54)],
-            claim_details=[_details((18, 22))],
-            claimants=["T1"],
+            "ana",
+            entities=[_entity(6, 17, "PERSON", ref="T1"), _entity(35, 42, "GPE", "bo", "T2")],
+            claims=[_claim(23, 54, "T1", (18, 22))],
             decisions=[
                 SuggestionDecision(first, "ana", Layer.ENTITY, 0, 5, "ORG", Decision.REJECTED),
                 # The same key again: the later one is kept, as set_decision would.
@@ -65,16 +67,14 @@ def test_spans_claims_decisions_and_statuses_of_two_documents(backend_db: Databa
                     first, "ana", Layer.ENTITY, 0, 5, "ORG", Decision.REJECTED, "rules"
                 ),
             ],
-            states=[DocumentState(first, "ana", Status.DONE, 12.5)],
+            states=[("ana", Status.DONE, 12.5)],
         ),
         NewWork(
             second,
-            entities=[_entity(4, 18, "ORG")],
-            cited_as=["T1"],
-            claims=[_claim(19, 57)],
-            claim_details=[_details(None)],
+            "ana",
+            entities=[_entity(4, 18, "ORG", ref="T1")],
             # A claimant the record does not have: the claim is stored unattributed.
-            claimants=["T9"],
+            claims=[_claim(19, 57, "T9")],
         ),
     ]
     with backend_db.write() as store:
@@ -109,11 +109,9 @@ def test_ids_follow_spans_stored_before(backend_db: Database) -> None:
             [
                 NewWork(
                     second,
-                    entities=[_entity(4, 8, "ORG"), _entity(9, 18, "ORG")],
-                    cited_as=["A", "B"],
-                    claims=[_claim(19, 57)],
-                    claim_details=[_details(None)],
-                    claimants=["B"],
+                    "ana",
+                    entities=[_entity(4, 8, "ORG", ref="A"), _entity(9, 18, "ORG", ref="B")],
+                    claims=[_claim(19, 57, "B")],
                 )
             ]
         )
@@ -136,14 +134,14 @@ def test_past_the_end_is_refused_and_nothing_stored(
     cues: list[tuple[int, int]],
 ) -> None:
     first, second = _documents(backend_db)
-    good = NewWork(first, entities=[_entity(6, 17, "PERSON")], cited_as=[None])
+    good = NewWork(first, "ana", entities=[_entity(6, 17, "PERSON")])
     bad = NewWork(
         second,
+        "ana",
         entities=[_entity(start, end, "ORG") for start, end in entities],
-        cited_as=[None] * len(entities),
-        claims=[_claim(start, end) for start, end in claims],
-        claim_details=[_details(cue) for cue in cues],
-        claimants=[None] * len(claims),
+        claims=[
+            _claim(start, end, cue=cue) for (start, end), cue in zip(claims, cues, strict=True)
+        ],
     )
     with (
         pytest.raises(NotFoundError, match=r"past the end|outside the document"),
@@ -157,6 +155,34 @@ def test_past_the_end_is_refused_and_nothing_stored(
 @pytest.mark.parametrize(("start", "end"), [(-1, 4), (5, 5), (9, 3)])
 def test_offsets_out_of_order_are_refused(backend_db: Database, start: int, end: int) -> None:
     first, _ = _documents(backend_db)
-    work = NewWork(first, entities=[_entity(start, end, "ORG")], cited_as=[None])
+    work = NewWork(first, "ana", entities=[_entity(start, end, "ORG")])
     with pytest.raises(ValueError, match="0 <= start < end"), backend_db.write() as store:
         store.add_new_work([work])
+
+
+def test_spans_of_documents_inserted_in_the_same_unit_are_checked_too(
+    backend_db: Database,
+) -> None:
+    """An import inserts its documents and their work in one transaction; the lengths of the
+    texts it has just inserted are what a span is held to there, as a stored text's is."""
+    row = {"title": "t", "text": TEXTS[0], "sha256": sha256_hex(TEXTS[0]), "source": "wire"}
+    with (
+        pytest.raises(NotFoundError, match="past the end"),
+        backend_db.write() as store,
+    ):
+        doc_id = store.insert_documents([row])[row["sha256"]]
+        end = len(TEXTS[0])
+        store.add_new_work(
+            [
+                NewWork(
+                    doc_id, "ana", entities=[_entity(0, 5, "ORG"), _entity(end - 3, end + 1, "X")]
+                )
+            ]
+        )
+    with backend_db.read() as store:
+        assert store.document_count() == 0
+    with backend_db.write() as store:
+        doc_id = store.insert_documents([row])[row["sha256"]]
+        store.add_new_work([NewWork(doc_id, "ana", entities=[_entity(end - 3, end, "X")])])
+    with backend_db.read() as store:
+        assert [(s.start, s.end) for s in store.spans(doc_id)] == [(end - 3, end)]
