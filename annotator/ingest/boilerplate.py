@@ -76,7 +76,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Container, Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
@@ -138,6 +138,11 @@ _PRUNE_AT = 100_000
 _GOLDEN = 0x9E3779B97F4A7C15
 _SPAN = 1 << 64
 _SPAN_MASK = _SPAN - 1
+
+#: The last documents a learner keeps (each of at most ``_RECENT_CHARS``) to find the texts of
+#: the frequent pieces in; a piece in at least 20% of the documents is nearly always there.
+_RECENT = 64
+_RECENT_CHARS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +220,11 @@ class Boilerplate:
     min_glued_chars: int = DEFAULT_SETTINGS.min_glued_chars
     #: The size that counts for a block that runs to the end of the text; ``None``: min_chars.
     end_min_chars: int | None = None
+    #: The hashes of the first ``min_glued_chars`` characters of every frequent piece (the whole
+    #: piece when shorter), and of the last of those as long, when the learner found all their
+    #: texts: a line that begins like none of them and ends like none of them is neither a
+    #: frequent piece nor has a frequent head or tail. ``None``: every line is looked at.
+    windows: tuple[frozenset[int], frozenset[int]] | None = None
     # Derived from the above: the lengths of the frequent pieces (their low bits, from their
     # keys), and what tells the lines that may have a glued head or tail.
     _lengths: frozenset[int] = field(init=False, repr=False, compare=False)
@@ -230,6 +240,8 @@ class Boilerplate:
         pieces = self.pieces
         if not pieces:
             return ()
+        if self.windows is not None and len(text) <= _LENGTH_MASK:
+            return self._ranges_by_windows(text, *self.windows)
         # A length is looked up before a piece is sliced out and hashed: few pass.
         lengths: Container[int] = self._lengths
         sizes, last_chars, every = self._glued.sizes, self._glued.last_chars, self._glued.every
@@ -293,6 +305,68 @@ class Boilerplate:
         # A block still open here runs to the text's last line: a footer.
         end_min = self.min_chars if self.end_min_chars is None else self.end_min_chars
         self._close(result, block_start, block_end, block_chars, end_min)
+        return tuple(result)
+
+    def _ranges_by_windows(
+        self, text: str, heads: frozenset[int], tails: frozenset[int]
+    ) -> tuple[IgnoredRange, ...]:
+        """:meth:`ranges`, looking only at the lines that are a frequent piece or begin or end
+        like one: those are found in C for every line at once (nearly every line is body), and
+        the blocks are made of them alone, the lines between told by their count."""
+        raws = text.split("\n")
+        lines = list(map(str.strip, raws))
+        shortest = self.min_glued_chars
+        firsts = map(heads.__contains__, map(hash, map(itemgetter(slice(None, shortest)), lines)))
+        lasts = map(tails.__contains__, map(hash, map(itemgetter(slice(-shortest, None)), lines)))
+        hits = list(compress(range(len(lines)), map(or_, firsts, lasts)))
+        if not hits:
+            return ()
+        # Of each line: how many non-blank lines end with it (its index among them, plus one:
+        # a block goes on only from the line just before), and the length of the raw lines
+        # before it.
+        counts = list(accumulate(map(bool, lines)))
+        before = list(accumulate(map(len, raws), initial=0))
+        split, _mark = _splitter(text)
+        pieces, lengths = self.pieces, self._lengths
+        result: list[IgnoredRange] = []
+        block_start = block_end = block_chars = 0
+        open_line = -2  # index of the line whose end the open block reaches; -2: no block
+        for at in hits:
+            line, index = lines[at], counts[at] - 1
+            size = len(line)
+            if size in lengths and (hash(line) & _HASH_MASK | size) in pieces:
+                head, tail = size, 0
+            else:
+                head = tail = 0
+                if size > shortest:
+                    head, tail = self._glued_ends(line, split, True, True, lengths)
+                if not head and not tail:
+                    if block_chars:
+                        self._close(result, block_start, block_end, block_chars)
+                        block_chars, open_line = 0, -2
+                    continue
+            raw = raws[at]
+            start = before[at] + at + len(raw) - len(raw.lstrip())
+            if head:
+                if open_line == index - 1:
+                    block_end, block_chars = start + head, block_chars + head
+                else:
+                    self._close(result, block_start, block_end, block_chars)
+                    block_start, block_end, block_chars = start, start + head, head
+                if head == size:
+                    open_line = index
+                    continue
+            self._close(result, block_start, block_end, block_chars)
+            block_chars, open_line = 0, -2
+            if tail:
+                block_start, block_end = start + tail, start + size
+                block_chars, open_line = size - tail, index
+        if block_chars and open_line == counts[-1] - 1:
+            # A block still open at the text's last non-blank line: a footer.
+            end_min = self.min_chars if self.end_min_chars is None else self.end_min_chars
+            self._close(result, block_start, block_end, block_chars, end_min)
+        else:
+            self._close(result, block_start, block_end, block_chars)
         return tuple(result)
 
     def _glued_ends(
@@ -411,6 +485,9 @@ class BoilerplateLearner:
         #: pruning, which rebuilds the table anyway, shifts what it keeps.
         self._counts: Counter[int] = Counter()
         self._pruned_at = 0
+        #: The last documents counted (short enough), to find the texts of the frequent pieces
+        #: in: what marking looks for (see ``Boilerplate.windows``).
+        self._recent: deque[str] = deque(maxlen=_RECENT)
 
     def add(self, text: str) -> None:
         settings = self.settings
@@ -427,6 +504,10 @@ class BoilerplateLearner:
             # (sources that alternate templates are sampled fairly), the same in every run.
             keys = _piece_keys(text, settings.max_glued_sentences, settings.min_glued_chars)
             self._counts.update(dict.fromkeys(keys, every))
+        else:
+            text = ""
+        if 0 < len(text) <= _RECENT_CHARS:
+            self._recent.append(text)
         if self._width and self.documents % self._width == 0 and len(self._counts) > _PRUNE_AT:
             self._prune(self.documents // self._width)
 
@@ -443,6 +524,30 @@ class BoilerplateLearner:
             end_min_chars=settings.end_block_chars(self.documents),
             max_glued_sentences=settings.max_glued_sentences,
             min_glued_chars=settings.min_glued_chars,
+            windows=self._windows(pieces),
+        )
+
+    def _windows(self, pieces: frozenset[int]) -> tuple[frozenset[int], frozenset[int]] | None:
+        """The hashes of the first and last ``min_glued_chars`` characters of every frequent
+        piece, from their texts in the last documents counted; ``None`` when one of them is
+        not there (a piece of an older template): marking then looks at every line."""
+        settings = self.settings
+        shortest = settings.min_glued_chars
+        if not pieces or shortest < 1:
+            return None
+        texts: dict[int, str] = {}
+        for text in reversed(self._recent):
+            texts.update(_piece_texts(text, settings.max_glued_sentences, shortest))
+            if pieces <= texts.keys():
+                break
+        else:
+            return None
+        # A piece shorter than the window is whole: its hash is that of a line as short.
+        return (
+            frozenset(hash(texts[key][:shortest]) for key in pieces),
+            frozenset(
+                hash(texts[key][-shortest:]) for key in pieces if key & _LENGTH_MASK >= shortest
+            ),
         )
 
     def _prune(self, bucket: int) -> None:
@@ -502,6 +607,22 @@ def _cuts(parts: list[str], glued: int) -> tuple[list[int], list[int]]:
     if len(lefts) > glued:
         return lefts[:glued], rights[-glued:]
     return lefts, rights
+
+
+def _piece_texts(text: str, glued: int, shortest: int) -> dict[int, str]:
+    """The pieces of ``text`` by key (as ``_piece_keys``, with their texts: a few documents)."""
+    found = {}
+    split, _mark = _splitter(text)
+    for line in filter(None, map(str.strip, text.split("\n"))):
+        pieces = [line]
+        parts = split(line)
+        if len(parts) > 1:
+            lefts, rights = _cuts(parts, glued)
+            pieces.extend(line[:left] for left in lefts if left >= shortest)
+            pieces.extend(line[right:] for right in rights if len(line) - right >= shortest)
+        for piece in pieces:
+            found[hash(piece) & _HASH_MASK | len(piece)] = piece
+    return found
 
 
 def _piece_keys(text: str, glued: int, shortest: int) -> set[int]:
