@@ -22,13 +22,13 @@ How
    ``error`` x documents of a piece's occurrences (its upper bound is used, so no frequent
    piece is missed); counting is exact until the first pruning.
 
-   **Sampling.** The documents of a source are all counted up to ``2 x sample`` (1,000 by
+   **Sampling.** The documents of a source are all counted up to ``2 x sample`` (500 by
    default); past that, the n-th is counted with a chance of 1 in ``n // sample``, and counts
    that many times (an unbiased estimate of the documents a piece is in). Boilerplate repeats:
    a sample finds it as well as every document does, and counting is most of the cost. About
-   ``sample x (1 + ln(N / sample))`` of N documents are counted (1,900 of 5,000; 3,400 of
+   ``sample x (1 + ln(N / sample))`` of N documents are counted (1,100 of 5,000; 1,900 of
    100,000), and a piece's estimated share is off by about ``sqrt(p(1 - p) / (2 x sample))``
-   (1.3 points at a share of 20%), whatever N: only a piece within a few points of the
+   (1.8 points at a share of 20%), whatever N: only a piece within a few points of the
    threshold can come out otherwise than from a count of every document. Which documents are
    counted depends on their position alone (a golden-ratio sequence: evenly spread over any
    stretch of the stream and over every k-th document of it), so a source gives the same
@@ -166,7 +166,7 @@ class BoilerplateSettings:
     #: Every document of a source is counted up to twice this many; past that, the n-th is
     #: counted with a chance of 1 in n // sample, that many times (see "Sampling" above).
     #: 0: every document.
-    sample: int = 500
+    sample: int = 250
 
     def __post_init__(self) -> None:
         if not 0 <= self.min_share <= 1 or self.min_docs < 2 or self.sample < 0:

@@ -117,8 +117,9 @@ def test_the_sample_is_the_same_in_every_run() -> None:
 
 def test_documents_that_alternate_are_counted_about_as_often_as_they_occur() -> None:
     # A source whose documents alternate between templates (every 2nd, 3rd... 16th document):
-    # each template's estimated share is within 2 points of its true share, at 20,000
-    # documents of which the default sample counts about 2,600.
+    # each template's estimated share is within 3 points of its true share (about twice the
+    # spread of a random sample as large), at 20,000 documents of which the default sample
+    # counts about 2,000.
     periods = range(2, 17)
     size = 20_000
     learner = boilerplate.BoilerplateLearner()
@@ -130,7 +131,7 @@ def test_documents_that_alternate_are_counted_about_as_often_as_they_occur() -> 
             line = f"template {residue} of {period}"
             key = hash(line) & boilerplate._HASH_MASK | len(line)
             occurring = len(range(residue, size, period))
-            assert abs(learner._counts[key] - occurring) < 0.02 * size, (period, residue)
+            assert abs(learner._counts[key] - occurring) < 0.03 * size, (period, residue)
 
 
 def test_settings_refuse_a_negative_sample() -> None:
