@@ -76,10 +76,10 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Container, Hashable, Iterable
-from dataclasses import dataclass, field
-from itertools import accumulate, compress, repeat
+from dataclasses import dataclass, field, replace
+from itertools import accumulate, compress, islice, repeat
 from operator import and_, itemgetter, or_, sub
 from typing import TypeVar
 
@@ -139,10 +139,9 @@ _GOLDEN = 0x9E3779B97F4A7C15
 _SPAN = 1 << 64
 _SPAN_MASK = _SPAN - 1
 
-#: The last documents a learner keeps (each of at most ``_RECENT_CHARS``) to find the texts of
-#: the frequent pieces in; a piece in at least 20% of the documents is nearly always there.
-_RECENT = 64
-_RECENT_CHARS = 100_000
+#: How many documents :func:`detect` looks in for the texts of the frequent pieces (see
+#: ``Boilerplate.with_windows``); a piece in 20% of the documents is nearly always in 64.
+WINDOW_DOCUMENTS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,10 +219,11 @@ class Boilerplate:
     min_glued_chars: int = DEFAULT_SETTINGS.min_glued_chars
     #: The size that counts for a block that runs to the end of the text; ``None``: min_chars.
     end_min_chars: int | None = None
-    #: The hashes of the first ``min_glued_chars`` characters of every frequent piece (the whole
-    #: piece when shorter), and of the last of those as long, when the learner found all their
-    #: texts: a line that begins like none of them and ends like none of them is neither a
-    #: frequent piece nor has a frequent head or tail. ``None``: every line is looked at.
+    #: The hashes of the first ``min_glued_chars`` characters of every frequent piece (the
+    #: whole piece when shorter), and of the last of those as long, once their texts are known
+    #: (see :meth:`with_windows`): a line that begins like none of them and ends like none of
+    #: them is neither a frequent piece nor has a frequent head or tail. ``None``: every line
+    #: is looked at.
     windows: tuple[frozenset[int], frozenset[int]] | None = None
     # Derived from the above: the lengths of the frequent pieces (their low bits, from their
     # keys), and what tells the lines that may have a glued head or tail.
@@ -234,6 +234,31 @@ class Boilerplate:
         lengths = frozenset(key & _LENGTH_MASK for key in self.pieces)
         object.__setattr__(self, "_lengths", lengths)
         object.__setattr__(self, "_glued", _GluedFilter(lengths, self.min_glued_chars))
+
+    def with_windows(self, texts: Iterable[str]) -> Boilerplate:
+        """This, with ``windows`` from the texts of the frequent pieces found in ``texts`` (a
+        few documents of the source), or as it is when one of them is not there (a piece of
+        an older template, say): marking then looks at every line."""
+        shortest = self.min_glued_chars
+        if self.windows is not None or not self.pieces or shortest < 1:
+            return self
+        found: dict[int, str] = {}
+        for text in texts:
+            found.update(_piece_texts(text, self.max_glued_sentences, shortest))
+            if self.pieces <= found.keys():
+                break
+        else:
+            return self
+        # A piece shorter than the window is whole: its hash is that of a line as short.
+        windows = (
+            frozenset(hash(found[key][:shortest]) for key in self.pieces),
+            frozenset(
+                hash(found[key][-shortest:])
+                for key in self.pieces
+                if key & _LENGTH_MASK >= shortest
+            ),
+        )
+        return replace(self, windows=windows)
 
     def ranges(self, text: str) -> tuple[IgnoredRange, ...]:
         """The boilerplate blocks of ``text``, in order, merged across line breaks."""
@@ -485,9 +510,6 @@ class BoilerplateLearner:
         #: pruning, which rebuilds the table anyway, shifts what it keeps.
         self._counts: Counter[int] = Counter()
         self._pruned_at = 0
-        #: The last documents counted (short enough), to find the texts of the frequent pieces
-        #: in: what marking looks for (see ``Boilerplate.windows``).
-        self._recent: deque[str] = deque(maxlen=_RECENT)
 
     def add(self, text: str) -> None:
         settings = self.settings
@@ -504,10 +526,6 @@ class BoilerplateLearner:
             # (sources that alternate templates are sampled fairly), the same in every run.
             keys = _piece_keys(text, settings.max_glued_sentences, settings.min_glued_chars)
             self._counts.update(dict.fromkeys(keys, every))
-        else:
-            text = ""
-        if 0 < len(text) <= _RECENT_CHARS:
-            self._recent.append(text)
         if self._width and self.documents % self._width == 0 and len(self._counts) > _PRUNE_AT:
             self._prune(self.documents // self._width)
 
@@ -524,30 +542,6 @@ class BoilerplateLearner:
             end_min_chars=settings.end_block_chars(self.documents),
             max_glued_sentences=settings.max_glued_sentences,
             min_glued_chars=settings.min_glued_chars,
-            windows=self._windows(pieces),
-        )
-
-    def _windows(self, pieces: frozenset[int]) -> tuple[frozenset[int], frozenset[int]] | None:
-        """The hashes of the first and last ``min_glued_chars`` characters of every frequent
-        piece, from their texts in the last documents counted; ``None`` when one of them is
-        not there (a piece of an older template): marking then looks at every line."""
-        settings = self.settings
-        shortest = settings.min_glued_chars
-        if not pieces or shortest < 1:
-            return None
-        texts: dict[int, str] = {}
-        for text in reversed(self._recent):
-            texts.update(_piece_texts(text, settings.max_glued_sentences, shortest))
-            if pieces <= texts.keys():
-                break
-        else:
-            return None
-        # A piece shorter than the window is whole: its hash is that of a line as short.
-        return (
-            frozenset(hash(texts[key][:shortest]) for key in pieces),
-            frozenset(
-                hash(texts[key][-shortest:]) for key in pieces if key & _LENGTH_MASK >= shortest
-            ),
         )
 
     def _prune(self, bucket: int) -> None:
@@ -587,6 +581,7 @@ def detect(
     model = learn((text for _key, text in texts_by_doc), settings)
     if not model.pieces:
         return {key: () for key, _text in texts_by_doc}
+    model = model.with_windows(islice((text for _key, text in texts_by_doc), WINDOW_DOCUMENTS))
     return {key: model.ranges(text) for key, text in texts_by_doc}
 
 

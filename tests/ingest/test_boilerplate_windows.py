@@ -3,13 +3,12 @@ frequent piece: it must find exactly what looking at every line finds."""
 
 from __future__ import annotations
 
-import dataclasses
 import random
 
 import pytest
 
 from annotator.ingest import boilerplate
-from annotator.ingest.boilerplate import BoilerplateLearner, BoilerplateSettings, learn
+from annotator.ingest.boilerplate import BoilerplateSettings, learn
 from tests.ingest import test_boilerplate_pinned as pinned
 from tests.ingest.fixtures import APPEAL, APPEAL_GLUE, FOOTER, article, random_story
 
@@ -21,8 +20,8 @@ def test_the_pinned_corpus_gives_the_same_ranges_either_way(
     used = 0
     for source, texts in pinned.corpus().items():
         settings = pinned._PRUNED_SETTINGS if source == "pruned" else BoilerplateSettings()
-        model = learn(texts, settings)
-        every_line = dataclasses.replace(model, windows=None)
+        every_line = learn(texts, settings)
+        model = every_line.with_windows(texts[:64])
         used += model.windows is not None
         for text in texts:
             assert model.ranges(text) == every_line.ranges(text)
@@ -66,9 +65,9 @@ def _scrambled(rng: random.Random, index: int) -> str:
 def test_scrambled_boilerplate_gives_the_same_ranges_either_way() -> None:
     rng = random.Random(23)
     texts = [_scrambled(rng, index) for index in range(600)]
-    model = learn(texts)
+    every_line = learn(texts)
+    model = every_line.with_windows(texts[:64])
     assert model.windows is not None
-    every_line = dataclasses.replace(model, windows=None)
     marked = 0
     for text in texts:
         found = model.ranges(text)
@@ -83,10 +82,10 @@ def test_pairs_of_scrambled_documents_give_the_same_ranges_either_way() -> None:
     marked = 0
     for pair in range(150):
         texts = [_scrambled(rng, 2 * pair), _scrambled(rng, 2 * pair + 1)]
-        model = learn(texts)
+        every_line = learn(texts)
+        model = every_line.with_windows(texts)
         if model.windows is None:
             continue
-        every_line = dataclasses.replace(model, windows=None)
         for text in texts:
             found = model.ranges(text)
             assert found == every_line.ranges(text), text
@@ -94,17 +93,20 @@ def test_pairs_of_scrambled_documents_give_the_same_ranges_either_way() -> None:
     assert marked > 50
 
 
-def test_a_piece_missing_from_the_last_documents_marks_by_every_line() -> None:
-    # The footer is in the first 40% of the documents only (an older template): its text is not
-    # in the documents the learner kept, so marking looks at every line, and still finds it.
+def test_a_piece_missing_from_the_documents_given_marks_by_every_line() -> None:
+    # The footer is in the first 40% of the documents only (an older template): the last 64
+    # do not have its text, so marking looks at every line, and still finds it; from the
+    # first 64, marking by windows finds the same.
     rng = random.Random(29)
     texts = [
         article(random_story(rng, index), appeal=False, footer=index < 200) for index in range(500)
     ]
-    learner = BoilerplateLearner()
-    for text in texts:
-        learner.add(text)
-    model = learner.finish()
-    assert model.pieces and model.windows is None
+    model = learn(texts)
+    assert model.pieces
+    assert model.with_windows(texts[-64:]) == model
+    assert model.with_windows(texts[-64:]).windows is None
+    by_windows = model.with_windows(texts[:64])
+    assert by_windows.windows is not None
     first = texts[0]
-    assert [first[r.start : r.end] for r in model.ranges(first)] == ["\n".join(FOOTER)]
+    for marking in (model, by_windows):
+        assert [first[r.start : r.end] for r in marking.ranges(first)] == ["\n".join(FOOTER)]
