@@ -219,12 +219,12 @@ class Boilerplate:
     min_glued_chars: int = DEFAULT_SETTINGS.min_glued_chars
     #: The size that counts for a block that runs to the end of the text; ``None``: min_chars.
     end_min_chars: int | None = None
-    #: The hashes of the first ``min_glued_chars`` characters of every frequent piece (the
-    #: whole piece when shorter), and of the last of those as long, once their texts are known
+    #: The first ``min_glued_chars`` characters of every frequent piece (the whole piece when
+    #: shorter), and the last of those as long, once their texts are known
     #: (see :meth:`with_windows`): a line that begins like none of them and ends like none of
     #: them is neither a frequent piece nor has a frequent head or tail. ``None``: every line
     #: is looked at.
-    windows: tuple[frozenset[int], frozenset[int]] | None = None
+    windows: tuple[frozenset[str], frozenset[str]] | None = None
     # Derived from the above: the lengths of the frequent pieces (their low bits, from their
     # keys), and what tells the lines that may have a glued head or tail.
     _lengths: frozenset[int] = field(init=False, repr=False, compare=False)
@@ -249,14 +249,10 @@ class Boilerplate:
                 break
         else:
             return self
-        # A piece shorter than the window is whole: its hash is that of a line as short.
+        # A piece shorter than the window is whole: a line as short is compared whole.
         windows = (
-            frozenset(hash(found[key][:shortest]) for key in self.pieces),
-            frozenset(
-                hash(found[key][-shortest:])
-                for key in self.pieces
-                if key & _LENGTH_MASK >= shortest
-            ),
+            frozenset(found[key][:shortest] for key in self.pieces),
+            frozenset(found[key][-shortest:] for key in self.pieces if len(found[key]) >= shortest),
         )
         return replace(self, windows=windows)
 
@@ -333,31 +329,27 @@ class Boilerplate:
         return tuple(result)
 
     def _ranges_by_windows(
-        self, text: str, heads: frozenset[int], tails: frozenset[int]
+        self, text: str, heads: frozenset[str], tails: frozenset[str]
     ) -> tuple[IgnoredRange, ...]:
         """:meth:`ranges`, looking only at the lines that are a frequent piece or begin or end
         like one: those are found in C for every line at once (nearly every line is body), and
-        the blocks are made of them alone, the lines between told by their count."""
+        the blocks are made of them alone, told apart by the non-blank lines between."""
         raws = text.split("\n")
         lines = list(map(str.strip, raws))
         shortest = self.min_glued_chars
-        firsts = map(heads.__contains__, map(hash, map(itemgetter(slice(None, shortest)), lines)))
-        lasts = map(tails.__contains__, map(hash, map(itemgetter(slice(-shortest, None)), lines)))
+        firsts = map(heads.__contains__, map(itemgetter(slice(None, shortest)), lines))
+        lasts = map(tails.__contains__, map(itemgetter(slice(-shortest, None)), lines))
         hits = list(compress(range(len(lines)), map(or_, firsts, lasts)))
         if not hits:
             return ()
-        # Of each line: how many non-blank lines end with it (its index among them, plus one:
-        # a block goes on only from the line just before), and the length of the raw lines
-        # before it.
-        counts = list(accumulate(map(bool, lines)))
-        before = list(accumulate(map(len, raws), initial=0))
         split, _mark = _splitter(text)
         pieces, lengths = self.pieces, self._lengths
         result: list[IgnoredRange] = []
         block_start = block_end = block_chars = 0
-        open_line = -2  # index of the line whose end the open block reaches; -2: no block
+        open_line = -1  # the raw line whose end the open block reaches; -1: no block
+        position = passed = 0  # where raw line ``passed`` starts
         for at in hits:
-            line, index = lines[at], counts[at] - 1
+            line = lines[at]
             size = len(line)
             if size in lengths and (hash(line) & _HASH_MASK | size) in pieces:
                 head, tail = size, 0
@@ -368,25 +360,28 @@ class Boilerplate:
                 if not head and not tail:
                     if block_chars:
                         self._close(result, block_start, block_end, block_chars)
-                        block_chars, open_line = 0, -2
+                        block_chars, open_line = 0, -1
                     continue
+            position += sum(map(len, raws[passed:at])) + at - passed
+            passed = at
             raw = raws[at]
-            start = before[at] + at + len(raw) - len(raw.lstrip())
+            start = position + len(raw) - len(raw.lstrip())
             if head:
-                if open_line == index - 1:
+                # A block goes on from the line before, blank lines apart.
+                if open_line >= 0 and not any(lines[open_line + 1 : at]):
                     block_end, block_chars = start + head, block_chars + head
                 else:
                     self._close(result, block_start, block_end, block_chars)
                     block_start, block_end, block_chars = start, start + head, head
                 if head == size:
-                    open_line = index
+                    open_line = at
                     continue
             self._close(result, block_start, block_end, block_chars)
-            block_chars, open_line = 0, -2
+            block_chars, open_line = 0, -1
             if tail:
                 block_start, block_end = start + tail, start + size
-                block_chars, open_line = size - tail, index
-        if block_chars and open_line == counts[-1] - 1:
+                block_chars, open_line = size - tail, at
+        if block_chars and not any(lines[open_line + 1 :]):
             # A block still open at the text's last non-blank line: a footer.
             end_min = self.min_chars if self.end_min_chars is None else self.end_min_chars
             self._close(result, block_start, block_end, block_chars, end_min)
