@@ -66,9 +66,12 @@ Hashes are Python's (salted per process): a :class:`Boilerplate` is not meant to
 Cost
 ----
 Counting scans each line with a full stop (or another mark) for boundaries and hashes every
-piece: it is most of the time, hence the sampling. Marking looks up each line's length; only a
-line whose characters at the frequent pieces' lengths could end a prefix or start a suffix at a
-boundary is scanned, and only a piece of a frequent length is hashed.
+piece: it is most of the time, hence the sampling. Marking, once it knows the frequent pieces'
+texts (:meth:`Boilerplate.with_windows`, from a few documents), compares every line's first and
+last ``min_glued_chars`` characters with theirs, in C, and looks only at the lines that begin
+or end like one. Without them it looks up each line's length; only a line whose characters at
+the frequent pieces' lengths could end a prefix or start a suffix at a boundary is scanned, and
+only a piece of a frequent length is hashed.
 """
 
 from __future__ import annotations
