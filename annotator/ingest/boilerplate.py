@@ -57,10 +57,12 @@ How
 
 Passes and memory
 -----------------
-:func:`detect` reads the texts twice: once to count, once to mark. Give it something that can
-be iterated twice (a list, or an object whose ``__iter__`` runs the query again) and its memory
-is the counter plus the result; a one-shot iterator is first materialised into a list. For a
-source too large for its result to be held, use :func:`learn` and :meth:`Boilerplate.ranges`.
+:func:`detect` reads the texts twice: once to count, once to mark (and the first
+``WINDOW_DOCUMENTS`` of them once more, for the frequent pieces' texts). Give it something that
+can be iterated more than once (a list, or an object whose ``__iter__`` runs the query again)
+and its memory is the counter plus the result; a one-shot iterator is first materialised into a
+list. For a source too large for its result to be held, use :func:`learn`,
+:meth:`Boilerplate.with_windows` and :meth:`Boilerplate.ranges`.
 Hashes are Python's (salted per process): a :class:`Boilerplate` is not meant to be stored.
 
 Cost
