@@ -54,6 +54,8 @@ IMPORTING = "Importing documents"
 FINDING_BOILERPLATE = "Looking for boilerplate"
 #: Documents marked per transaction when boilerplate is detected.
 MARK_BATCH = 1000
+#: Documents of a page of them in which the texts of the frequent pieces are looked for.
+WINDOW_DOCUMENTS = 32
 
 
 @dataclass
@@ -471,6 +473,9 @@ def mark_sources(
                 page = store.texts_page(source, after_id=last, limit=MARK_BATCH)
             if not page:
                 break
+            # The frequent pieces' texts, from this page's first documents unless known: then
+            # marking looks only at the lines that begin or end like one of them.
+            model = model.with_windows(text for _doc_id, text in page[:WINDOW_DOCUMENTS])
             found = {doc_id: _as_ranges(model.ranges(text)) for doc_id, text in page}
             with db.write() as store:
                 store.replace_ignored(found)
