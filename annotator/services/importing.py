@@ -13,6 +13,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -336,8 +337,8 @@ def _store_batch(
     ids = store.insert_documents(rows)
     works: list[NewWork] = []
     ignored: dict[int, list[IgnoredRange]] = {}
-    # Everyone with work in each new document, counted once per document.
-    new_work = Counter[str]()
+    # Everyone with work in each new document, counted once per document (once per batch).
+    workers: list[set[str]] = []
     # Who owns what names nobody (as ``owner_of`` says).
     owner = owner_of(None, annotator)
     for doc, digest, is_native in keep:
@@ -348,12 +349,12 @@ def _store_batch(
             # (Most plain imports bring no work: nothing to build for them.)
             work = _new_work(doc_id, doc, owner)
             works.append(work)
-            new_work.update(_annotators_of_new(work))
+            workers.append(_annotators_of_new(work))
             result.entities += len(doc.entities)
             result.claims += len(doc.claims)
         if is_native and doc.ignored:
             ignored[doc_id] = list(doc.ignored)
-    for name, documents in new_work.items():
+    for name, documents in Counter(chain.from_iterable(workers)).items():
         result.onto.tallies.setdefault(name, Tally()).new += documents
     # One statement per table for the whole batch (storage/new_work.py).
     store.add_new_work(works)
