@@ -169,6 +169,7 @@ class ArticleView(QPlainTextEdit):
         self._last_selection: tuple[int, int] | None = None
         #: The direction of a keyboard selection made before the tokens arrived, else 0.
         self._snap_pending = 0
+        self._caret_placed = False
         size = self.font().pointSizeF()
         self._default_point_size = size if size > 0 else 10.0
         #: Blocks re-highlighted by the last change (update, focus); all of them after set_view.
@@ -188,6 +189,13 @@ class ArticleView(QPlainTextEdit):
     def highlighter(self) -> SpanHighlighter:
         return self._highlighter
 
+    @property
+    def caret_placed(self) -> bool:
+        """Whether the caret, a selection or the focus was set since the document was shown
+        (a key, a click, a search hit, an item focused): work that lands later, such as
+        suggestions, then leaves them where they are."""
+        return self._caret_placed
+
     def set_view(self, view: DocumentView, schema: LabelSchema) -> None:
         """Show a document (replacing the text) with its annotations; clears the focus."""
         text = view.document.text
@@ -201,6 +209,7 @@ class ArticleView(QPlainTextEdit):
         self._focused = None
         self._precise = self._mouse_selecting = False
         self._snap_pending = 0
+        self._caret_placed = False
         # The index is ready before the text goes in, so Qt's one highlighting pass during
         # setPlainText already draws everything.
         index = FormatIndex(self._table, qt_block_starts(text))
@@ -322,6 +331,7 @@ class ArticleView(QPlainTextEdit):
         """Focus an item of the current view (matched by identity, else by its key), or
         clear the focus. ``reveal`` moves the caret to its start and scrolls it into view.
         Raises ValueError for an item the view does not show."""
+        self._caret_placed = True
         found: Item | None = None
         if item is not None:
             found = next((c for c in self._items if c is item), None) or self._find_key(item)
@@ -433,6 +443,7 @@ class ArticleView(QPlainTextEdit):
     def select_range(self, start: int, end: int, *, precise: bool = True) -> None:
         """Select ``start..end`` (code points; the caret ends at ``end``). ``precise`` keeps
         the given ends (only grapheme-snapped) when the selection is read back."""
+        self._caret_placed = True
         anchor16, position16 = self._table.to_utf16(start), self._table.to_utf16(end)
         self._precise = precise
         cursor = QTextCursor(self.document())
@@ -493,6 +504,7 @@ class ArticleView(QPlainTextEdit):
     # -- mouse ----------------------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._caret_placed = True
         if event.button() == Qt.MouseButton.LeftButton:
             self._mouse_selecting = True
             # Set before Qt moves the selection, so the live signal snaps the right way.
@@ -581,6 +593,7 @@ class ArticleView(QPlainTextEdit):
         return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._caret_placed = True
         resize = resize_of(event)
         if resize is not None:
             self.resizeRequested.emit(*resize)

@@ -437,7 +437,10 @@ class MainWindow(QMainWindow):
         self.article.update_view(fresh, None)
         self.inspector.set_view(fresh)
         self.inspector.show_item(self.article.focused)
-        if self.article.focused is None and fresh.suggestions:
+        # A document that opened with nothing to focus focuses its first suggestion when they
+        # arrive, unless the person already put the caret somewhere or selected text: moving
+        # it would drop their selection, and the next label key would go to the suggestion.
+        if self.article.focused is None and fresh.suggestions and not self.article.caret_placed:
             self.article.focus_next()
 
     def _record_time(self) -> None:

@@ -105,10 +105,16 @@ def until(condition):
     assert window.executor.wait_idle(120_000)  # a loaded machine: wait, never fail on time
 
 
+def tokens():
+    # The suggestion process that sends them starts and loads spaCy first: on a loaded
+    # machine that can take longer than the usual wait for a test's first window.
+    wait_for_tokens(window, 120_000)
+
+
 def press(key, modifier=Qt.KeyboardModifier.NoModifier):
     QTest.keyClick(window.article, key, modifier)
     assert window.executor.wait_idle(120_000)  # a loaded machine: wait, never fail on time
-    wait_for_tokens(window)
+    tokens()
 
 
 def label_word(text, word):
@@ -120,7 +126,7 @@ def label_word(text, word):
 
 
 until(lambda: window.view is not None)
-wait_for_tokens(window)
+tokens()
 until(lambda: window.view.document.id == first)
 window.article.setFocus()
 label_word(FIRST, "Officials")
@@ -129,7 +135,7 @@ window.article.focus_item(suggestion)
 press(Qt.Key.Key_Return)
 press(Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
 until(lambda: window.view.document.id == second)
-wait_for_tokens(window)
+tokens()
 label_word(SECOND, "Valmora")
 press(Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
 until(lambda: window.view.document.id == first)
