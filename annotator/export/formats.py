@@ -53,12 +53,6 @@ class ExportFormat:
     check_written: Callable[[Path], list[str]] | None = None
 
     @property
-    def reads_back(self) -> bool:
-        """Whether the export compares its files with what was written instead of running
-        :attr:`check` every time."""
-        return self.check_written is not None
-
-    @property
     def is_folder(self) -> bool:
         return self.suffix == FOLDER
 

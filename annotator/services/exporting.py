@@ -35,10 +35,12 @@ from annotator.export.formats import FORMATS as EXPORT_FORMATS
 from annotator.export.formats import ExportFormat, get
 from annotator.export.ownership import ensure_replaceable
 from annotator.export.problems import ANNOTATOR_CONFLICT, ExportProblem, ProblemLog
+from annotator.export.read_back import nothing_more
 from annotator.export.splitting import ALL, SplitSpec, assign
 from annotator.export.token_rows import documents as token_documents
 from annotator.export.writing import ExportContext, Writer
 from annotator.services import collecting
+from annotator.services.export_read_back import read_back_cheaply
 from annotator.services.stored_tokens import stored_tokens
 from annotator.storage.database import Database
 from annotator.storage.export_rows import export_rows, plan_page, token_rows
@@ -249,9 +251,13 @@ def export(
         if validate:
             progress(0, len(plan.ids), "Reading the export back")
             if rows:
-                found = _read_back_native(root, fmt, folder, writers, row_check)
-            elif spec.reads_back:
-                found = _read_back_tokens(root, spec, folder, writers, context)
+                found = read_back_cheaply(
+                    root, spec, folder, writers, clean=row_check.clean, rest=nothing_more
+                )
+            elif spec.check_written is not None:
+                found = read_back_cheaply(
+                    root, spec, folder, writers, clean=context.built.clean, rest=spec.check_written
+                )
             else:
                 found = check_export(root, fmt) if folder else spec.check(root)
             progress(len(plan.ids), len(plan.ids), "Reading the export back")
@@ -552,39 +558,6 @@ def _write_rows(
             cast(native.NativeWriter, writers[index]).write_record(record)
             yield index, key, len(record["entities"]), len(record["claims"])
         progress(min(first + batch, total), total, "Exporting documents")
-
-
-def _read_back_native(
-    root: Path, fmt: str, folder: bool, writers: Sequence[Writer], check: native_rows.RowCheck
-) -> list[str]:
-    """The native export's read-back: every file compared line by line with what was
-    written, the rows it was built from checked as they were read; the detailed check (which
-    names the line and field) runs only when either found something."""
-    found = [
-        message for writer in writers for message in cast(native.NativeWriter, writer).read_back()
-    ]
-    if found or not check.clean:
-        return (check_export(root, fmt) if folder else get(fmt).check(root)) + found
-    return check_export(root, fmt, check_split=_nothing_more) if folder else []
-
-
-def _read_back_tokens(
-    root: Path, spec: ExportFormat, folder: bool, writers: Sequence[Writer], context: ExportContext
-) -> list[str]:
-    """A token format's read-back (:mod:`annotator.export.read_back`): every file compared
-    with what was written, what was built tested as it was built; the detailed check (which
-    names the line and field) runs only when either found something."""
-    found = [message for writer in writers for message in cast(Any, writer).read_back()]
-    if found or not context.built.clean:
-        return (check_export(root, spec.name) if folder else spec.check(root)) + found
-    assert spec.check_written is not None
-    if folder:
-        return check_export(root, spec.name, check_split=spec.check_written)
-    return spec.check_written(root)
-
-
-def _nothing_more(_path: Path) -> list[str]:
-    return []
 
 
 def _load(
