@@ -43,7 +43,14 @@ from annotator.core.snapping import snap
 from annotator.core.tokens import Tokenized
 from annotator.services.workspace import DocumentView, in_walk_order
 from annotator.ui.article_tooltip import tooltip_html
-from annotator.ui.caret import FORWARD_KEYS, resize_of, snap_keyboard_selection
+from annotator.ui.caret import (
+    FORWARD_KEYS,
+    NAVIGATION_KEYS,
+    modifiers_of,
+    resize_of,
+    snap_keyboard_selection,
+    view_takes_key,
+)
 from annotator.ui.highlighter import (
     FormatIndex,
     Item,
@@ -57,29 +64,11 @@ __all__ = ["ArticleView", "Item"]
 
 log = logging.getLogger(__name__)
 
-_NAVIGATION_KEYS: Final = frozenset(
-    {
-        Qt.Key.Key_Left,
-        Qt.Key.Key_Right,
-        Qt.Key.Key_Up,
-        Qt.Key.Key_Down,
-        Qt.Key.Key_Home,
-        Qt.Key.Key_End,
-        Qt.Key.Key_PageUp,
-        Qt.Key.Key_PageDown,
-    }
-)
 _ALT: Final = Qt.KeyboardModifier.AltModifier
 _SHIFT: Final = Qt.KeyboardModifier.ShiftModifier
 _CTRL: Final = Qt.KeyboardModifier.ControlModifier
-_NO_MODIFIER: Final = Qt.KeyboardModifier.NoModifier
 #: For snapping to clusters alone (``char_precision``), which reads no tokens.
 _NO_TOKENS: Final = Tokenized.from_offsets("", (), (), (), ())
-
-
-def _modifiers(event: QKeyEvent) -> Qt.KeyboardModifier:
-    # Arrow keys on a keypad carry KeypadModifier; it must not change what a key means.
-    return event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
 
 
 _start_of: Final = operator.attrgetter("start")
@@ -556,32 +545,12 @@ class ArticleView(QPlainTextEdit):
 
     # -- keyboard -------------------------------------------------------------------------------
 
-    def _wants_key(self, event: QKeyEvent) -> bool:
-        """Whether the view takes a key before the window's shortcuts do."""
-        if resize_of(event) is not None:
-            return True
-        if event.matches(QKeySequence.StandardKey.Copy) or event.matches(
-            QKeySequence.StandardKey.SelectAll
-        ):
-            return True
-        key, mods = event.key(), _modifiers(event)
-        if key not in _NAVIGATION_KEYS:
-            return False
-        if mods in (_NO_MODIFIER, _SHIFT):
-            return True
-        # Ctrl(+Shift)+arrows and Home/End are the editor's word and document moves;
-        # Ctrl+PageUp/PageDown stay with the window (previous and next document).
-        return mods in (_CTRL, _CTRL | _SHIFT) and key not in (
-            Qt.Key.Key_PageUp,
-            Qt.Key.Key_PageDown,
-        )
-
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             # Accepting an override steals the key from the window's actions. Take only what
             # the view itself needs; Tab, Return, digits, letters, Ctrl+arrows, Ctrl+Z... stay
             # unaccepted so the window's shortcuts fire while the view has focus.
-            if self._wants_key(event):
+            if view_takes_key(event):
                 event.accept()
             else:
                 event.ignore()
@@ -599,7 +568,7 @@ class ArticleView(QPlainTextEdit):
             self.resizeRequested.emit(*resize)
             event.accept()
             return
-        key, mods = event.key(), _modifiers(event)
+        key, mods = event.key(), modifiers_of(event)
         if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not mods & (_CTRL | _ALT):
             # Reached only when no window action owns Tab.
             if key == Qt.Key.Key_Backtab or mods & _SHIFT:
@@ -612,7 +581,7 @@ class ArticleView(QPlainTextEdit):
             self.copy_selection()
             event.accept()
             return
-        if key in _NAVIGATION_KEYS and mods & _SHIFT:
+        if key in NAVIGATION_KEYS and mods & _SHIFT:
             self._precise = False  # keyboard selections snap to tokens
             super().keyPressEvent(event)
             self._snap_keyboard_selection(+1 if key in FORWARD_KEYS else -1)

@@ -1,5 +1,6 @@
-"""Keyboard conventions of the article view that are plain rules: which keys resize the focused
-span, and how a keyboard selection snaps to tokens as it grows and shrinks."""
+"""Keyboard conventions of the article view that are plain rules: which keys the view takes
+before the window's shortcuts, which resize the focused span, and how a keyboard selection
+snaps to tokens as it grows and shrinks."""
 
 from __future__ import annotations
 
@@ -8,12 +9,28 @@ from collections.abc import Sequence
 from typing import Final
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 
 from annotator.core.tokens import Token
 
 _ALT: Final = Qt.KeyboardModifier.AltModifier
 _CTRL: Final = Qt.KeyboardModifier.ControlModifier
+_SHIFT: Final = Qt.KeyboardModifier.ShiftModifier
+_NO_MODIFIER: Final = Qt.KeyboardModifier.NoModifier
+
+#: The keys that move the caret (and, with Shift, the selection).
+NAVIGATION_KEYS: Final = frozenset(
+    {
+        Qt.Key.Key_Left,
+        Qt.Key.Key_Right,
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_Home,
+        Qt.Key.Key_End,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+    }
+)
 
 #: Which way a selection key moves the caret (for snapping the moving end to tokens).
 FORWARD_KEYS: Final = frozenset(
@@ -21,11 +38,38 @@ FORWARD_KEYS: Final = frozenset(
 )
 
 
+def modifiers_of(event: QKeyEvent) -> Qt.KeyboardModifier:
+    """The key's modifiers, without the keypad's: arrow keys on a keypad carry KeypadModifier,
+    and it must not change what a key means."""
+    return event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+
+
+def view_takes_key(event: QKeyEvent) -> bool:
+    """Whether the article view takes a key before the window's shortcuts do: resize keys,
+    copy, select all, and the caret and selection moves an editor makes."""
+    if resize_of(event) is not None:
+        return True
+    if event.matches(QKeySequence.StandardKey.Copy) or event.matches(
+        QKeySequence.StandardKey.SelectAll
+    ):
+        return True
+    key, mods = event.key(), modifiers_of(event)
+    if key not in NAVIGATION_KEYS:
+        return False
+    if mods in (_NO_MODIFIER, _SHIFT):
+        return True
+    # Ctrl(+Shift)+arrows and Home/End are the editor's word and document moves;
+    # Ctrl+PageUp/PageDown stay with the window (previous and next document).
+    return mods in (_CTRL, _CTRL | _SHIFT) and key not in (
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+    )
+
+
 def resize_of(event: QKeyEvent) -> tuple[str, int] | None:
     """The ``(edge, step)`` of a resize key, or None: Alt+] / Alt+[ move the end one token
     right / left, Ctrl+] / Ctrl+[ the start (see annotator.ui.article_view)."""
-    # Arrow keys on a keypad carry KeypadModifier; it must not change what a key means.
-    mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    mods = modifiers_of(event)
     key = event.key()
     if key not in (Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight):
         return None
