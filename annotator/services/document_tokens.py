@@ -115,12 +115,8 @@ def _cached(db: Database, texts: Mapping[int, str]) -> dict[int, Tokenized]:
     return found
 
 
-def decode_tokens(document: Document, data: bytes) -> Tokenized | None:
-    """Tokens sent by the suggestion process; None if the data does not fit the text."""
-    return _decode(document.text, data)
-
-
 def _decode(text: str, data: bytes) -> Tokenized | None:
+    """Tokens sent by the suggestion process; None if the data does not fit the text."""
     try:
         tokens = token_cache.decode(text, data)
     except ValueError:
@@ -136,20 +132,30 @@ def corpus_tokens(
     """The tokens of documents that are not on screen (a search through the corpus, such as
     Label all occurrences), by id, from ``{id: text}``: from the token cache, else ``remote``
     (the suggestion process, which keeps what it tokenizes in the cache), else (``remote``
-    None or unable to answer) tokenized here, as :meth:`TokenSlots.supply` does. Documents
+    None or unable to answer) tokenized here, as :meth:`TokenSlots.supply` does (both ask
+    the process through :func:`_from_process`). Documents
     gone meanwhile are left out. It waits: call it from a background thread."""
     found = _cached(db, texts)
-    missing = [i for i in texts if i not in found]
-    answered = remote(missing) if missing and remote is not None else None
-    for document_id in missing:
-        text = texts[document_id]
+    missing = {i: text for i, text in texts.items() if i not in found}
+    for document_id, tokens in _from_process(missing, remote).items():
+        found[document_id] = tokenize(texts[document_id]) if tokens is None else tokens
+    return found
+
+
+def _from_process(
+    texts: Mapping[int, str], remote: RemoteTokens | None
+) -> dict[int, Tokenized | None]:
+    """What ``remote`` (the suggestion process) sends for these documents, ``{id: text}``,
+    decoded: None where they must be tokenized here (no process to ask, or an answer that
+    does not fit the text); left out where the process found the document gone."""
+    answered = remote(list(texts)) if texts and remote is not None else None
+    result: dict[int, Tokenized | None] = {}
+    for document_id, text in texts.items():
         data = None if answered is None else answered.get(document_id)
         tokens = None if data is None else _decode(text, data)
-        if tokens is not None:
-            found[document_id] = tokens
-        elif answered is None or data is not None:
-            found[document_id] = tokenize(text)  # no process to ask, or a wrong answer
-    return found
+        if tokens is not None or answered is None or data is not None:
+            result[document_id] = tokens
+    return result
 
 
 def encoded_tokens(db: Database, document_ids: Sequence[int]) -> dict[int, bytes]:
@@ -222,13 +228,10 @@ class TokenSlots:
         slots = {d.id: self.slot(d) for d in documents}
         for document_id, tokens in cached_tokens(self.db, documents).items():
             slots[document_id].offer(tokens)
-        missing = [d for d in documents if not slots[d.id].ready]
-        answered = remote([d.id for d in missing]) if missing and remote is not None else None
-        for document in missing:
-            data = None if answered is None else answered.get(document.id)
-            tokens = None if data is None else decode_tokens(document, data)
-            if tokens is not None:
-                slots[document.id].offer(tokens)
-            elif answered is None or data is not None:
-                slots[document.id].get()  # no process to ask, or a wrong answer: done here
+        missing = {d.id: d.text for d in documents if not slots[d.id].ready}
+        for document_id, tokens in _from_process(missing, remote).items():
+            if tokens is None:
+                slots[document_id].get()  # no process to ask, or a wrong answer: done here
+            else:
+                slots[document_id].offer(tokens)
         return [i for i in asked if self.ready(i)]
